@@ -1,0 +1,92 @@
+package dev.certsonar.scanner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How the probe engine works: how many probes run at once, how long one may take, which addresses it may
+ * touch, which extra trust anchors it knows and which DNS servers it asks.
+ *
+ * @param concurrency           probes in flight at most
+ * @param timeout               total deadline of one probe (DNS, connect, STARTTLS and handshake together)
+ * @param perAddressConcurrency probes of one address in flight at most
+ * @param caFiles               PEM files of extra trust anchors (added to the JDK's)
+ * @param deny                  CIDR ranges never probed (outcome BLOCKED_BY_POLICY)
+ * @param allow                 when not empty, only these CIDR ranges are probed
+ * @param dnsServers            DNS servers as {@code host} or {@code host:port}; empty uses the system's
+ * @param allowLargeRanges      whether a CIDR target may be larger than a /16 (65536 addresses)
+ * @param maxHandshakeBytes     bytes a server may send before the handshake ends
+ */
+public record ScannerConfig(int concurrency, Duration timeout, int perAddressConcurrency, List<Path> caFiles,
+                            List<String> deny, List<String> allow, List<String> dnsServers,
+                            boolean allowLargeRanges, int maxHandshakeBytes) {
+
+    public static final List<String> DEFAULT_DENY = List.of("169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128");
+
+    public static final ScannerConfig DEFAULT = new ScannerConfig(1024, Duration.ofSeconds(10), 4, List.of(),
+            DEFAULT_DENY, List.of(), List.of(), false, 256 * 1024);
+
+    public ScannerConfig {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("scanner.concurrency must be at least 1, was " + concurrency);
+        }
+        Objects.requireNonNull(timeout, "scanner.timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("scanner.timeout must be positive, was " + timeout);
+        }
+        if (perAddressConcurrency < 1) {
+            throw new IllegalArgumentException("scanner.perAddressConcurrency must be at least 1, was " + perAddressConcurrency);
+        }
+        if (maxHandshakeBytes < 16 * 1024) {
+            throw new IllegalArgumentException("scanner.maxHandshakeBytes must be at least 16384, was " + maxHandshakeBytes);
+        }
+        caFiles = List.copyOf(caFiles);
+        deny = List.copyOf(deny);
+        allow = List.copyOf(allow);
+        dnsServers = List.copyOf(dnsServers);
+    }
+
+    /** The defaults with the scanner settings that the configuration file and the command line know. */
+    public ScannerConfig(int concurrency, Duration timeout, int perAddressConcurrency, List<Path> caFiles,
+                         List<String> deny, List<String> allow, List<String> dnsServers) {
+        this(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, false, DEFAULT.maxHandshakeBytes);
+    }
+
+    public ScannerConfig withConcurrency(int value) {
+        return new ScannerConfig(value, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes);
+    }
+
+    public ScannerConfig withTimeout(Duration value) {
+        return new ScannerConfig(concurrency, value, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes);
+    }
+
+    public ScannerConfig withPerAddressConcurrency(int value) {
+        return new ScannerConfig(concurrency, timeout, value, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes);
+    }
+
+    public ScannerConfig withCaFiles(List<Path> value) {
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, value, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes);
+    }
+
+    public ScannerConfig withDeny(List<String> value) {
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, value, allow, dnsServers, allowLargeRanges, maxHandshakeBytes);
+    }
+
+    public ScannerConfig withAllow(List<String> value) {
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, value, dnsServers, allowLargeRanges, maxHandshakeBytes);
+    }
+
+    public ScannerConfig withDnsServers(List<String> value) {
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, value, allowLargeRanges, maxHandshakeBytes);
+    }
+
+    public ScannerConfig withAllowLargeRanges(boolean value) {
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, value, maxHandshakeBytes);
+    }
+
+    public ScannerConfig withMaxHandshakeBytes(int value) {
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, value);
+    }
+}
