@@ -1,0 +1,31 @@
+package dev.certsonar.cli.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Map;
+
+/** The configuration file as written, before checking: every key optional, unknown keys rejected. */
+record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, Policy policy, Http http,
+                  List<ObjectNode> channels, List<Route> routes) {
+
+    record Topics(String prefix) {
+    }
+
+    record Scanner(Integer concurrency, String timeout, Integer perAddressConcurrency, List<String> caFiles,
+                   List<String> deny, List<String> allow, List<String> dnsServers) {
+    }
+
+    record Policy(String interval, Double warnDays, Double warnFraction, Double criticalDays, Double criticalFraction) {
+    }
+
+    record Http(Integer port, String bind) {
+    }
+
+    record Route(Match match, List<String> channels) {
+    }
+
+    record Match(String owner, String service, Map<String, String> labels, String minSeverity) {
+    }
+}

@@ -1,0 +1,78 @@
+package dev.certsonar.cli.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The line of every key and value of a YAML document, by JSON pointer ({@code /routes/1/channels/0}), so that an
+ * error found after the document was read can still name its line.
+ */
+final class YamlLocations {
+
+    private final Map<String, Integer> lines;
+
+    private YamlLocations(Map<String, Integer> lines) {
+        this.lines = lines;
+    }
+
+    /** Reads the whole document once; a syntax error surfaces as the parser's exception, with its location. */
+    static YamlLocations index(YAMLFactory factory, String yaml) throws IOException {
+        Map<String, Integer> lines = new HashMap<>();
+        try (JsonParser parser = factory.createParser(yaml)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                JsonStreamContext context = parser.getParsingContext();
+                if (token.isStructStart() && context.getParent() != null) {
+                    context = context.getParent();
+                }
+                String pointer = context.pathAsPointer().toString();
+                lines.putIfAbsent(pointer, parser.currentTokenLocation().getLineNr());
+            }
+        }
+        return new YamlLocations(lines);
+    }
+
+    static YamlLocations empty() {
+        return new YamlLocations(Map.of());
+    }
+
+    /** The line of the pointer's key or, when it is absent from the file, of the nearest enclosing key; 0 when unknown. */
+    int lineOf(JsonPointer pointer) {
+        JsonPointer current = pointer;
+        while (current != null) {
+            Integer line = lines.get(current.toString());
+            if (line != null) {
+                return line;
+            }
+            current = current.head();
+        }
+        return 0;
+    }
+
+    /** {@code routes[1].channels[0]} for {@code /routes/1/channels/0}. */
+    static String keyOf(JsonPointer pointer) {
+        StringBuilder key = new StringBuilder();
+        for (JsonPointer current = pointer; current != null && !current.matches(); current = current.tail()) {
+            if (current.mayMatchElement() && isIndex(current.getMatchingProperty())) {
+                key.append('[').append(current.getMatchingIndex()).append(']');
+            } else {
+                if (!key.isEmpty()) {
+                    key.append('.');
+                }
+                key.append(current.getMatchingProperty());
+            }
+        }
+        return key.toString();
+    }
+
+    private static boolean isIndex(String segment) {
+        return !segment.isEmpty() && segment.chars().allMatch(Character::isDigit);
+    }
+}

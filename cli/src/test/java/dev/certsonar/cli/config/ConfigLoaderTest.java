@@ -1,0 +1,356 @@
+package dev.certsonar.cli.config;
+
+import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.schemas.avro.Severity;
+import dev.certsonar.schemas.policy.ExpiryPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
+
+class ConfigLoaderTest {
+
+    /** The example of INTERFACES.md, word for word. */
+    private static final String EXAMPLE = """
+            kafka:                      # passed to every Kafka client as is (security.protocol, sasl.*, ssl.*)
+              bootstrap.servers: kafka-1.internal:9092
+            topics: {prefix: "certsonar."}
+            scanner:  {concurrency: 1024, timeout: 10s, perAddressConcurrency: 4,
+                       caFiles: [], deny: ["169.254.0.0/16", "fe80::/10"], allow: []}
+            policy:   {interval: 6h, warnDays: 30, warnFraction: 0.25, criticalDays: 7, criticalFraction: 0.1}
+            http:     {port: 8080, bind: 127.0.0.1}
+            channels:
+              - {name: ops, type: webhook, url: "https://hooks.example.com/certsonar", secret: "${WEBHOOK_SECRET}"}
+              - {name: console, type: log}
+            routes:
+              - {match: {owner: team-payments, labels: {env: prod}}, channels: [ops]}
+              - {channels: [console]}   # no match: used only when no other route matched
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withoutFileEnvironmentOrFlagsTheDefaultsApply() {
+        CertsonarConfig config = new ConfigLoader(Map.of()).load(null, ConfigOverrides.NONE);
+
+        assertThat(config).isEqualTo(CertsonarConfig.DEFAULT);
+        assertThat(config.kafka()).isEmpty();
+        assertThat(config.topicPrefix()).isEqualTo("certsonar.");
+        assertThat(config.scanner()).isEqualTo(ScannerConfig.DEFAULT);
+        assertThat(config.policy()).isEqualTo(ExpiryPolicy.DEFAULT);
+        assertThat(config.http()).isEqualTo(new HttpConfig(8080, "127.0.0.1"));
+        assertThat(config.bootstrapServers()).isEmpty();
+    }
+
+    @Test
+    void theExampleOfTheInterfacesReadsAsWritten() throws IOException {
+        Path file = write("certsonar.yaml", EXAMPLE);
+
+        CertsonarConfig config = new ConfigLoader(Map.of("WEBHOOK_SECRET", "s3cret")).load(file, ConfigOverrides.NONE);
+
+        assertThat(config.source()).isEqualTo(file);
+        assertThat(config.kafka()).containsExactly(Map.entry("bootstrap.servers", "kafka-1.internal:9092"));
+        assertThat(config.bootstrapServers()).contains("kafka-1.internal:9092");
+        assertThat(config.topicPrefix()).isEqualTo("certsonar.");
+        assertThat(config.scanner().concurrency()).isEqualTo(1024);
+        assertThat(config.scanner().timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.scanner().perAddressConcurrency()).isEqualTo(4);
+        assertThat(config.scanner().caFiles()).isEmpty();
+        assertThat(config.scanner().deny()).containsExactly("169.254.0.0/16", "fe80::/10");
+        assertThat(config.scanner().allow()).isEmpty();
+        assertThat(config.policy()).isEqualTo(new ExpiryPolicy(Duration.ofHours(6), 30, 0.25, 7, 0.1));
+        assertThat(config.http()).isEqualTo(new HttpConfig(8080, "127.0.0.1"));
+        assertThat(config.channels()).containsExactly(
+                new ChannelConfig("ops", "webhook", Map.of("url", "https://hooks.example.com/certsonar", "secret", "s3cret")),
+                new ChannelConfig("console", "log", Map.of()));
+        assertThat(config.routes()).containsExactly(
+                new RouteConfig(new RouteConfig.Match("team-payments", null, Map.of("env", "prod"), null), List.of("ops")),
+                new RouteConfig(null, List.of("console")));
+        assertThat(config.routes().get(1).isFallback()).isTrue();
+    }
+
+    @Test
+    void anEmptyFileIsTheDefaults() throws IOException {
+        Path file = write("empty.yaml", "# nothing set\n");
+
+        CertsonarConfig config = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE);
+
+        assertThat(config.scanner()).isEqualTo(ScannerConfig.DEFAULT);
+        assertThat(config.policy()).isEqualTo(ExpiryPolicy.DEFAULT);
+        assertThat(config.source()).isEqualTo(file);
+    }
+
+    @Test
+    void flagsWinOverTheEnvironmentWhichWinsOverTheFile() throws IOException {
+        Path file = write("c.yaml", """
+                kafka:
+                  bootstrap.servers: from-file:9092
+                  client.id: from-file
+                  acks: all
+                topics: {prefix: "file."}
+                http: {port: 8081}
+                """);
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "from-env:9092", "KAFKA_CLIENT_ID", "from-env",
+                "KAFKA_SASL_MECHANISM", "PLAIN", "KAFKA_HEAP_OPTS", "-Xmx1g", "KAFKA_HOME", "/opt/kafka", "PATH", "/bin");
+        ConfigLoader loader = new ConfigLoader(env);
+
+        CertsonarConfig fileAndEnv = loader.load(file, ConfigOverrides.NONE);
+        assertThat(fileAndEnv.kafka()).containsOnly(
+                Map.entry("bootstrap.servers", "from-env:9092"),
+                Map.entry("client.id", "from-env"),
+                Map.entry("acks", "all"),
+                Map.entry("sasl.mechanism", "PLAIN"));
+        assertThat(fileAndEnv.topicPrefix()).isEqualTo("file.");
+        assertThat(fileAndEnv.http().port()).isEqualTo(8081);
+
+        CertsonarConfig all = loader.load(file, ConfigOverrides.NONE.withBootstrapServers("from-flag:9092")
+                .withTopicPrefix("flag.").withHttpPort(9000).withHttpBind("0.0.0.0"));
+        assertThat(all.bootstrapServers()).contains("from-flag:9092");
+        assertThat(all.kafka()).containsEntry("client.id", "from-env").containsEntry("acks", "all");
+        assertThat(all.topicPrefix()).isEqualTo("flag.");
+        assertThat(all.http()).isEqualTo(new HttpConfig(9000, "0.0.0.0"));
+
+        CertsonarConfig fileOnly = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE);
+        assertThat(fileOnly.bootstrapServers()).contains("from-file:9092");
+    }
+
+    @Test
+    void certsonarConfigNamesTheFileAndConfigFlagWinsOverIt() throws IOException {
+        Path fromEnv = write("env.yaml", "topics: {prefix: env.}\n");
+        Path fromFlag = write("flag.yaml", "topics: {prefix: flag.}\n");
+        ConfigLoader loader = new ConfigLoader(Map.of("CERTSONAR_CONFIG", fromEnv.toString()));
+
+        assertThat(loader.load(null, ConfigOverrides.NONE).topicPrefix()).isEqualTo("env.");
+        assertThat(loader.load(fromFlag, ConfigOverrides.NONE).topicPrefix()).isEqualTo("flag.");
+    }
+
+    @Test
+    void aMissingFileIsNamedWithWhereItsNameCameFrom() {
+        Path missing = dir.resolve("nope.yaml");
+
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(missing, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--config " + missing + ": no such file");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("CERTSONAR_CONFIG", missing.toString())).load(null, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("CERTSONAR_CONFIG " + missing + ": no such file");
+    }
+
+    @Test
+    void environmentVariablesExpandWithDefaultsAndEscapes() throws IOException {
+        Path file = write("c.yaml", """
+                kafka:
+                  bootstrap.servers: ${BROKER}:${BROKER_PORT:-9092}
+                  sasl.jaas.config: "price $${NOT_EXPANDED}"
+                http: {port: "${HTTP_PORT}"}
+                """);
+
+        CertsonarConfig config = new ConfigLoader(Map.of("BROKER", "kafka-2", "HTTP_PORT", "8443")).load(file, ConfigOverrides.NONE);
+
+        assertThat(config.bootstrapServers()).contains("kafka-2:9092");
+        assertThat(config.kafka()).containsEntry("sasl.jaas.config", "price ${NOT_EXPANDED}");
+        assertThat(config.http().port()).isEqualTo(8443);
+    }
+
+    @Test
+    void caFilesResolveAgainstTheFilesFolderAndFlagsAddMore() throws IOException {
+        Files.createDirectories(dir.resolve("pki"));
+        Path inFile = write("pki/ca.pem", "-----BEGIN CERTIFICATE-----\n");
+        Path fromFlag = write("extra.pem", "-----BEGIN CERTIFICATE-----\n");
+        Path file = write("c.yaml", "scanner: {caFiles: [pki/ca.pem], allow: [10.0.0.0/8, \"2001:db8::/32\", 192.0.2.7]}\n");
+
+        CertsonarConfig config = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE.withCaFiles(List.of(fromFlag)));
+
+        assertThat(config.scanner().caFiles()).containsExactly(inFile.toAbsolutePath(), fromFlag);
+        assertThat(config.scanner().allow()).containsExactly("10.0.0.0/8", "2001:db8::/32", "192.0.2.7");
+        assertThat(config.scanner().deny()).isEqualTo(ScannerConfig.DEFAULT_DENY);
+    }
+
+    @Test
+    void routesKeepTheirMatchConditions() throws IOException {
+        Path file = write("c.yaml", """
+                channels:
+                  - {name: pager, type: pagerduty, routingKey: abc}
+                  - {name: mail, type: email, to: [a@example.com, b@example.com], port: 587}
+                routes:
+                  - match: {service: payments-api, minSeverity: critical}
+                    channels: [pager, mail]
+                  - match: {}
+                    channels: [mail]
+                """);
+
+        CertsonarConfig config = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE);
+
+        assertThat(config.channel("mail")).get().extracting(ChannelConfig::settings)
+                .isEqualTo(Map.of("to", "a@example.com,b@example.com", "port", "587"));
+        assertThat(config.routes().get(0).match()).isEqualTo(
+                new RouteConfig.Match(null, "payments-api", Map.of(), Severity.CRITICAL));
+        assertThat(config.routes().get(1).isFallback()).isFalse();
+    }
+
+    static Stream<Arguments> badFiles() {
+        return Stream.of(
+                argumentSet("unknown section", """
+                        kafka: {bootstrap.servers: a:9092}
+                        scaner: {concurrency: 5}
+                        """, "c.yaml:2: scaner: unknown key; known keys here: channels, http, kafka, policy, routes, scanner, topics"),
+                argumentSet("unknown key in a section", """
+                        scanner:
+                          concurrency: 5
+                          timout: 5s
+                        """, "c.yaml:3: scanner.timout: unknown key; known keys here: allow, caFiles, concurrency, deny, dnsServers, perAddressConcurrency, timeout"),
+                argumentSet("unknown key in a route's match", """
+                        channels: [{name: log, type: log}]
+                        routes:
+                          - match: {team: x}
+                            channels: [log]
+                        """, "c.yaml:3: routes[0].match.team: unknown key; known keys here: labels, minSeverity, owner, service"),
+                argumentSet("text where a number belongs", """
+                        scanner:
+                          concurrency: many
+                        """, "c.yaml:2: scanner.concurrency: \"many\" is not a whole number"),
+                argumentSet("fraction where a whole number belongs", """
+                        scanner:
+                          concurrency: 1.5
+                        """, "c.yaml:2: scanner.concurrency: "),
+                argumentSet("map where a list belongs", """
+                        scanner:
+                          deny: {a: b}
+                        """, "c.yaml:2: scanner.deny: expected a list"),
+                argumentSet("bad duration", """
+                        policy:
+                          interval: 6 hours
+                        """, "c.yaml:2: policy.interval: \"6 hours\" is not a duration (write 90s, 10m, 6h, 7d or ISO-8601 like PT6H)"),
+                argumentSet("zero duration", """
+                        scanner: {timeout: 0s}
+                        """, "c.yaml:1: scanner.timeout: \"0s\" is not a positive duration"),
+                argumentSet("bad CIDR", """
+                        scanner:
+                          deny:
+                            - 10.0.0.0/8
+                            - 10.0.0.0/33
+                        """, "c.yaml:4: scanner.deny[1]: \"10.0.0.0/33\" is not a CIDR range: the prefix length must be 0 to 32"),
+                argumentSet("host name as CIDR", """
+                        scanner: {allow: [intranet.example.com/24]}
+                        """, "c.yaml:1: scanner.allow[0]: \"intranet.example.com/24\" is not a CIDR range"),
+                argumentSet("route naming an unknown channel", """
+                        channels:
+                          - {name: ops, type: log}
+                        routes:
+                          - {channels: [ops]}
+                          - channels:
+                              - ops
+                              - opps
+                        """, "c.yaml:7: routes[1].channels[1]: no channel named \"opps\"; channels: ops"),
+                argumentSet("route without channels", """
+                        routes:
+                          - match: {owner: a}
+                        """, "c.yaml:2: routes[0]: a route needs channels: [NAME, ...]"),
+                argumentSet("channel of unknown type", """
+                        channels:
+                          - name: chat
+                            type: irc
+                        """, "c.yaml:3: channels[0].type: unknown channel type \"irc\"; one of email, log, pagerduty, slack, teams, webhook"),
+                argumentSet("channel without name", """
+                        channels:
+                          - {type: log}
+                        """, "c.yaml:2: channels[0]: missing key name"),
+                argumentSet("two channels of one name", """
+                        channels:
+                          - {name: a, type: log}
+                          - {name: a, type: log}
+                        """, "c.yaml:3: channels[1].name: a second channel named \"a\""),
+                argumentSet("webhook without url", """
+                        channels:
+                          - {name: hook, type: webhook}
+                        """, "c.yaml:2: channels[0]: the webhook channel \"hook\" needs a url"),
+                argumentSet("unknown severity", """
+                        channels: [{name: a, type: log}]
+                        routes: [{match: {minSeverity: urgent}, channels: [a]}]
+                        """, "c.yaml:2: routes[0].match.minSeverity: \"urgent\" is not a severity; one of INFO, WARNING, CRITICAL"),
+                argumentSet("unset environment variable", """
+                        channels:
+                          - name: hook
+                            type: webhook
+                            url: https://hooks.example.com/x
+                            secret: ${WEBHOOK_SECRET}
+                        """, "c.yaml:5: channels[0].secret: the environment variable WEBHOOK_SECRET is not set"),
+                argumentSet("fraction above one", """
+                        policy: {warnFraction: 1.5}
+                        """, "c.yaml:1: policy.warnFraction: 1.5 is not a fraction of the lifetime (0 to 1)"),
+                argumentSet("critical before warning", """
+                        policy:
+                          warnDays: 5
+                        """, "c.yaml:2: policy.warnDays: criticalDays (7.0) must not be more than warnDays (5.0)"),
+                argumentSet("port out of range", """
+                        http:
+                          port: 70000
+                        """, "c.yaml:2: http.port: 70000 is not a port (0 to 65535)"),
+                argumentSet("bad topic prefix", """
+                        topics: {prefix: "my topics/"}
+                        """, "c.yaml:1: topics.prefix: \"my topics/\" is not a topic name prefix"),
+                argumentSet("missing CA file", """
+                        scanner:
+                          caFiles: [missing.pem]
+                        """, "c.yaml:2: scanner.caFiles[0]: no such file: "),
+                argumentSet("kafka property given a map", """
+                        kafka:
+                          ssl: {truststore: x}
+                        """, "c.yaml:2: kafka.ssl: expected a value or a list of values, not a map"),
+                argumentSet("key given twice", """
+                        http:
+                          port: 1
+                          port: 2
+                        """, "c.yaml:3: not valid YAML: Duplicate field 'port'"),
+                argumentSet("broken YAML", """
+                        scanner: {concurrency: 5
+                        policy: {}
+                        """, "c.yaml:"),
+                argumentSet("a list instead of sections", """
+                        - kafka
+                        """, "c.yaml:1: the file must be a map of sections"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badFiles")
+    void aBadFileFailsNamingItsLineAndKey(String yaml, String expectedMessageStart) throws IOException {
+        Path file = write("c.yaml", yaml);
+        ConfigLoader loader = new ConfigLoader(Map.of());
+
+        assertThatThrownBy(() -> loader.load(file, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class)
+                .message().startsWith(file + expectedMessageStart.substring("c.yaml".length()));
+    }
+
+    @Test
+    void badFlagsFailNamingTheFlag() {
+        ConfigLoader loader = new ConfigLoader(Map.of());
+
+        assertThatThrownBy(() -> loader.load(null, ConfigOverrides.NONE.withTopicPrefix("a b")))
+                .hasMessageStartingWith("--topic-prefix: \"a b\" is not a topic name prefix");
+        assertThatThrownBy(() -> loader.load(null, ConfigOverrides.NONE.withCaFiles(List.of(dir.resolve("none.pem")))))
+                .hasMessage("--ca-file " + dir.resolve("none.pem") + ": no such file");
+        assertThatThrownBy(() -> loader.load(null, ConfigOverrides.NONE.withHttpPort(-2)))
+                .hasMessage("--http-port: -2 is not a port (0 to 65535)");
+    }
+
+    private Path write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        return file;
+    }
+}
