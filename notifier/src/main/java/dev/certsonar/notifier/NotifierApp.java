@@ -1,0 +1,142 @@
+package dev.certsonar.notifier;
+
+import dev.certsonar.notifier.delivery.Channel;
+import dev.certsonar.notifier.delivery.DeliveryLoop;
+import dev.certsonar.notifier.delivery.DirectDispatcher;
+import dev.certsonar.notifier.delivery.Dispatcher;
+import dev.certsonar.notifier.delivery.LogChannel;
+import dev.certsonar.notifier.delivery.Router;
+import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.avro.Alert;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * The notifier: the alert lifecycle as a Kafka Streams application (exactly-once), and the delivery of the alerts
+ * topic to channels (read_committed, at-least-once). Alerts are logged by a {@link LogChannel} and handed to the
+ * {@code onAlert} callback.
+ */
+public final class NotifierApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NotifierApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Map<String, Object> kafkaProps;
+    private final Topics topics;
+    private final NotifierConfig config;
+    private final Clock clock;
+    private final Consumer<Alert> onAlert;
+    private final List<Channel> channels;
+    private KafkaStreams streams;
+    private DeliveryLoop delivery;
+    private volatile Throwable failure;
+
+    /** A notifier that delivers to a {@link LogChannel} and to {@code onAlert}. */
+    public NotifierApp(Map<String, Object> kafkaProps, Topics topics, NotifierConfig config, Clock clock,
+                       Consumer<Alert> onAlert) {
+        this(kafkaProps, topics, config, clock, onAlert, List.of(new LogChannel("log")));
+    }
+
+    /** A notifier that delivers every alert to each of {@code channels} and to {@code onAlert}. */
+    public NotifierApp(Map<String, Object> kafkaProps, Topics topics, NotifierConfig config, Clock clock,
+                       Consumer<Alert> onAlert, List<Channel> channels) {
+        this.kafkaProps = Map.copyOf(Objects.requireNonNull(kafkaProps, "kafkaProps"));
+        this.topics = Objects.requireNonNull(topics, "topics");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.onAlert = onAlert == null ? alert -> { } : onAlert;
+        this.channels = List.copyOf(channels);
+    }
+
+    /** The topology this app runs. */
+    public Topology topology() {
+        return AlertTopology.build(new StreamsBuilder(), topics, config, clock).build();
+    }
+
+    /** The Kafka Streams properties: the given client properties plus the notifier's own. */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.putAll(kafkaProps);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
+        if (config.stateDir() != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        }
+        return p;
+    }
+
+    public synchronized void start() {
+        if (streams != null) {
+            throw new IllegalStateException("the notifier was started already");
+        }
+        streams = new KafkaStreams(topology(), streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            failure = e;
+            log.atError().setCause(e).addKeyValue("applicationId", config.applicationId())
+                    .log("the alert lifecycle failed; shutting the notifier's Streams client down");
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> log.atInfo().addKeyValue("applicationId", config.applicationId())
+                .addKeyValue("from", before).addKeyValue("to", now).log("notifier streams state"));
+        Dispatcher dispatcher = new DirectDispatcher(Router.all(channels));
+        delivery = new DeliveryLoop(kafkaProps, config.applicationId() + "-delivery", topics.alerts(),
+                topics.deadLetters().name(), dispatcher, onAlert);
+        streams.start();
+        delivery.start();
+        log.atInfo().addKeyValue("applicationId", config.applicationId())
+                .addKeyValue("input", topics.serviceStatus().name()).addKeyValue("output", topics.alerts().name())
+                .addKeyValue("startedAt", clock.instant()).log("notifier started");
+    }
+
+    /** The alert lifecycle is RUNNING and the delivery has its partitions. */
+    public boolean isReady() {
+        KafkaStreams s = streams;
+        DeliveryLoop d = delivery;
+        return s != null && s.state() == KafkaStreams.State.RUNNING && d != null && d.isRunning();
+    }
+
+    /** The error that stopped the Streams client, if one did. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public KafkaStreams.State state() {
+        KafkaStreams s = streams;
+        return s == null ? KafkaStreams.State.CREATED : s.state();
+    }
+
+    /** Stops delivery, then the Streams client, leaving the consumer group so partitions move at once. */
+    @Override
+    public synchronized void close() {
+        if (delivery != null) {
+            delivery.close();
+            delivery = null;
+        }
+        if (streams != null) {
+            boolean clean = streams.close(CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+            if (!clean) {
+                log.atWarn().addKeyValue("timeout", CLOSE_TIMEOUT).log("the notifier's Streams client did not close in time");
+            }
+            streams = null;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.certsonar.notifier.delivery;
+
+import dev.certsonar.schemas.DeadLetters;
+import dev.certsonar.schemas.Topic;
+import dev.certsonar.schemas.avro.Alert;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Reads the alerts topic with {@code isolation.level=read_committed} (so only alerts of committed Streams
+ * transactions), hands each alert to a callback and to a {@link Dispatcher}, and commits its position once the
+ * dispatcher has flushed: at-least-once delivery. A record it cannot read goes to the dead-letter topic.
+ */
+public final class DeliveryLoop implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryLoop.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final Map<String, Object> consumerProps;
+    private final Map<String, Object> producerProps;
+    private final Topic<String, Alert> alerts;
+    private final String deadLetterTopic;
+    private final Dispatcher dispatcher;
+    private final Consumer<Alert> onAlert;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile boolean assigned;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private Thread thread;
+
+    /**
+     * @param kafkaProps    common client properties (bootstrap.servers, security)
+     * @param groupId       the consumer group of this delivery
+     */
+    public DeliveryLoop(Map<String, Object> kafkaProps, String groupId, Topic<String, Alert> alerts,
+                        String deadLetterTopic, Dispatcher dispatcher, Consumer<Alert> onAlert) {
+        this.alerts = alerts;
+        this.deadLetterTopic = deadLetterTopic;
+        this.dispatcher = dispatcher;
+        this.onAlert = onAlert;
+        Map<String, Object> c = new HashMap<>(kafkaProps);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.consumerProps = c;
+        Map<String, Object> p = new HashMap<>(kafkaProps);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.producerProps = p;
+    }
+
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("the delivery loop was started already");
+        }
+        running = true;
+        thread = Thread.ofPlatform().name("certsonar-notifier-delivery").daemon(false).start(this::run);
+    }
+
+    /** Subscribed and assigned its partitions (or the group has none to give it): delivering. */
+    public boolean isRunning() {
+        return running && assigned;
+    }
+
+    private void run() {
+        Deserializer<Alert> deserializer = alerts.valueSerde().deserializer();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps);
+             KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(producerProps)) {
+            consumer = c;
+            c.subscribe(List.of(alerts.name()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    dispatcher.flush();
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    assigned = true;
+                }
+            });
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
+                if (records.isEmpty()) {
+                    continue;
+                }
+                Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    deliver(r, deserializer, deadLetters);
+                    positions.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                }
+                dispatcher.flush();
+                deadLetters.flush();
+                c.commitSync(positions);
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.atError().setCause(e).log("the alert delivery loop was woken up unexpectedly");
+            }
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).addKeyValue("topic", alerts.name()).log("the alert delivery loop stopped");
+        } finally {
+            running = false;
+            assigned = false;
+            consumer = null;
+            stopped.countDown();
+        }
+    }
+
+    private void deliver(ConsumerRecord<byte[], byte[]> r, Deserializer<Alert> deserializer,
+                         KafkaProducer<byte[], byte[]> deadLetters) {
+        Alert alert;
+        try {
+            alert = deserializer.deserialize(r.topic(), r.headers(), r.value());
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).addKeyValue("topic", r.topic()).addKeyValue("partition", r.partition())
+                    .addKeyValue("offset", r.offset()).addKeyValue("deadLetterTopic", deadLetterTopic)
+                    .log("an unreadable alert goes to the dead-letter topic");
+            deadLetters.send(DeadLetters.of(deadLetterTopic, r, e, "notifier"));
+            return;
+        }
+        if (alert == null) {
+            return;
+        }
+        try {
+            onAlert.accept(alert);
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).addKeyValue("alertId", alert.getAlertId())
+                    .log("the alert callback failed; the channels still get the alert");
+        }
+        dispatcher.dispatch(alert);
+    }
+
+    /** Stops reading; what was read is delivered or kept (its position is not committed). */
+    @Override
+    public void close() {
+        boolean wasRunning = running;
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null && wasRunning) {
+            try {
+                if (!stopped.await(30, TimeUnit.SECONDS)) {
+                    log.atWarn().log("the alert delivery loop did not stop within 30 seconds");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        dispatcher.close();
+    }
+}

@@ -1,0 +1,356 @@
+package dev.certsonar.notifier;
+
+import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.avro.Alert;
+import dev.certsonar.schemas.avro.AlertState;
+import dev.certsonar.schemas.avro.CertificateRef;
+import dev.certsonar.schemas.avro.ConditionType;
+import dev.certsonar.schemas.avro.ServiceStatus;
+import dev.certsonar.schemas.avro.Severity;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+
+import static dev.certsonar.notifier.Statuses.cert;
+import static dev.certsonar.notifier.Statuses.condition;
+import static dev.certsonar.notifier.Statuses.status;
+import static dev.certsonar.schemas.avro.ConditionType.EXPIRING;
+import static dev.certsonar.schemas.avro.ConditionType.UNREACHABLE;
+import static dev.certsonar.schemas.avro.ConditionType.UNTRUSTED;
+import static dev.certsonar.schemas.avro.Severity.CRITICAL;
+import static dev.certsonar.schemas.avro.Severity.WARNING;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AlertTopologyTest {
+
+    static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
+    static final Topics TOPICS = Topics.withPrefix("test.");
+    static final CertificateRef OLD = cert("aa".repeat(32), "CN=shop.example.com", Instant.parse("2026-11-30T09:36:00Z"));
+    static final CertificateRef IN_20_DAYS = cert("bb".repeat(32), "CN=shop.example.com", T0.plus(Duration.ofDays(20)));
+    static final CertificateRef RENEWED = cert("cc".repeat(32), "CN=shop.example.com", T0.plus(Duration.ofDays(200)));
+
+    @TempDir
+    Path stateDir;
+
+    TopologyTestDriver driver;
+    TestInputTopic<String, ServiceStatus> statuses;
+    TestOutputTopic<String, Alert> alerts;
+
+    @BeforeEach
+    void start() {
+        startWith(NotifierConfig.DEFAULT);
+    }
+
+    void startWith(NotifierConfig config) {
+        if (driver != null) {
+            driver.close();
+        }
+        StreamsBuilder builder = AlertTopology.build(new StreamsBuilder(), TOPICS, config, Clock.fixed(T0, ZoneOffset.UTC));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(builder.build(), props, T0);
+        statuses = driver.createInputTopic(TOPICS.serviceStatus().name(), Serdes.String().serializer(),
+                TOPICS.serviceStatus().valueSerde().serializer());
+        alerts = driver.createOutputTopic(TOPICS.alerts().name(), Serdes.String().deserializer(),
+                TOPICS.alerts().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    void send(ServiceStatus status) {
+        statuses.pipeInput(status.getService(), status, status.getUpdatedAt());
+    }
+
+    List<Alert> read() {
+        return alerts.readKeyValuesToList().stream().peek(kv -> assertThat(kv.key).isEqualTo(kv.value.getService()))
+                .map(kv -> kv.value).toList();
+    }
+
+    @Test
+    void fires_once_with_the_details_a_person_needs() {
+        send(status("shop", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0)));
+
+        List<Alert> out = read();
+        assertThat(out).hasSize(1);
+        Alert a = out.getFirst();
+        assertThat(a.getState()).isEqualTo(AlertState.FIRING);
+        assertThat(a.getReminder()).isFalse();
+        assertThat(a.getSeverity()).isEqualTo(CRITICAL);
+        assertThat(a.getCondition()).isEqualTo(EXPIRING);
+        assertThat(a.getLevel()).isEqualTo(CRITICAL);
+        assertThat(a.getAlertId()).isEqualTo(AlertIds.alertId("shop", OLD.getSha256(), EXPIRING, CRITICAL)).hasSize(32);
+        assertThat(a.getEventId()).hasSize(32).isNotEqualTo(a.getAlertId());
+        assertThat(a.getOwner()).isEqualTo("team-web");
+        assertThat(a.getLabels()).containsEntry("env", "prod");
+        assertThat(a.getDaysLeft()).isEqualTo(2.9);
+        assertThat(a.getCertificate()).isEqualTo(OLD);
+        assertThat(a.getEndpoints()).containsExactly(Statuses.ENDPOINT);
+        assertThat(a.getAt()).isEqualTo(T0);
+        assertThat(a.getFirstFiredAt()).isEqualTo(T0);
+        assertThat(a.getMessage())
+                .isEqualTo("certificate CN=shop.example.com on shop expires in 2.9 days (2026-11-30 09:36 UTC)");
+    }
+
+    @Test
+    void the_same_status_again_emits_nothing() {
+        send(status("shop", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0)));
+        assertThat(read()).hasSize(1);
+
+        for (int i = 1; i <= 5; i++) {
+            send(status("shop", T0.plus(Duration.ofHours(i)), OLD, condition(EXPIRING, CRITICAL, OLD, T0, 1 + i)));
+        }
+        assertThat(read()).isEmpty();
+    }
+
+    @Test
+    void a_level_up_fires_the_new_level_and_resolves_the_old() {
+        send(status("shop", T0, IN_20_DAYS, condition(EXPIRING, WARNING, IN_20_DAYS, T0)));
+        Alert warning = read().getFirst();
+        assertThat(warning.getLevel()).isEqualTo(WARNING);
+        assertThat(warning.getSeverity()).isEqualTo(WARNING);
+
+        Instant later = T0.plus(Duration.ofDays(14));
+        send(status("shop", later, IN_20_DAYS, condition(EXPIRING, CRITICAL, IN_20_DAYS, later)));
+
+        List<Alert> out = read();
+        assertThat(out).extracting(Alert::getState, Alert::getLevel, Alert::getAlertId).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(AlertState.FIRING, CRITICAL,
+                        AlertIds.alertId("shop", IN_20_DAYS.getSha256(), EXPIRING, CRITICAL)),
+                org.assertj.core.groups.Tuple.tuple(AlertState.RESOLVED, WARNING, warning.getAlertId()));
+        assertThat(out.get(1).getMessage()).contains("now at level CRITICAL");
+        assertThat(out.get(1).getFirstFiredAt()).isEqualTo(T0);
+        assertThat(out.get(1).getAt()).isEqualTo(later);
+    }
+
+    @Test
+    void a_certificate_first_seen_at_three_days_fires_critical_only() {
+        send(status("shop", T0, OLD,
+                condition(EXPIRING, WARNING, OLD, T0), condition(EXPIRING, CRITICAL, OLD, T0)));
+
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getLevel()).isEqualTo(CRITICAL);
+            assertThat(a.getState()).isEqualTo(AlertState.FIRING);
+        });
+        send(status("shop", T0.plusSeconds(60), OLD, condition(EXPIRING, CRITICAL, OLD, T0, 2)));
+        assertThat(read()).isEmpty();
+    }
+
+    @Test
+    void a_renewal_resolves() {
+        send(status("shop", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0)));
+        Alert fired = read().getFirst();
+
+        Instant renewedAt = T0.plus(Duration.ofHours(3));
+        send(status("shop", renewedAt, RENEWED));
+
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+            assertThat(a.getAlertId()).isEqualTo(fired.getAlertId());
+            assertThat(a.getEventId()).isNotEqualTo(fired.getEventId());
+            assertThat(a.getAt()).isEqualTo(renewedAt);
+            assertThat(a.getMessage()).contains("renewed").contains("2027-06-15");
+        });
+    }
+
+    @Test
+    void a_condition_that_is_gone_resolves() {
+        send(status("shop", T0, RENEWED, condition(UNTRUSTED, CRITICAL, RENEWED, T0)));
+        Alert fired = read().getFirst();
+        assertThat(fired.getSeverity()).isEqualTo(CRITICAL);
+        assertThat(fired.getMessage()).isEqualTo("certificate CN=shop.example.com on shop is not trusted");
+
+        send(status("shop", T0.plusSeconds(600), RENEWED));
+
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+            assertThat(a.getAlertId()).isEqualTo(fired.getAlertId());
+            assertThat(a.getMessage()).contains("the condition no longer holds");
+        });
+    }
+
+    @Test
+    void a_removed_service_resolves_all_its_alerts() {
+        send(status("shop", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0), condition(UNTRUSTED, CRITICAL, OLD, T0)));
+        send(status("blog", T0, OLD, condition(UNTRUSTED, CRITICAL, OLD, T0)));
+        assertThat(read()).hasSize(3);
+
+        statuses.pipeInput("shop", null, T0.plusSeconds(60));
+
+        List<Alert> out = read();
+        assertThat(out).hasSize(2).allSatisfy(a -> {
+            assertThat(a.getService()).isEqualTo("shop");
+            assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+            assertThat(a.getMessage()).contains("no longer monitored");
+            assertThat(a.getAt()).isEqualTo(T0.plusSeconds(60));
+        });
+        assertThat(out).extracting(Alert::getCondition).containsExactlyInAnyOrder(EXPIRING, UNTRUSTED);
+
+        statuses.pipeInput("shop", null, T0.plusSeconds(120));
+        assertThat(read()).isEmpty();
+    }
+
+    @Test
+    void a_critical_alert_is_reminded_of_daily_and_a_warning_is_not() {
+        send(status("shop", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0)));
+        send(status("blog", T0, IN_20_DAYS, condition(EXPIRING, WARNING, IN_20_DAYS, T0)));
+        List<Alert> fired = read();
+        assertThat(fired).hasSize(2);
+
+        driver.advanceWallClockTime(Duration.ofHours(23));
+        assertThat(read()).isEmpty();
+
+        driver.advanceWallClockTime(Duration.ofHours(1));
+        Alert reminder = read().getFirst();
+        assertThat(reminder.getService()).isEqualTo("shop");
+        assertThat(reminder.getReminder()).isTrue();
+        assertThat(reminder.getState()).isEqualTo(AlertState.FIRING);
+        assertThat(reminder.getAlertId()).isEqualTo(fired.getFirst().getAlertId());
+        assertThat(reminder.getEventId()).isNotEqualTo(fired.getFirst().getEventId());
+        assertThat(reminder.getAt()).isEqualTo(T0.plus(Duration.ofHours(24)));
+        assertThat(reminder.getFirstFiredAt()).isEqualTo(T0);
+        assertThat(reminder.getDaysLeft()).isEqualTo(1.9);
+        assertThat(reminder.getMessage()).startsWith("still CRITICAL since 2026-11-27 12:00 UTC: ")
+                .contains("expires in 1.9 days");
+
+        driver.advanceWallClockTime(Duration.ofHours(24));
+        List<Alert> second = read();
+        assertThat(second).singleElement().satisfies(a -> {
+            assertThat(a.getService()).isEqualTo("shop");
+            assertThat(a.getEventId()).isNotIn(reminder.getEventId(), fired.getFirst().getEventId());
+        });
+
+        driver.advanceWallClockTime(Duration.ofDays(10));
+        assertThat(read()).noneMatch(a -> a.getService().equals("blog"));
+    }
+
+    @Test
+    void a_resolved_alert_is_not_reminded_of() {
+        send(status("shop", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0)));
+        send(status("shop", T0.plusSeconds(60), RENEWED));
+        assertThat(read()).hasSize(2);
+
+        driver.advanceWallClockTime(Duration.ofDays(3));
+        assertThat(read()).isEmpty();
+    }
+
+    @Test
+    void a_flapping_endpoint_is_held_down_until_it_stays_unreachable() {
+        send(status("shop", T0, null, condition(UNREACHABLE, CRITICAL, null, T0, 1)));
+        assertThat(read()).isEmpty();
+        send(status("shop", T0.plusSeconds(60), RENEWED));
+        assertThat(read()).isEmpty();
+        send(status("shop", T0.plusSeconds(120), null, condition(UNREACHABLE, CRITICAL, null, T0.plusSeconds(120), 1)));
+        assertThat(read()).isEmpty();
+
+        send(status("shop", T0.plusSeconds(180), null, condition(UNREACHABLE, CRITICAL, null, T0.plusSeconds(120), 2)));
+
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getCondition()).isEqualTo(UNREACHABLE);
+            assertThat(a.getSeverity()).isEqualTo(CRITICAL);
+            assertThat(a.getState()).isEqualTo(AlertState.FIRING);
+            assertThat(a.getAt()).isEqualTo(T0.plusSeconds(180));
+            assertThat(a.getCertificate()).isNull();
+            assertThat(a.getDaysLeft()).isNull();
+            assertThat(a.getMessage()).isEqualTo("shop is unreachable on " + Statuses.ENDPOINT);
+        });
+
+        send(status("shop", T0.plusSeconds(240), RENEWED));
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+            assertThat(a.getMessage()).contains("reachable again");
+        });
+    }
+
+    @Test
+    void a_held_down_condition_fires_when_it_lasted_long_enough_without_a_new_status() {
+        send(status("shop", T0, null, condition(UNREACHABLE, CRITICAL, null, T0, 1)));
+        assertThat(read()).isEmpty();
+
+        driver.advanceWallClockTime(Duration.ofMinutes(14));
+        assertThat(read()).isEmpty();
+
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getCondition()).isEqualTo(UNREACHABLE);
+            assertThat(a.getAt()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+            assertThat(a.getFirstFiredAt()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+        });
+    }
+
+    @Test
+    void a_held_down_condition_that_began_long_ago_fires_on_its_first_status() {
+        send(status("shop", T0, null, condition(UNREACHABLE, CRITICAL, null, T0.minus(Duration.ofMinutes(20)), 1)));
+        assertThat(read()).singleElement().extracting(Alert::getCondition).isEqualTo(UNREACHABLE);
+    }
+
+    @Test
+    void expiry_and_validity_conditions_are_not_held_down() {
+        send(status("shop", T0, OLD, condition(ConditionType.EXPIRED, CRITICAL, OLD, T0, 1)));
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getCondition()).isEqualTo(ConditionType.EXPIRED);
+            assertThat(a.getSeverity()).isEqualTo(CRITICAL);
+        });
+    }
+
+    @Test
+    void alert_id_is_stable_and_event_ids_are_unique_and_deterministic() {
+        List<Alert> first = fireResolveRefire();
+        assertThat(first).extracting(Alert::getState)
+                .containsExactly(AlertState.FIRING, AlertState.RESOLVED, AlertState.FIRING);
+        assertThat(first).extracting(Alert::getAlertId).containsOnly(first.getFirst().getAlertId());
+        assertThat(first).extracting(Alert::getEventId).doesNotHaveDuplicates();
+
+        driver.close();
+        driver = null;
+        startWith(NotifierConfig.DEFAULT.withStateDir(stateDir.resolve("again")));
+        List<Alert> second = fireResolveRefire();
+        assertThat(second).extracting(Alert::getEventId)
+                .containsExactlyElementsOf(first.stream().map(Alert::getEventId).toList());
+    }
+
+    private List<Alert> fireResolveRefire() {
+        send(status("shop", T0, RENEWED, condition(UNTRUSTED, CRITICAL, RENEWED, T0)));
+        send(status("shop", T0.plusSeconds(60), RENEWED));
+        send(status("shop", T0.plusSeconds(120), RENEWED, condition(UNTRUSTED, CRITICAL, RENEWED, T0.plusSeconds(120))));
+        return read();
+    }
+
+    @Test
+    void the_severity_of_each_condition() {
+        assertThat(AlertMessages.severity(ConditionType.EXPIRED, Severity.CRITICAL)).isEqualTo(CRITICAL);
+        assertThat(AlertMessages.severity(ConditionType.HOSTNAME_MISMATCH, Severity.CRITICAL)).isEqualTo(CRITICAL);
+        assertThat(AlertMessages.severity(ConditionType.INCOMPLETE_CHAIN, Severity.CRITICAL)).isEqualTo(CRITICAL);
+        assertThat(AlertMessages.severity(ConditionType.NOT_YET_VALID, Severity.CRITICAL)).isEqualTo(CRITICAL);
+        assertThat(AlertMessages.severity(ConditionType.UNREACHABLE, Severity.CRITICAL)).isEqualTo(CRITICAL);
+        assertThat(AlertMessages.severity(ConditionType.WEAK_CRYPTO, Severity.CRITICAL)).isEqualTo(WARNING);
+        assertThat(AlertMessages.severity(ConditionType.ROLLOUT_INCOMPLETE, Severity.WARNING)).isEqualTo(WARNING);
+        assertThat(AlertMessages.severity(ConditionType.STALE, Severity.WARNING)).isEqualTo(WARNING);
+        assertThat(AlertMessages.severity(EXPIRING, WARNING)).isEqualTo(WARNING);
+        assertThat(AlertMessages.severity(EXPIRING, CRITICAL)).isEqualTo(CRITICAL);
+    }
+
+    static <K, V> KeyValue<K, V> kv(K k, V v) {
+        return KeyValue.pair(k, v);
+    }
+}

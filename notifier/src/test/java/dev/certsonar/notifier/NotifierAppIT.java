@@ -1,0 +1,168 @@
+package dev.certsonar.notifier;
+
+import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
+import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
+import dev.certsonar.schemas.TopicAdmin;
+import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.avro.Alert;
+import dev.certsonar.schemas.avro.AlertState;
+import dev.certsonar.schemas.avro.CertificateRef;
+import dev.certsonar.schemas.avro.ServiceStatus;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static dev.certsonar.notifier.Statuses.cert;
+import static dev.certsonar.notifier.Statuses.condition;
+import static dev.certsonar.notifier.Statuses.status;
+import static dev.certsonar.schemas.avro.ConditionType.EXPIRING;
+import static dev.certsonar.schemas.avro.ConditionType.UNTRUSTED;
+import static dev.certsonar.schemas.avro.Severity.CRITICAL;
+import static dev.certsonar.schemas.avro.Severity.WARNING;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+/** The notifier on a real broker: status in, alert out, and restarts that neither repeat nor lose an alert. */
+@ExtendWith(KafkaBrokerExtension.class)
+class NotifierAppIT {
+
+    private static final Duration QUIET = Duration.ofSeconds(3);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path stateDir;
+
+    EmbeddedKafkaBroker broker;
+    Topics topics;
+    NotifierConfig config;
+    KafkaProducer<String, ServiceStatus> producer;
+    final List<Alert> delivered = new CopyOnWriteArrayList<>();
+    NotifierApp app;
+
+    @BeforeEach
+    void setUp(EmbeddedKafkaBroker broker) throws Exception {
+        this.broker = broker;
+        String run = UUID.randomUUID().toString();
+        topics = Topics.withPrefix("t-" + run + ".");
+        config = NotifierConfig.DEFAULT.withApplicationId("notifier-it-" + run).withStateDir(stateDir.resolve("a"));
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            TopicAdmin.ensureTopics(admin, topics, 2, (short) 1);
+        }
+        Map<String, Object> p = new HashMap<>(broker.clientProperties());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p, topics.serviceStatus().keySerde().serializer(),
+                topics.serviceStatus().valueSerde().serializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (app != null) {
+            app.close();
+        }
+        producer.close();
+    }
+
+    private void startApp(NotifierConfig c) {
+        app = new NotifierApp(broker.clientProperties(), topics, c, Clock.systemUTC(), delivered::add);
+        app.start();
+        await().atMost(PATIENCE).until(app::isReady);
+    }
+
+    private void send(ServiceStatus status) throws Exception {
+        producer.send(new ProducerRecord<>(topics.serviceStatus().name(), status.getService(), status)).get();
+    }
+
+    @Test
+    void status_in_alert_out_and_restarts_neither_repeat_nor_lose_an_alert() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        CertificateRef expiring = cert("aa".repeat(32), "CN=shop.example.com", now.plus(Duration.ofDays(3)));
+        CertificateRef renewed = cert("bb".repeat(32), "CN=shop.example.com", now.plus(Duration.ofDays(90)));
+        CertificateRef selfSigned = cert("cc".repeat(32), "CN=blog.example.com", now.plus(Duration.ofDays(300)));
+        CertificateRef api = cert("dd".repeat(32), "CN=api.example.com", now.plus(Duration.ofDays(20)));
+
+        startApp(config);
+        send(status("shop", now, expiring, condition(EXPIRING, CRITICAL, expiring, now)));
+        send(status("blog", now, selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now)));
+        await().atMost(PATIENCE).until(() -> delivered.size() == 2);
+        send(status("shop", now.plusSeconds(1), expiring, condition(EXPIRING, CRITICAL, expiring, now, 2)));
+        send(status("blog", now.plusSeconds(1), selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now, 2)));
+        await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> delivered.size() == 2);
+
+        app.close();
+        send(status("blog", now.plusSeconds(2), selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now, 3)));
+        send(status("shop", now.plusSeconds(2), renewed));
+        startApp(config);
+        send(status("api", now.plusSeconds(3), api, condition(EXPIRING, WARNING, api, now)));
+        await().atMost(PATIENCE).until(() -> delivered.size() == 4);
+        await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> delivered.size() == 4);
+
+        app.close();
+        startApp(config.withStateDir(stateDir.resolve("b")));
+        send(status("blog", now.plusSeconds(4), selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now, 4)));
+        send(status("blog", now.plusSeconds(5), selfSigned));
+        await().atMost(PATIENCE).until(() -> delivered.size() == 5);
+        await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> delivered.size() == 5);
+
+        List<Alert> onTopic = readCommitted();
+        assertThat(onTopic).extracting(Alert::getService, Alert::getCondition, Alert::getState)
+                .containsExactlyInAnyOrder(
+                        tuple("shop", EXPIRING, AlertState.FIRING),
+                        tuple("blog", UNTRUSTED, AlertState.FIRING),
+                        tuple("shop", EXPIRING, AlertState.RESOLVED),
+                        tuple("api", EXPIRING, AlertState.FIRING),
+                        tuple("blog", UNTRUSTED, AlertState.RESOLVED));
+        assertThat(onTopic).extracting(Alert::getEventId).doesNotHaveDuplicates();
+        assertThat(delivered).extracting(Alert::getEventId)
+                .containsExactlyInAnyOrderElementsOf(onTopic.stream().map(Alert::getEventId).toList());
+        Alert shopResolved = onTopic.stream()
+                .filter(a -> a.getService().equals("shop") && a.getState() == AlertState.RESOLVED).findFirst().orElseThrow();
+        assertThat(shopResolved.getMessage()).contains("renewed");
+        assertThat(shopResolved.getFirstFiredAt()).isEqualTo(now);
+    }
+
+    private List<Alert> readCommitted() {
+        Map<String, Object> c = new HashMap<>(broker.clientProperties());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<Alert> alerts = new ArrayList<>();
+        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(c, topics.alerts().keySerde().deserializer(),
+                topics.alerts().valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.alerts().name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<String, Alert> r : consumer.poll(Duration.ofMillis(200))) {
+                    assertThat(r.key()).isEqualTo(r.value().getService());
+                    alerts.add(r.value());
+                }
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+            });
+        }
+        return alerts;
+    }
+}
