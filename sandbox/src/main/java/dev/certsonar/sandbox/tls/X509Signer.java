@@ -1,0 +1,155 @@
+package dev.certsonar.sandbox.tls;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** Builds and signs one X.509 v3 certificate. */
+final class X509Signer {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private X509Signer() {
+    }
+
+    /** What goes into a certificate. {@code pathLength} < 0 = no limit; ignored for end-entity certificates. */
+    record Spec(X500Name subject, PublicKey subjectKey, X500Name issuer, PublicKey issuerKey, PrivateKey signingKey,
+                String signatureAlgorithm, BigInteger serial, Instant notBefore, Instant notAfter,
+                boolean ca, int pathLength, List<String> dnsNames, List<String> ipAddresses,
+                List<String> ocspUrls, List<String> caIssuersUrls, List<String> crlUrls) {
+    }
+
+    /** A random positive serial number of up to 127 bits. */
+    static BigInteger randomSerial() {
+        return new BigInteger(127, RANDOM).setBit(0);
+    }
+
+    static X509Certificate sign(Spec spec) {
+        if (!spec.notAfter().isAfter(spec.notBefore())) {
+            throw new IllegalArgumentException("notAfter " + spec.notAfter() + " must be after notBefore " + spec.notBefore());
+        }
+        if (spec.serial().signum() <= 0) {
+            throw new IllegalArgumentException("serial must be positive, was " + spec.serial());
+        }
+        try {
+            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    spec.issuer(), spec.serial(), Date.from(spec.notBefore()), Date.from(spec.notAfter()),
+                    spec.subject(), spec.subjectKey());
+
+            if (spec.ca()) {
+                builder.addExtension(Extension.basicConstraints, true, spec.pathLength() >= 0
+                        ? new BasicConstraints(spec.pathLength()) : new BasicConstraints(true));
+                builder.addExtension(Extension.keyUsage, true,
+                        new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            } else {
+                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                int usage = KeyUsage.digitalSignature;
+                if ("RSA".equals(spec.subjectKey().getAlgorithm())) {
+                    usage |= KeyUsage.keyEncipherment;
+                }
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            }
+            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(spec.subjectKey()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(spec.issuerKey()));
+
+            List<GeneralName> names = new ArrayList<>();
+            spec.dnsNames().forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+            spec.ipAddresses().forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+            if (!names.isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(names.toArray(GeneralName[]::new)));
+            }
+
+            List<AccessDescription> access = new ArrayList<>();
+            spec.ocspUrls().forEach(u -> access.add(new AccessDescription(AccessDescription.id_ad_ocsp,
+                    new GeneralName(GeneralName.uniformResourceIdentifier, u))));
+            spec.caIssuersUrls().forEach(u -> access.add(new AccessDescription(AccessDescription.id_ad_caIssuers,
+                    new GeneralName(GeneralName.uniformResourceIdentifier, u))));
+            if (!access.isEmpty()) {
+                builder.addExtension(Extension.authorityInfoAccess, false,
+                        new AuthorityInformationAccess(access.toArray(AccessDescription[]::new)));
+            }
+            if (!spec.crlUrls().isEmpty()) {
+                DistributionPoint[] points = spec.crlUrls().stream()
+                        .map(u -> new DistributionPoint(new DistributionPointName(new GeneralNames(
+                                new GeneralName(GeneralName.uniformResourceIdentifier, u))), null, null))
+                        .toArray(DistributionPoint[]::new);
+                builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(points));
+            }
+
+            var signer = new JcaContentSignerBuilder(spec.signatureAlgorithm()).build(spec.signingKey());
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        } catch (OperatorCreationException e) {
+            throw new IllegalArgumentException("Cannot sign with " + spec.signatureAlgorithm() + " using a "
+                    + spec.signingKey().getAlgorithm() + " key: " + e.getMessage(), e);
+        } catch (CertIOException | GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot build certificate for " + spec.subject() + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Cannot build certificate for " + spec.subject() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static X500Name subjectOf(X509Certificate certificate) {
+        return X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+    }
+
+    static X500Name name(String cnOrDn) {
+        return cnOrDn.contains("=") ? new X500Name(cnOrDn) : new X500Name("CN=" + escape(cnOrDn));
+    }
+
+    private static String escape(String value) {
+        StringBuilder out = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            if (",+\"\\<>;=#".indexOf(c) >= 0) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    static void checkSignatureAlgorithm(String signatureAlgorithm, PrivateKey signingKey) {
+        String upper = signatureAlgorithm.toUpperCase(java.util.Locale.ROOT);
+        String keyAlgorithm = signingKey.getAlgorithm();
+        boolean fits = switch (keyAlgorithm) {
+            case "RSA" -> upper.endsWith("WITHRSA") || upper.endsWith("WITHRSAANDMGF1");
+            case "EC" -> upper.endsWith("WITHECDSA");
+            default -> true;
+        };
+        if (!fits) {
+            throw new IllegalArgumentException("signatureAlgorithm " + signatureAlgorithm
+                    + " does not fit the issuer's " + keyAlgorithm + " key");
+        }
+    }
+}
