@@ -1,6 +1,7 @@
 package dev.certsonar.cli.config;
 
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 
 import java.nio.file.Path;
@@ -44,6 +45,11 @@ public record CertsonarConfig(Map<String, Object> kafka, String topicPrefix, Sca
     /** {@code bootstrap.servers} when the file, the environment or a flag set it. */
     public Optional<String> bootstrapServers() {
         return Optional.ofNullable(kafka.get("bootstrap.servers")).map(Object::toString).filter(s -> !s.isBlank());
+    }
+
+    /** The topics, named with {@link #topicPrefix()}. */
+    public Topics topics() {
+        return Topics.withPrefix(topicPrefix);
     }
 
     /** A mutable copy of the Kafka properties, for a client to add its own to. */

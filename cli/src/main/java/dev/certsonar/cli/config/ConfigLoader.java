@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 
@@ -491,7 +492,7 @@ public final class ConfigLoader {
         private Duration positiveDuration(String text, JsonPointer pointer) {
             Duration duration;
             try {
-                duration = parseDuration(text);
+                duration = Durations.parse(text);
             } catch (IllegalArgumentException e) {
                 throw problem(pointer, '"' + text + "\" is not a duration (write 90s, 10m, 6h, 7d or ISO-8601 like PT6H)");
             }
@@ -606,29 +607,6 @@ public final class ConfigLoader {
             return "a list";
         }
         return "a map of keys";
-    }
-
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
-    /** {@code 90s}, {@code 10m}, {@code 6h}, {@code 7d}, {@code 500ms} or ISO-8601 ({@code PT6H}, {@code P7D}). */
-    static Duration parseDuration(String text) {
-        String value = text.strip();
-        Matcher shortForm = SHORT_DURATION.matcher(value);
-        if (shortForm.matches()) {
-            long amount = Long.parseLong(shortForm.group(1));
-            return switch (shortForm.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        }
-        try {
-            return Duration.parse(value.toUpperCase(Locale.ROOT));
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration: " + text, e);
-        }
     }
 
     /** The parser's sentences without its excerpt lines: {@code while parsing a flow mapping; expected ',' or '}'}. */
