@@ -1,0 +1,38 @@
+package dev.certsonar.schemas;
+
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.util.Collection;
+import java.util.List;
+
+/** Serdes of the generated record types in Avro single-object encoding. */
+public final class AvroSerdes {
+
+    private AvroSerdes() {
+    }
+
+    /**
+     * Lets Avro instantiate the generated classes of {@code dev.certsonar.schemas.avro} without the system property
+     * {@code org.apache.avro.SERIALIZABLE_PACKAGES}. Every serde does this when its class loads; call it before copying
+     * records with nested records ({@code Target.newBuilder(other)}) in code that has not created a serde yet.
+     * Idempotent; keeps whatever Avro already trusts.
+     */
+    public static void trustGeneratedClasses() {
+        AvroTrust.trustGeneratedClasses();
+    }
+
+    /**
+     * The serde of a generated record type: writes with the current schema, reads the current schema and every frozen
+     * version (resolved by fingerprint). A value that cannot be read gives a
+     * {@link org.apache.kafka.common.errors.SerializationException} saying what was found.
+     */
+    public static <T extends SpecificRecord> AvroSerde<T> serde(Class<T> type) {
+        return new AvroSerde<>(type, List.of());
+    }
+
+    /** As {@link #serde(Class)}, also reading values written with the given schemas (a newer writer's, for example). */
+    public static <T extends SpecificRecord> AvroSerde<T> serde(Class<T> type, Collection<Schema> additionalWriterSchemas) {
+        return new AvroSerde<>(type, List.copyOf(additionalWriterSchemas));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.certsonar.schemas;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Creates the topics of certsonar that do not exist yet: targets and service-status compacted, the others deleted by age. */
+public final class TopicAdmin {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private TopicAdmin() {
+    }
+
+    /**
+     * Creates every topic of {@code topics} that is missing; existing topics are left as they are.
+     *
+     * @return the names of the topics created (empty when all existed)
+     * @throws IllegalStateException naming the topic when the broker refuses one, or when the broker does not answer
+     *                               within a minute
+     */
+    public static Set<String> ensureTopics(Admin admin, Topics topics, int partitions, short replication) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
+        }
+        if (replication < 1) {
+            throw new IllegalArgumentException("replication must be at least 1, was " + replication);
+        }
+        Set<String> existing = get(admin.listTopics().names(), "list topics");
+        List<NewTopic> missing = new ArrayList<>();
+        for (String name : topics.names()) {
+            if (!existing.contains(name)) {
+                missing.add(newTopic(topics, name, partitions, replication));
+            }
+        }
+        Set<String> created = new LinkedHashSet<>();
+        if (missing.isEmpty()) {
+            return created;
+        }
+        CreateTopicsResult result = admin.createTopics(missing);
+        for (Map.Entry<String, KafkaFuture<Void>> e : result.values().entrySet()) {
+            try {
+                get(e.getValue(), "create topic " + e.getKey());
+                created.add(e.getKey());
+                log.info("Created topic {} ({} partitions, replication {}{})", e.getKey(), partitions, replication,
+                        topics.compacted().contains(e.getKey()) ? ", compacted" : "");
+            } catch (IllegalStateException ex) {
+                if (!(ex.getCause() instanceof TopicExistsException)) {
+                    throw ex;
+                }
+                log.debug("Topic {} was created by someone else meanwhile", e.getKey());
+            }
+        }
+        return created;
+    }
+
+    /** The definition of one topic: compacted for targets and service-status. */
+    static NewTopic newTopic(Topics topics, String name, int partitions, short replication) {
+        NewTopic topic = new NewTopic(name, partitions, replication);
+        if (topics.compacted().contains(name)) {
+            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        return topic;
+    }
+
+    private static <T> T get(KafkaFuture<T> future, String what) {
+        try {
+            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("cannot " + what + ": " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot " + what + ": no answer from the broker within " + TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while trying to " + what, e);
+        }
+    }
+}

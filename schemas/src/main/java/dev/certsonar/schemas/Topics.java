@@ -1,0 +1,102 @@
+package dev.certsonar.schemas;
+
+import dev.certsonar.schemas.avro.Alert;
+import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.ScanRequest;
+import dev.certsonar.schemas.avro.ServiceStatus;
+import dev.certsonar.schemas.avro.Target;
+import org.apache.kafka.common.serialization.Serdes;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The topics of certsonar: a prefix (default {@code certsonar.}) plus {@code targets}, {@code scan-requests},
+ * {@code observations}, {@code service-status}, {@code alerts}, {@code alerts-undeliverable} and {@code dead-letters}.
+ * Keys are strings (bytes on the dead-letter topic); values are Avro single-object encoded, and the targets topic also
+ * reads JSON.
+ *
+ * @param prefix              prepended to every topic name
+ * @param targets             what to watch; compacted, keyed by target id
+ * @param scanRequests        targets to probe now, keyed by host
+ * @param observations        what each probe saw, keyed by service
+ * @param serviceStatus       the state of each service; compacted, keyed by service
+ * @param alerts              alert events, keyed by service
+ * @param alertsUndeliverable alerts no channel accepted, keyed by service
+ * @param deadLetters         records that could not be read, as they were, with the reason in headers ({@link DeadLetters})
+ */
+public record Topics(String prefix,
+                     Topic<String, Target> targets,
+                     Topic<String, ScanRequest> scanRequests,
+                     Topic<String, Observation> observations,
+                     Topic<String, ServiceStatus> serviceStatus,
+                     Topic<String, Alert> alerts,
+                     Topic<String, Alert> alertsUndeliverable,
+                     Topic<byte[], byte[]> deadLetters) {
+
+    public static final String DEFAULT_PREFIX = "certsonar.";
+    public static final Topics DEFAULT = withPrefix(DEFAULT_PREFIX);
+
+    /** Legal characters of a Kafka topic name. */
+    private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]*");
+    private static final int LONGEST_SUFFIX = "alerts-undeliverable".length();
+    private static final int MAX_TOPIC_NAME = 249;
+
+    /**
+     * The topics with the given prefix, which may be empty.
+     *
+     * @throws IllegalArgumentException when the prefix has characters Kafka does not allow in topic names or is too long
+     */
+    public static Topics withPrefix(String prefix) {
+        if (prefix == null) {
+            throw new IllegalArgumentException("topic prefix is null (use \"\" for none)");
+        }
+        if (!LEGAL.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("topic prefix '" + prefix
+                    + "' has characters Kafka does not allow in topic names (allowed: letters, digits, '.', '_', '-')");
+        }
+        if (prefix.length() + LONGEST_SUFFIX > MAX_TOPIC_NAME) {
+            throw new IllegalArgumentException("topic prefix '" + prefix + "' is too long: topic names have at most "
+                    + MAX_TOPIC_NAME + " characters");
+        }
+        return new Topics(prefix,
+                new Topic<>(prefix + "targets", Serdes.String(), new TargetSerde()),
+                new Topic<>(prefix + "scan-requests", Serdes.String(), AvroSerdes.serde(ScanRequest.class)),
+                new Topic<>(prefix + "observations", Serdes.String(), AvroSerdes.serde(Observation.class)),
+                new Topic<>(prefix + "service-status", Serdes.String(), AvroSerdes.serde(ServiceStatus.class)),
+                new Topic<>(prefix + "alerts", Serdes.String(), AvroSerdes.serde(Alert.class)),
+                new Topic<>(prefix + "alerts-undeliverable", Serdes.String(), AvroSerdes.serde(Alert.class)),
+                new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), Serdes.ByteArray()));
+    }
+
+    /** Every topic, in the order above. */
+    public List<Topic<?, ?>> all() {
+        return List.of(targets, scanRequests, observations, serviceStatus, alerts, alertsUndeliverable, deadLetters);
+    }
+
+    /** The names of the compacted topics (latest value per key): targets and service-status. */
+    public List<String> compacted() {
+        return List.of(targets.name(), serviceStatus.name());
+    }
+
+    /** Every topic name, in the order of {@link #all()}. */
+    public List<String> names() {
+        return all().stream().map(Topic::name).toList();
+    }
+
+    /** Topics are equal when their prefixes are: the names and serdes follow from the prefix. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Topics other && prefix.equals(other.prefix);
+    }
+
+    @Override
+    public int hashCode() {
+        return prefix.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Topics[prefix=" + prefix + "]";
+    }
+}
