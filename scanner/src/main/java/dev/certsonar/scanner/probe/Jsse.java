@@ -1,0 +1,103 @@
+package dev.certsonar.scanner.probe;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.TrustManager;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.Security;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The JSSE set-up of the scanner. A scanner must see the certificate of legacy servers too (TLS 1.0 and 1.1, SHA-1
+ * handshake signatures, RSA key exchange), which the JDK disables by default; those are judged and named afterwards.
+ * The JDK reads its algorithm constraints once per process, when JSSE first initialises, so {@link #relaxConstraints()}
+ * sets the relaxed constraints for the whole process and must run before any TLS is used.
+ */
+public final class Jsse {
+
+    private static final Logger log = LoggerFactory.getLogger(Jsse.class);
+
+    /** What stays disabled when scanning: only what no server can legitimately need. */
+    public static final String TLS_DISABLED = "SSLv3, DTLSv1.0, NULL, anon";
+    public static final String CERTPATH_DISABLED = "MD2";
+
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"};
+
+    private Jsse() {
+    }
+
+    /**
+     * Relaxes the process's TLS algorithm constraints so legacy servers can be probed; idempotent. Also raises the
+     * JDK's limits on handshake message size and chain length, which the scanner bounds itself.
+     */
+    public static synchronized void relaxConstraints() {
+        if (TLS_DISABLED.equals(Security.getProperty("jdk.tls.disabledAlgorithms"))) {
+            return;
+        }
+        Security.setProperty("jdk.tls.disabledAlgorithms", TLS_DISABLED);
+        Security.setProperty("jdk.certpath.disabledAlgorithms", CERTPATH_DISABLED);
+        setIfAbsent("jdk.tls.maxHandshakeMessageSize", Integer.toString(1 << 20));
+        setIfAbsent("jdk.tls.maxCertificateChainLength", "32");
+        setIfAbsent("jdk.tls.client.enableStatusRequestExtension", "false");
+        log.debug("relaxed TLS algorithm constraints for scanning: {}", TLS_DISABLED);
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** A client context whose trust manager records the served chain and accepts it; judgement comes afterwards. */
+    static SSLContext capturingContext(CapturingTrustManager trustManager) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[]{trustManager}, new SecureRandom());
+            ctx.getClientSessionContext().setSessionCacheSize(1);
+            ctx.getClientSessionContext().setSessionTimeout(1);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create the TLS context of the scanner", e);
+        }
+    }
+
+    /**
+     * A client engine without a peer identity (so no session is ever resumed and every handshake shows the
+     * certificate), offering TLS 1.3 to 1.0 and every usable cipher suite, sending {@code sni} when not null.
+     */
+    static SSLEngine clientEngine(SSLContext ctx, String sni) {
+        SSLEngine engine = ctx.createSSLEngine();
+        engine.setUseClientMode(true);
+        SSLParameters params = engine.getSSLParameters();
+        Set<String> supported = Set.of(engine.getSupportedProtocols());
+        List<String> protocols = new ArrayList<>();
+        for (String p : PROTOCOLS) {
+            if (supported.contains(p)) {
+                protocols.add(p);
+            }
+        }
+        params.setProtocols(protocols.toArray(String[]::new));
+        Set<String> suites = new LinkedHashSet<>(List.of(engine.getEnabledCipherSuites()));
+        for (String s : engine.getSupportedCipherSuites()) {
+            String u = s.toUpperCase(Locale.ROOT);
+            if (!u.contains("_NULL_") && !u.contains("_ANON_") && !u.contains("KRB5")) {
+                suites.add(s);
+            }
+        }
+        params.setCipherSuites(suites.toArray(String[]::new));
+        params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+        params.setEndpointIdentificationAlgorithm(null);
+        engine.setSSLParameters(params);
+        return engine;
+    }
+}

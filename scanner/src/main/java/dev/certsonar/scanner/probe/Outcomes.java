@@ -1,0 +1,69 @@
+package dev.certsonar.scanner.probe;
+
+import dev.certsonar.schemas.avro.Outcome;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLProtocolException;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.Locale;
+
+/** The one place where a failure of a probe becomes an {@link Outcome} and words for a person. */
+public final class Outcomes {
+
+    private Outcomes() {
+    }
+
+    public static Outcome classify(Throwable t) {
+        return switch (t) {
+            case ProbeException.DnsFailed e -> Outcome.DNS_FAILED;
+            case ProbeException.Timeout e -> Outcome.TIMEOUT;
+            case ProbeException.Blocked e -> Outcome.BLOCKED_BY_POLICY;
+            case ProbeException.NoTls e -> Outcome.NO_TLS;
+            case ProbeException.Protocol e -> Outcome.PROTOCOL_ERROR;
+            case UnknownHostException e -> Outcome.DNS_FAILED;
+            case SocketTimeoutException e -> Outcome.TIMEOUT;
+            case ClosedByInterruptException e -> Outcome.TIMEOUT;
+            case ConnectException e -> Outcome.REFUSED;
+            case NoRouteToHostException e -> Outcome.REFUSED;
+            case PortUnreachableException e -> Outcome.REFUSED;
+            case SSLException e when notTls(e) -> Outcome.NO_TLS;
+            case SSLProtocolException e -> Outcome.PROTOCOL_ERROR;
+            case SSLHandshakeException e -> Outcome.HANDSHAKE_FAILED;
+            case SSLException e when e.getCause() != null && !(e.getCause() instanceof SSLException) -> classify(e.getCause());
+            case SSLException e -> Outcome.HANDSHAKE_FAILED;
+            case EOFException e -> Outcome.HANDSHAKE_FAILED;
+            case SocketException e -> Outcome.HANDSHAKE_FAILED;
+            case InterruptedException e -> Outcome.TIMEOUT;
+            default -> Outcome.PROTOCOL_ERROR;
+        };
+    }
+
+    private static boolean notTls(SSLException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        return m.contains("unrecognized ssl message") || m.contains("plaintext connection")
+                || m.contains("unsupported or unrecognized");
+    }
+
+    /** What went wrong, in words, naming the phase. */
+    public static String describe(Throwable t, Phase phase) {
+        String what = switch (t) {
+            case ProbeException e -> e.getMessage();
+            case SocketTimeoutException e -> "timed out during " + phase.text();
+            case ConnectException e -> "connection refused";
+            case NoRouteToHostException e -> "no route to host";
+            case SSLException e when notTls(e) -> "the server does not speak TLS on this port (" + e.getMessage() + ")";
+            case EOFException e -> "the server closed the connection during " + phase.text();
+            case SSLException e -> "TLS handshake failed: " + e.getMessage();
+            default -> t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        };
+        return what;
+    }
+}

@@ -1,0 +1,298 @@
+package dev.certsonar.scanner.probe;
+
+import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.schemas.avro.Certificate;
+import dev.certsonar.schemas.avro.CertificateRef;
+import dev.certsonar.schemas.avro.Checks;
+import dev.certsonar.schemas.avro.Endpoint;
+import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.Outcome;
+import dev.certsonar.schemas.avro.Protocol;
+import dev.certsonar.schemas.avro.Target;
+import dev.certsonar.schemas.avro.Timings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import java.math.BigInteger;
+import java.net.IDN;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+/**
+ * Probes targets: resolves a name to every A and AAAA address (each address × port is its own endpoint, probed with
+ * the name as SNI), expands CIDR ranges, refuses addresses outside the address policy without opening a socket,
+ * connects and handshakes within one deadline per endpoint, captures the whole served chain whatever its state, and
+ * judges it afterwards. Every probe ends in an {@link Observation}, also when it failed.
+ */
+public final class ProbeEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProbeEngine.class);
+
+    /** Addresses in a CIDR target at most, unless large ranges are allowed: a /16. */
+    public static final BigInteger LARGE_RANGE = BigInteger.valueOf(65536);
+
+    private final ScannerConfig config;
+    private final Clock clock;
+    private final AddressPolicy policy;
+    private final Resolver resolver;
+    private final TlsConnector connector;
+    private final ChainJudge judge;
+    private final Semaphore probes;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ProbeEngine(ScannerConfig config, Clock clock) {
+        this(config, clock, TrustAnchors.load(config.caFiles()));
+    }
+
+    public ProbeEngine(ScannerConfig config, Clock clock, TrustAnchors anchors) {
+        Jsse.relaxConstraints();
+        this.config = config;
+        this.clock = clock;
+        this.policy = AddressPolicy.of(config.deny(), config.allow());
+        Duration half = config.timeout().dividedBy(2);
+        this.resolver = new Resolver(config.dnsServers(), half);
+        CapturingTrustManager tm = new CapturingTrustManager();
+        SSLContext ctx = Jsse.capturingContext(tm);
+        this.connector = new TlsConnector(ctx, tm, config.maxHandshakeBytes(), config.timeout(), config.timeout());
+        this.judge = new ChainJudge(anchors);
+        this.probes = new Semaphore(config.concurrency());
+    }
+
+    public ScannerConfig config() {
+        return config;
+    }
+
+    /** One observation per endpoint of the target (one without endpoint when the name did not resolve). */
+    public List<Observation> scan(Target target, String scanId) {
+        long start = System.nanoTime();
+        List<Endpoint> endpoints;
+        Long dnsMillis = null;
+        List<InetAddress> addresses;
+        String host = target.getHost().strip();
+        List<Integer> ports = target.getPorts().isEmpty() ? List.of(TargetSpecs.defaultPort(target.getProtocol())) : target.getPorts();
+        String sni = target.getSni() == null ? null : ascii(target.getSni());
+        String reference;
+        Optional<InetAddress> literal = Addresses.literal(host);
+        if (host.contains("/")) {
+            Cidr range = Cidr.parse(host);
+            if (!config.allowLargeRanges() && range.hostCount().compareTo(LARGE_RANGE) > 0) {
+                throw new IllegalArgumentException("target " + target.getId() + ": the range " + range + " holds "
+                        + range.hostCount() + " addresses, more than a /16; allow large ranges to scan it");
+            }
+            addresses = new ArrayList<>();
+            range.hosts().forEach(addresses::add);
+            reference = sni;
+        } else if (literal.isPresent()) {
+            addresses = List.of(literal.get());
+            reference = sni != null ? sni : Addresses.text(literal.get());
+        } else {
+            if (sni == null) {
+                sni = ascii(host);
+            }
+            reference = sni;
+            try {
+                addresses = resolver.resolve(host, Deadline.in(config.timeout()), config.timeout().dividedBy(2));
+                dnsMillis = (System.nanoTime() - start) / 1_000_000;
+            } catch (ProbeException e) {
+                long total = (System.nanoTime() - start) / 1_000_000;
+                return List.of(base(target, scanId, null, List.of())
+                        .setOutcome(Outcomes.classify(e))
+                        .setError(Outcomes.describe(e, Phase.DNS))
+                        .setTimings(Timings.newBuilder().setDnsMillis(total).setTotalMillis(total).build())
+                        .setObservedAt(clock.instant())
+                        .build());
+            }
+        }
+        endpoints = new ArrayList<>(addresses.size() * ports.size());
+        for (InetAddress a : addresses) {
+            for (int port : ports) {
+                endpoints.add(new Endpoint(Addresses.text(a), port, sni));
+            }
+        }
+        List<Endpoint> all = List.copyOf(endpoints);
+        Long dns = dnsMillis;
+        Duration left = config.timeout().minusMillis(dns == null ? 0 : dns);
+        List<Future<Observation>> futures = new ArrayList<>(all.size());
+        int i = 0;
+        for (InetAddress a : addresses) {
+            for (int port : ports) {
+                Endpoint e = all.get(i++);
+                try {
+                    probes.acquire();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while scanning " + target.getId(), ex);
+                }
+                futures.add(threads.submit(() -> {
+                    try {
+                        return probe(target, scanId, all, e, a, reference, dns, left);
+                    } finally {
+                        probes.release();
+                    }
+                }));
+            }
+        }
+        List<Observation> out = new ArrayList<>(futures.size());
+        for (Future<Observation> f : futures) {
+            try {
+                out.add(f.get());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while scanning " + target.getId(), ex);
+            } catch (ExecutionException ex) {
+                throw new IllegalStateException("probe of " + target.getId() + " failed unexpectedly", ex.getCause());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Scans every target at once within the concurrency bound, each with its own scan id, handing each observation to
+     * the sink as soon as its target is done; the sink is called by one thread at a time. A target that cannot be
+     * scanned at all (a range too large) is logged and skipped.
+     */
+    public void scanAll(List<Target> targets, Consumer<Observation> sink) {
+        Object lock = new Object();
+        Semaphore inFlight = new Semaphore(config.concurrency());
+        List<Future<?>> futures = new ArrayList<>();
+        for (Target t : targets) {
+            try {
+                inFlight.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            futures.add(threads.submit(() -> {
+                try {
+                    List<Observation> obs = scan(t, UUID.randomUUID().toString());
+                    synchronized (lock) {
+                        obs.forEach(sink);
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("target {} cannot be scanned: {}", t.getId(), e.getMessage());
+                } finally {
+                    inFlight.release();
+                }
+            }));
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                log.warn("scan failed", e.getCause());
+            }
+        }
+    }
+
+    private Observation probe(Target target, String scanId, List<Endpoint> all, Endpoint endpoint, InetAddress address,
+                              String reference, Long dnsMillis, Duration budget) {
+        long start = System.nanoTime();
+        Observation.Builder b = base(target, scanId, endpoint, all);
+        Optional<String> refusal = policy.refusal(address);
+        if (refusal.isPresent()) {
+            ProbeException e = new ProbeException.Blocked("blocked by the address policy: " + refusal.get());
+            return b.setOutcome(Outcomes.classify(e)).setError(e.getMessage())
+                    .setTimings(Timings.newBuilder().setDnsMillis(dnsMillis).setTotalMillis(0L).build())
+                    .setObservedAt(clock.instant()).build();
+        }
+        Deadline deadline = Deadline.in(budget.isNegative() || budget.isZero() ? Duration.ofMillis(1) : budget);
+        String serverName = endpoint.getSni() != null ? endpoint.getSni() : target.getHost();
+        Preamble preamble = Preambles.forProtocol(target.getProtocol());
+        try {
+            TlsConnector.Handshake h = connector.probe(new InetSocketAddress(address, endpoint.getPort()), endpoint.getSni(),
+                    serverName, preamble, deadline);
+            Instant now = clock.instant();
+            List<Certificate> chain = h.chain().stream().map(CertificateParser::parse).toList();
+            ChainJudge.Judgement j = judge.judge(h.chain(), reference, h.protocol(), now);
+            Checks checks = j.checks();
+            if (h.lateFailure() != null) {
+                List<String> problems = new ArrayList<>(checks.getProblems());
+                problems.add("the handshake failed after the certificate arrived: " + h.lateFailure());
+                checks.setProblems(problems);
+            }
+            X509Certificate ec = j.expiryCertificate();
+            return b.setOutcome(Outcome.OK)
+                    .setTimings(timings(dnsMillis, h.connectMillis(), h.preambleMillis(), h.handshakeMillis(), start))
+                    .setTlsVersion(h.protocol())
+                    .setCipherSuite(h.cipherSuite())
+                    .setChain(chain)
+                    .setNotAfter(j.notAfter())
+                    .setServedChainNotAfter(j.servedChainNotAfter())
+                    .setExpiryCertificate(new CertificateRef(CertificateParser.sha256(encoded(ec)),
+                            ec.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253),
+                            ec.getIssuerX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253),
+                            ec.getNotBefore().toInstant(), ec.getNotAfter().toInstant()))
+                    .setChecks(checks)
+                    .setObservedAt(now)
+                    .build();
+        } catch (TlsConnector.Failure f) {
+            Throwable cause = f.getCause();
+            Phase phase = cause instanceof ProbeException pe ? pe.phase() : f.phase;
+            return b.setOutcome(Outcomes.classify(cause))
+                    .setError(Outcomes.describe(cause, phase))
+                    .setTimings(timings(dnsMillis, f.connectMillis, f.preambleMillis, null, start))
+                    .setObservedAt(clock.instant())
+                    .build();
+        }
+    }
+
+    private static byte[] encoded(X509Certificate c) {
+        try {
+            return c.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Timings timings(Long dns, Long connect, Long preamble, Long handshake, long startNanos) {
+        long total = (System.nanoTime() - startNanos) / 1_000_000 + (dns == null ? 0 : dns);
+        return Timings.newBuilder().setDnsMillis(dns).setConnectMillis(connect).setStarttlsMillis(preamble)
+                .setHandshakeMillis(handshake).setTotalMillis(total).build();
+    }
+
+    private static Observation.Builder base(Target target, String scanId, Endpoint endpoint, List<Endpoint> all) {
+        return Observation.newBuilder()
+                .setScanId(scanId)
+                .setTargetId(target.getId())
+                .setService(target.getService())
+                .setOwner(target.getOwner())
+                .setHost(target.getHost())
+                .setProtocol(target.getProtocol() == Protocol.UNKNOWN ? Protocol.TLS : target.getProtocol())
+                .setEndpoint(endpoint)
+                .setScanEndpoints(all)
+                .setChain(List.of())
+                .setLabels(target.getLabels());
+    }
+
+    private static String ascii(String name) {
+        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        try {
+            return IDN.toASCII(n, IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return n;
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,211 @@
+package dev.certsonar.scanner.probe;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One TLS connection of a probe, on a blocking socket (cheap on a virtual thread): connect, the preamble in plain text,
+ * then the handshake driven through an {@link SSLEngine} so that every read is bounded by the deadline and the bytes a
+ * server may send are capped. The served chain is captured whatever its state; a handshake that fails after the
+ * certificate arrived still yields it, with the failure noted.
+ */
+final class TlsConnector {
+
+    /** What a connection showed. {@code lateFailure} is set when the handshake failed after the certificate arrived. */
+    record Handshake(List<X509Certificate> chain, String protocol, String cipherSuite,
+                     Long connectMillis, Long preambleMillis, Long handshakeMillis, String lateFailure) {
+    }
+
+    /** A failure with the phase it happened in and the time the finished phases took. */
+    static final class Failure extends Exception {
+        final Phase phase;
+        final Long connectMillis;
+        final Long preambleMillis;
+
+        Failure(Throwable cause, Phase phase, Long connectMillis, Long preambleMillis) {
+            super(cause);
+            this.phase = phase;
+            this.connectMillis = connectMillis;
+            this.preambleMillis = preambleMillis;
+        }
+    }
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final SSLContext context;
+    private final CapturingTrustManager trustManager;
+    private final int maxHandshakeBytes;
+    private final Duration connectCap;
+    private final Duration handshakeCap;
+
+    TlsConnector(SSLContext context, CapturingTrustManager trustManager, int maxHandshakeBytes,
+                 Duration connectCap, Duration handshakeCap) {
+        this.context = context;
+        this.trustManager = trustManager;
+        this.maxHandshakeBytes = maxHandshakeBytes;
+        this.connectCap = connectCap;
+        this.handshakeCap = handshakeCap;
+    }
+
+    Handshake probe(InetSocketAddress address, String sni, String serverName, Preamble preamble, Deadline deadline) throws Failure {
+        Phase phase = Phase.CONNECT;
+        Long connectMillis = null;
+        Long preambleMillis = null;
+        try (Socket socket = new Socket()) {
+            long t0 = System.nanoTime();
+            socket.setTcpNoDelay(true);
+            socket.connect(address, deadline.millisFor(Phase.CONNECT, connectCap));
+            connectMillis = millisSince(t0);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            if (preamble != Preamble.NONE) {
+                phase = Phase.PREAMBLE;
+                long t1 = System.nanoTime();
+                socket.setSoTimeout(deadline.millisFor(Phase.PREAMBLE, handshakeCap));
+                preamble.negotiate(new PlainConnection(socket, in, out, serverName, address.getPort(), deadline, handshakeCap));
+                preambleMillis = millisSince(t1);
+            }
+            phase = Phase.HANDSHAKE;
+            long t2 = System.nanoTime();
+            SSLEngine engine = Jsse.clientEngine(context, sni);
+            try {
+                handshake(engine, socket, in, out, deadline);
+                SSLSession session = engine.getSession();
+                CapturingTrustManager.Capture capture = trustManager.release(engine);
+                if (capture == null) {
+                    throw new ProbeException.Protocol(Phase.HANDSHAKE, "the handshake ended without a server certificate");
+                }
+                long handshakeMillis = millisSince(t2);
+                closeQuietly(engine, out);
+                return new Handshake(capture.chain(), session.getProtocol(), session.getCipherSuite(),
+                        connectMillis, preambleMillis, handshakeMillis, null);
+            } catch (IOException | RuntimeException e) {
+                CapturingTrustManager.Capture capture = trustManager.release(engine);
+                if (capture != null && !capture.chain().isEmpty()) {
+                    return new Handshake(capture.chain(), capture.protocol(), capture.cipherSuite(),
+                            connectMillis, preambleMillis, millisSince(t2), Outcomes.describe(e, Phase.HANDSHAKE));
+                }
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new Failure(e, phase, connectMillis, preambleMillis);
+        }
+    }
+
+    private void handshake(SSLEngine engine, Socket socket, InputStream in, OutputStream out, Deadline deadline) throws IOException {
+        SSLSession session = engine.getSession();
+        ByteBuffer netOut = ByteBuffer.allocate(session.getPacketBufferSize());
+        ByteBuffer netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+        ByteBuffer app = ByteBuffer.allocate(session.getApplicationBufferSize());
+        int received = 0;
+        engine.beginHandshake();
+        SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
+        while (hs != SSLEngineResult.HandshakeStatus.FINISHED && hs != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
+            switch (hs) {
+                case NEED_WRAP -> {
+                    netOut.clear();
+                    SSLEngineResult r = engine.wrap(EMPTY, netOut);
+                    netOut.flip();
+                    if (netOut.hasRemaining()) {
+                        out.write(netOut.array(), 0, netOut.limit());
+                        out.flush();
+                    }
+                    if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        throw new SSLException("the TLS engine closed during the handshake");
+                    }
+                    hs = r.getHandshakeStatus();
+                }
+                case NEED_TASK -> {
+                    Runnable task;
+                    while ((task = engine.getDelegatedTask()) != null) {
+                        task.run();
+                    }
+                    hs = engine.getHandshakeStatus();
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    netIn.flip();
+                    SSLEngineResult r = engine.unwrap(netIn, app);
+                    netIn.compact();
+                    app.clear();
+                    hs = r.getHandshakeStatus();
+                    switch (r.getStatus()) {
+                        case BUFFER_UNDERFLOW -> {
+                            if (!netIn.hasRemaining()) {
+                                ByteBuffer bigger = ByteBuffer.allocate(netIn.capacity() * 2);
+                                netIn.flip();
+                                bigger.put(netIn);
+                                netIn = bigger;
+                            }
+                            received += read(socket, in, netIn, deadline, received);
+                        }
+                        case BUFFER_OVERFLOW -> app = ByteBuffer.allocate(app.capacity() * 2);
+                        case CLOSED -> throw new EOFException("the server closed the TLS connection during the handshake");
+                        case OK -> {
+                            if (r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                                    && hs == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
+                                received += read(socket, in, netIn, deadline, received);
+                            }
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException("unexpected handshake status " + hs);
+            }
+        }
+    }
+
+    private int read(Socket socket, InputStream in, ByteBuffer netIn, Deadline deadline, int receivedSoFar) throws IOException {
+        if (receivedSoFar >= maxHandshakeBytes) {
+            throw new ProbeException.Protocol(Phase.HANDSHAKE,
+                    "the server sent more than " + maxHandshakeBytes + " bytes without completing the handshake");
+        }
+        socket.setSoTimeout(deadline.millisFor(Phase.HANDSHAKE, handshakeCap));
+        int max = Math.min(netIn.remaining(), maxHandshakeBytes - receivedSoFar);
+        int n = in.read(netIn.array(), netIn.arrayOffset() + netIn.position(), max);
+        if (n < 0) {
+            throw new EOFException("the server closed the connection during the TLS handshake");
+        }
+        netIn.position(netIn.position() + n);
+        return n;
+    }
+
+    private static void closeQuietly(SSLEngine engine, OutputStream out) {
+        try {
+            engine.closeOutbound();
+            ByteBuffer buf = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            engine.wrap(EMPTY, buf);
+            buf.flip();
+            if (buf.hasRemaining()) {
+                out.write(buf.array(), 0, buf.limit());
+                out.flush();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the certificate is in hand; a failed goodbye changes nothing
+        }
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private record PlainConnection(Socket socket, InputStream in, OutputStream out, String serverName, int port,
+                                   Deadline deadline, Duration cap) implements Preamble.Connection {
+        @Override
+        public void setReadTimeout(Duration timeout) throws IOException {
+            int left = deadline.millisFor(Phase.PREAMBLE, cap);
+            socket.setSoTimeout((int) Math.max(1, Math.min(left, timeout.toMillis())));
+        }
+    }
+}
