@@ -2,10 +2,10 @@ package dev.certsonar.notifier;
 
 import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.notifier.delivery.DeliveryLoop;
-import dev.certsonar.notifier.delivery.DirectDispatcher;
+import dev.certsonar.notifier.delivery.ChannelDispatcher;
 import dev.certsonar.notifier.delivery.Dispatcher;
+import dev.certsonar.notifier.delivery.KafkaUndeliverable;
 import dev.certsonar.notifier.delivery.LogChannel;
-import dev.certsonar.notifier.delivery.Router;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
 import org.apache.kafka.streams.CloseOptions;
@@ -25,12 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * The notifier: the alert lifecycle as a Kafka Streams application (exactly-once), and the delivery of the alerts
- * topic to channels (read_committed, at-least-once). Alerts are logged by a {@link LogChannel} and handed to the
- * {@code onAlert} callback.
+ * topic (read_committed, at-least-once). The {@code onAlert} callback and each channel read the topic in their own
+ * consumer group, so a slow or failing channel holds up nobody else; a channel retries with backoff and hands what
+ * it cannot deliver to {@code alerts-undeliverable}. By default the one channel is a {@link LogChannel}.
  */
 public final class NotifierApp implements AutoCloseable {
 
@@ -44,7 +46,8 @@ public final class NotifierApp implements AutoCloseable {
     private final Consumer<Alert> onAlert;
     private final List<Channel> channels;
     private KafkaStreams streams;
-    private DeliveryLoop delivery;
+    private final List<DeliveryLoop> deliveries = new CopyOnWriteArrayList<>();
+    private KafkaUndeliverable undeliverable;
     private volatile Throwable failure;
 
     /** A notifier that delivers to a {@link LogChannel} and to {@code onAlert}. */
@@ -96,11 +99,16 @@ public final class NotifierApp implements AutoCloseable {
         });
         streams.setStateListener((now, before) -> log.atInfo().addKeyValue("applicationId", config.applicationId())
                 .addKeyValue("from", before).addKeyValue("to", now).log("notifier streams state"));
-        Dispatcher dispatcher = new DirectDispatcher(Router.all(channels));
-        delivery = new DeliveryLoop(kafkaProps, config.applicationId() + "-delivery", topics.alerts(),
-                topics.deadLetters().name(), dispatcher, onAlert);
+        undeliverable = new KafkaUndeliverable(kafkaProps, topics.alertsUndeliverable());
+        deliveries.add(new DeliveryLoop(kafkaProps, config.applicationId() + "-delivery", topics.alerts(),
+                topics.deadLetters().name(), Dispatcher.NONE, onAlert, Duration.ZERO));
+        for (Channel channel : channels) {
+            Dispatcher dispatcher = new ChannelDispatcher(channel, alert -> true, config.retry(), undeliverable);
+            deliveries.add(new DeliveryLoop(kafkaProps, config.applicationId() + "-channel-" + channel.name(),
+                    topics.alerts(), topics.deadLetters().name(), dispatcher, alert -> { }, config.groupWindow()));
+        }
         streams.start();
-        delivery.start();
+        deliveries.forEach(DeliveryLoop::start);
         log.atInfo().addKeyValue("applicationId", config.applicationId())
                 .addKeyValue("input", topics.serviceStatus().name()).addKeyValue("output", topics.alerts().name())
                 .addKeyValue("startedAt", clock.instant()).log("notifier started");
@@ -109,8 +117,8 @@ public final class NotifierApp implements AutoCloseable {
     /** The alert lifecycle is RUNNING and the delivery has its partitions. */
     public boolean isReady() {
         KafkaStreams s = streams;
-        DeliveryLoop d = delivery;
-        return s != null && s.state() == KafkaStreams.State.RUNNING && d != null && d.isRunning();
+        return s != null && s.state() == KafkaStreams.State.RUNNING
+                && !deliveries.isEmpty() && deliveries.stream().allMatch(DeliveryLoop::isRunning);
     }
 
     /** The error that stopped the Streams client, if one did. */
@@ -126,9 +134,11 @@ public final class NotifierApp implements AutoCloseable {
     /** Stops delivery, then the Streams client, leaving the consumer group so partitions move at once. */
     @Override
     public synchronized void close() {
-        if (delivery != null) {
-            delivery.close();
-            delivery = null;
+        deliveries.forEach(DeliveryLoop::close);
+        deliveries.clear();
+        if (undeliverable != null) {
+            undeliverable.close();
+            undeliverable = null;
         }
         if (streams != null) {
             boolean clean = streams.close(CloseOptions.groupMembershipOperation(

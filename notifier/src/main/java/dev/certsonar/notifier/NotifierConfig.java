@@ -1,5 +1,6 @@
 package dev.certsonar.notifier;
 
+import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Severity;
 
@@ -21,8 +22,11 @@ import java.util.Set;
  * @param reminderIntervals     reminder interval while an alert stays FIRING, per severity; absent = no reminder
  * @param conditionReminderIntervals reminder interval per condition, taking precedence over the severity's
  * @param punctuateInterval     how often the wall-clock check for due hold-downs and reminders runs
- * @param applicationId         Kafka Streams application id (also the prefix of the delivery consumer group)
+ * @param applicationId         Kafka Streams application id (also the prefix of the delivery consumer groups)
  * @param stateDir              Kafka Streams state directory; null = the Streams default
+ * @param groupWindow           alerts of one certificate and condition arriving within this window are sent to a
+ *                              channel as one notification; zero = each alert alone
+ * @param retry                 how a channel's failed notification is tried again before it is undeliverable
  */
 public record NotifierConfig(
         int holdDownObservations,
@@ -32,7 +36,9 @@ public record NotifierConfig(
         Map<ConditionType, Duration> conditionReminderIntervals,
         Duration punctuateInterval,
         String applicationId,
-        Path stateDir) {
+        Path stateDir,
+        Duration groupWindow,
+        RetryPolicy retry) {
 
     public static final NotifierConfig DEFAULT = new NotifierConfig(
             2,
@@ -42,7 +48,9 @@ public record NotifierConfig(
             Map.of(ConditionType.EXPIRED, Duration.ofHours(24)),
             Duration.ofSeconds(10),
             "certsonar-notifier",
-            null);
+            null,
+            Duration.ofSeconds(2),
+            RetryPolicy.DEFAULT);
 
     public NotifierConfig {
         if (holdDownObservations < 1) {
@@ -58,6 +66,10 @@ public record NotifierConfig(
         if (applicationId == null || applicationId.isBlank()) {
             throw new IllegalArgumentException("applicationId must not be blank");
         }
+        if (groupWindow == null || groupWindow.isNegative()) {
+            throw new IllegalArgumentException("groupWindow must be zero or positive, was " + groupWindow);
+        }
+        Objects.requireNonNull(retry, "retry");
         holdDownConditions = holdDownConditions.isEmpty()
                 ? Set.of() : Set.copyOf(EnumSet.copyOf(holdDownConditions));
         reminderIntervals = reminderIntervals.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(reminderIntervals));
@@ -83,26 +95,31 @@ public record NotifierConfig(
 
     public NotifierConfig withApplicationId(String id) {
         return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, id, stateDir);
+                conditionReminderIntervals, punctuateInterval, id, stateDir, groupWindow, retry);
     }
 
     public NotifierConfig withStateDir(Path dir) {
         return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, applicationId, dir);
+                conditionReminderIntervals, punctuateInterval, applicationId, dir, groupWindow, retry);
     }
 
     public NotifierConfig withHoldDown(int observations, Duration duration) {
         return new NotifierConfig(observations, duration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, applicationId, stateDir);
+                conditionReminderIntervals, punctuateInterval, applicationId, stateDir, groupWindow, retry);
     }
 
     public NotifierConfig withReminders(Map<Severity, Duration> bySeverity, Map<ConditionType, Duration> byCondition) {
         return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, bySeverity,
-                byCondition, punctuateInterval, applicationId, stateDir);
+                byCondition, punctuateInterval, applicationId, stateDir, groupWindow, retry);
+    }
+
+    public NotifierConfig withDelivery(Duration window, RetryPolicy retryPolicy) {
+        return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
+                conditionReminderIntervals, punctuateInterval, applicationId, stateDir, window, retryPolicy);
     }
 
     public NotifierConfig withPunctuateInterval(Duration interval) {
         return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, interval, applicationId, stateDir);
+                conditionReminderIntervals, interval, applicationId, stateDir, groupWindow, retry);
     }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -29,37 +30,45 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Reads the alerts topic with {@code isolation.level=read_committed} (so only alerts of committed Streams
- * transactions), hands each alert to a callback and to a {@link Dispatcher}, and commits its position once the
- * dispatcher has flushed: at-least-once delivery. A record it cannot read goes to the dead-letter topic.
+ * Reads the alerts topic with {@code isolation.level=read_committed} (only alerts of committed Streams
+ * transactions), hands each alert to a callback and to a {@link Dispatcher}, and commits its position only after the
+ * dispatcher has flushed: at-least-once delivery. Alerts read within {@code linger} of each other are flushed
+ * together, so the dispatcher can group them. A record it cannot read goes to the dead-letter topic.
  */
 public final class DeliveryLoop implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryLoop.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
+    private final String groupId;
     private final Map<String, Object> consumerProps;
     private final Map<String, Object> producerProps;
     private final Topic<String, Alert> alerts;
     private final String deadLetterTopic;
     private final Dispatcher dispatcher;
     private final Consumer<Alert> onAlert;
+    private final Duration linger;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     private volatile boolean running;
     private volatile boolean assigned;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
     /**
-     * @param kafkaProps    common client properties (bootstrap.servers, security)
-     * @param groupId       the consumer group of this delivery
+     * @param kafkaProps common client properties (bootstrap.servers, security)
+     * @param groupId    the consumer group of this delivery (its committed position)
+     * @param linger     how long to keep reading before flushing, so alerts arriving together are grouped
      */
     public DeliveryLoop(Map<String, Object> kafkaProps, String groupId, Topic<String, Alert> alerts,
-                        String deadLetterTopic, Dispatcher dispatcher, Consumer<Alert> onAlert) {
+                        String deadLetterTopic, Dispatcher dispatcher, Consumer<Alert> onAlert, Duration linger) {
+        this.groupId = groupId;
         this.alerts = alerts;
         this.deadLetterTopic = deadLetterTopic;
         this.dispatcher = dispatcher;
         this.onAlert = onAlert;
+        this.linger = linger;
         Map<String, Object> c = new HashMap<>(kafkaProps);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -78,13 +87,13 @@ public final class DeliveryLoop implements AutoCloseable {
 
     public synchronized void start() {
         if (thread != null) {
-            throw new IllegalStateException("the delivery loop was started already");
+            throw new IllegalStateException("delivery " + groupId + " was started already");
         }
         running = true;
-        thread = Thread.ofPlatform().name("certsonar-notifier-delivery").daemon(false).start(this::run);
+        thread = Thread.ofPlatform().name("certsonar-delivery-" + groupId).start(this::run);
     }
 
-    /** Subscribed and assigned its partitions (or the group has none to give it): delivering. */
+    /** Reading, with its partitions assigned. */
     public boolean isRunning() {
         return running && assigned;
     }
@@ -97,7 +106,7 @@ public final class DeliveryLoop implements AutoCloseable {
             c.subscribe(List.of(alerts.name()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    dispatcher.flush();
+                    flushAndCommit(c, deadLetters);
                 }
 
                 @Override
@@ -105,32 +114,52 @@ public final class DeliveryLoop implements AutoCloseable {
                     assigned = true;
                 }
             });
+            long batchStart = 0;
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
-                if (records.isEmpty()) {
-                    continue;
+                Duration wait = POLL;
+                if (!pending.isEmpty()) {
+                    Duration left = linger.minusNanos(System.nanoTime() - batchStart);
+                    wait = left.isNegative() ? Duration.ZERO : left.compareTo(POLL) < 0 ? left : POLL;
                 }
-                Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+                ConsumerRecords<byte[], byte[]> records = c.poll(wait);
                 for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (pending.isEmpty()) {
+                        batchStart = System.nanoTime();
+                    }
                     deliver(r, deserializer, deadLetters);
-                    positions.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    pending.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }
-                dispatcher.flush();
-                deadLetters.flush();
-                c.commitSync(positions);
+                if (!pending.isEmpty() && System.nanoTime() - batchStart >= linger.toNanos()) {
+                    flushAndCommit(c, deadLetters);
+                }
             }
-        } catch (WakeupException e) {
+            flushAndCommit(c, deadLetters);
+        } catch (WakeupException | InterruptException | DeliveryStopped e) {
             if (running) {
-                log.atError().setCause(e).log("the alert delivery loop was woken up unexpectedly");
+                log.atError().setCause(e).addKeyValue("group", groupId).log("alert delivery stopped unexpectedly");
+            } else {
+                log.atInfo().addKeyValue("group", groupId).addKeyValue("uncommitted", pending.size())
+                        .log("alert delivery stopped; what was in flight is delivered again after a restart");
             }
         } catch (RuntimeException e) {
-            log.atError().setCause(e).addKeyValue("topic", alerts.name()).log("the alert delivery loop stopped");
+            log.atError().setCause(e).addKeyValue("group", groupId).addKeyValue("topic", alerts.name())
+                    .log("alert delivery failed and stopped");
         } finally {
             running = false;
             assigned = false;
             consumer = null;
             stopped.countDown();
         }
+    }
+
+    private void flushAndCommit(KafkaConsumer<byte[], byte[]> c, KafkaProducer<byte[], byte[]> deadLetters) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        dispatcher.flush();
+        deadLetters.flush();
+        c.commitSync(Map.copyOf(pending));
+        pending.clear();
     }
 
     private void deliver(ConsumerRecord<byte[], byte[]> r, Deserializer<Alert> deserializer,
@@ -157,19 +186,25 @@ public final class DeliveryLoop implements AutoCloseable {
         dispatcher.dispatch(alert);
     }
 
-    /** Stops reading; what was read is delivered or kept (its position is not committed). */
+    /**
+     * Stops reading. What was read is flushed if the channels take it within a grace period; otherwise the loop is
+     * interrupted, and what it did not deliver stays uncommitted and is delivered after a restart.
+     */
     @Override
     public void close() {
         boolean wasRunning = running;
         running = false;
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
         if (thread != null && wasRunning) {
             try {
-                if (!stopped.await(30, TimeUnit.SECONDS)) {
-                    log.atWarn().log("the alert delivery loop did not stop within 30 seconds");
+                if (!stopped.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    KafkaConsumer<byte[], byte[]> c = consumer;
+                    if (c != null) {
+                        c.wakeup();
+                    }
+                    thread.interrupt();
+                    if (!stopped.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        log.atWarn().addKeyValue("group", groupId).log("alert delivery did not stop in time");
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -9,6 +9,21 @@ import dev.certsonar.schemas.avro.Alert;
  */
 public interface Dispatcher extends AutoCloseable {
 
+    /** Delivers nothing: for a reader that only hands alerts to a callback. */
+    Dispatcher NONE = new Dispatcher() {
+        @Override
+        public void dispatch(Alert alert) {
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
     void dispatch(Alert alert);
 
     void flush();
