@@ -81,6 +81,41 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
+    void aBindFailureDuringStartNamesThePortAndLeavesNoBrokerThreads() throws Exception {
+        Set<Thread> before = nonDaemonThreads();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            int port = taken.getLocalPort();
+            int controllerPort;
+            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                controllerPort = free.getLocalPort();
+            }
+            // listeners given as raw configuration skip the port check, so Kafka's own bind fails
+            var builder = EmbeddedKafkaBroker.builder()
+                    .config("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort)
+                    .config("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port)
+                    .config("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+
+            assertThatThrownBy(builder::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already in use")
+                    .hasMessageContaining(Integer.toString(port));
+        }
+        await().pollInSameThread().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(nonDaemonThreads()).as("threads left by the failed start").isSubsetOf(before));
+    }
+
+    private static Set<Thread> nonDaemonThreads() {
+        Set<Thread> threads = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && !t.isDaemon()) {
+                threads.add(t);
+            }
+        }
+        return threads;
+    }
+
+    @Test
     void aRestartOnTheSameDataFolderKeepsTopicsAndRecords(@TempDir Path dataDir) throws Exception {
         String topic = "kept";
         try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder().dataDir(dataDir).start()) {
