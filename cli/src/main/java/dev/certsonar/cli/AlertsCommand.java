@@ -1,0 +1,223 @@
+package dev.certsonar.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.certsonar.cli.config.CertsonarConfig;
+import dev.certsonar.cli.config.ConfigOptions;
+import dev.certsonar.schemas.Topic;
+import dev.certsonar.schemas.avro.Alert;
+import dev.certsonar.schemas.avro.CertificateRef;
+import dev.certsonar.schemas.avro.ConditionType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code certsonar alerts tail}: follow the alerts topic. */
+@Command(name = "alerts", description = "Read the alerts topic.", subcommands = AlertsCommand.Tail.class)
+public final class AlertsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Main.EXIT_USAGE;
+    }
+
+    @Command(name = "tail", description = {
+            "Follow the alerts topic, one line an alert event, until stopped (Ctrl-C):",
+            "time, state, severity, condition/level, service, days left, certificate subject, alert id."})
+    static final class Tail implements Callable<Integer> {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions config;
+
+        @Option(names = "--from-beginning", description = "Start with the oldest alert still on the topic, not with the next one.")
+        boolean fromBeginning;
+
+        @Option(names = "--json", description = "One JSON object a line, as webhooks receive an alert.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            CertsonarConfig loaded = config.loadWithKafka();
+            Topic<String, Alert> topic = loaded.topics().alerts();
+            Map<String, Object> props = loaded.kafkaProperties();
+            props.putIfAbsent("client.id", "certsonar-alerts-tail");
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "certsonar-alerts-tail-" + UUID.randomUUID());
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+            props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+            Deserializer<Alert> values = topic.valueSerde().deserializer();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+
+            CountDownLatch finished = new CountDownLatch(1);
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            Thread stopper = new Thread(() -> {
+                consumer.wakeup();
+                awaitQuietly(finished);
+            }, "certsonar-alerts-tail-stop");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            try {
+                consumer.subscribe(List.of(topic.name()), new ConsumerRebalanceListener() {
+                    private boolean announced;
+
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    }
+
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        if (fromBeginning) {
+                            consumer.seekToBeginning(partitions);
+                        } else {
+                            consumer.seekToEnd(partitions);
+                        }
+                        partitions.forEach(consumer::position);
+                        if (!announced) {
+                            announced = true;
+                            err.println("following " + topic.name() + (fromBeginning ? " from the beginning" : "")
+                                    + " (Ctrl-C stops)");
+                            err.flush();
+                        }
+                    }
+                });
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                        if (record.value() == null) {
+                            continue;
+                        }
+                        try {
+                            Alert alert = values.deserialize(record.topic(), record.value());
+                            out.println(json ? JSON.writeValueAsString(toJson(alert)) : line(alert));
+                        } catch (Exception unreadable) {
+                            err.println("skipped " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                                    + ": " + unreadable.getMessage());
+                        }
+                    }
+                    out.flush();
+                    err.flush();
+                }
+            } catch (WakeupException | InterruptException stopped) {
+                // Ctrl-C or the thread was interrupted: a normal end
+            } finally {
+                boolean interrupted = Thread.interrupted();
+                consumer.close(Duration.ofSeconds(5));
+                finished.countDown();
+                removeHook(stopper);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /**
+     * One readable line: {@code 2026-11-27T17:20:05Z FIRING CRITICAL EXPIRING/CRITICAL payments-api 6.2 days
+     * CN=pay.example.com alert 1a2b3c4d}.
+     */
+    static String line(Alert alert) {
+        String condition = alert.getCondition() == ConditionType.EXPIRING || alert.getLevel() != alert.getSeverity()
+                ? alert.getCondition() + "/" + alert.getLevel() : alert.getCondition().name();
+        String days = alert.getDaysLeft() == null ? "-" : String.format(Locale.ROOT, "%.1f days", alert.getDaysLeft());
+        String subject = alert.getCertificate() == null ? "-" : alert.getCertificate().getSubject();
+        String state = alert.getState().name() + (alert.getReminder() ? "*" : "");
+        String id = alert.getAlertId().length() > 8 ? alert.getAlertId().substring(0, 8) : alert.getAlertId();
+        return String.format(Locale.ROOT, "%s  %-9s %-8s  %-26s %s  %s  %s  alert %s",
+                alert.getAt().truncatedTo(ChronoUnit.SECONDS), state, alert.getSeverity(), condition,
+                alert.getService(), days, subject, id);
+    }
+
+    /** The alert as JSON, in the shape webhooks receive (see the interfaces). */
+    static ObjectNode toJson(Alert alert) {
+        ObjectNode node = new ObjectMapper().createObjectNode();
+        node.put("alertId", alert.getAlertId());
+        node.put("eventId", alert.getEventId());
+        node.put("state", alert.getState().name());
+        node.put("reminder", alert.getReminder());
+        node.put("severity", alert.getSeverity().name());
+        node.put("condition", alert.getCondition().name());
+        node.put("level", alert.getLevel().name());
+        node.put("service", alert.getService());
+        node.put("owner", alert.getOwner());
+        ObjectNode labels = node.putObject("labels");
+        new TreeMap<>(alert.getLabels()).forEach(labels::put);
+        if (alert.getDaysLeft() == null) {
+            node.putNull("daysLeft");
+        } else {
+            node.put("daysLeft", Math.round(alert.getDaysLeft() * 10) / 10.0);
+        }
+        CertificateRef certificate = alert.getCertificate();
+        if (certificate == null) {
+            node.putNull("certificate");
+        } else {
+            ObjectNode cert = node.putObject("certificate");
+            cert.put("sha256", certificate.getSha256());
+            cert.put("subject", certificate.getSubject());
+            cert.put("issuer", certificate.getIssuer());
+            cert.put("notAfter", instant(certificate.getNotAfter()));
+        }
+        ArrayNode endpoints = node.putArray("endpoints");
+        alert.getEndpoints().forEach(endpoints::add);
+        node.put("message", alert.getMessage());
+        node.put("at", instant(alert.getAt()));
+        node.put("firstFiredAt", instant(alert.getFirstFiredAt()));
+        return node;
+    }
+
+    private static String instant(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is stopping and runs the hook itself
+        }
+    }
+}
