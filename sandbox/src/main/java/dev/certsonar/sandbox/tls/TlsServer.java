@@ -249,6 +249,14 @@ public final class TlsServer implements AutoCloseable {
         }
     }
 
+    private static InetAddress ipv4Loopback() {
+        try {
+            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("127.0.0.1 is not a valid address", e);
+        }
+    }
+
     /** A key and the chain served with it. */
     private record Entry(PrivateKey key, X509Certificate[] chain) {
         Entry {
@@ -335,7 +343,7 @@ public final class TlsServer implements AutoCloseable {
             if (defaultEntry == null && byName.isEmpty()) {
                 throw new IllegalStateException("A TLS server needs a chain: call chain(...) or sni(...)");
             }
-            InetAddress address = bind != null ? bind : InetAddress.getLoopbackAddress();
+            InetAddress address = bind != null ? bind : ipv4Loopback();
             SSLServerSocket socket;
             try {
                 SSLContext context = SSLContext.getInstance("TLS");
