@@ -1,5 +1,6 @@
 package dev.certsonar.scanner.probe;
 
+import dev.certsonar.schemas.TargetIds;
 import dev.certsonar.schemas.avro.Protocol;
 import dev.certsonar.schemas.avro.Target;
 
@@ -68,8 +69,7 @@ public final class TargetSpecs {
 
     /** The default id: {@code protocol://host:port#sni}, lower-case protocol, {@code #sni} only when an SNI name is set. */
     public static String defaultId(Protocol protocol, String host, int port, String sni) {
-        String h = host.indexOf(':') >= 0 && !host.startsWith("[") && !host.contains("/") ? "[" + host + "]" : host;
-        return protocol.name().toLowerCase(Locale.ROOT) + "://" + h + ":" + port + (sni == null ? "" : "#" + sni);
+        return TargetIds.defaultId(protocol, host, port, sni);
     }
 
     public static Target parse(String spec) {

@@ -1,0 +1,212 @@
+package dev.certsonar.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.certsonar.cli.scan.Progress;
+import dev.certsonar.cli.scan.ScanTable;
+import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.probe.ProbeEngine;
+import dev.certsonar.scanner.probe.TargetSpecs;
+import dev.certsonar.schemas.Durations;
+import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.Status;
+import dev.certsonar.schemas.avro.Target;
+import dev.certsonar.schemas.policy.ExpiryPolicy;
+import dev.certsonar.schemas.policy.ObservationJson;
+import dev.certsonar.schemas.policy.StatusRules;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code certsonar scan}: probes targets now, without Kafka, and prints one line per endpoint: a table for people
+ * (worst first) or JSON Lines. Exit status: 0 all OK, 1 the worst is WARNING, 2 the worst is CRITICAL, UNREACHABLE,
+ * INVALID or EXPIRED, 3 usage or input error.
+ */
+@Command(name = "scan",
+        description = "Probe targets now (no Kafka) and print one line per endpoint, worst first.",
+        mixinStandardHelpOptions = true,
+        exitCodeOnInvalidInput = ScanCommand.EXIT_USAGE,
+        exitCodeOnExecutionException = ScanCommand.EXIT_USAGE,
+        footer = {"", "TARGET: host, host:port, [2001:db8::1]:port, 10.0.0.0/24:443, or scheme://host:port (tls, https, smtp, smtps,",
+                "imap, imaps, pop3, pop3s, ftp, ldap, ldaps, xmpp, postgres, mysql).",
+                "Exit status: 0 all OK, 1 the worst is WARNING, 2 the worst is CRITICAL, UNREACHABLE, INVALID or EXPIRED,",
+                "3 usage or input error."})
+public final class ScanCommand implements Callable<Integer> {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_WARNING = 1;
+    public static final int EXIT_CRITICAL = 2;
+    public static final int EXIT_USAGE = 3;
+
+    /** Lists at least this long show progress on stderr. */
+    static final int LONG_LIST = 50;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "TARGET", arity = "0..*", description = "Targets to probe.")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--targets", paramLabel = "FILE",
+            description = "A file of targets, one a line, optionally followed by key=value words (sni=, service=, owner=, protocol=, id=); # starts a comment.")
+    Path targetsFile;
+
+    @Option(names = "--json", description = "Print JSON Lines, one object per endpoint.")
+    boolean json;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra trust anchors (PEM); repeatable.")
+    List<Path> caFiles = new ArrayList<>();
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "Probes in flight at most (default: ${DEFAULT-VALUE}).")
+    int concurrency = ScannerConfig.DEFAULT.concurrency();
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Deadline of one probe, such as 10s (default: 10s).")
+    String timeout;
+
+    @Option(names = "--sni", paramLabel = "NAME", description = "SNI name to send (and check) for targets that do not name one.")
+    String sni;
+
+    @Option(names = "--allow-large-ranges", description = "Allow CIDR ranges larger than a /16.")
+    boolean allowLargeRanges;
+
+    @Option(names = "--dns-server", paramLabel = "HOST[:PORT]", description = "DNS server to ask instead of the system's; repeatable.")
+    List<String> dnsServers = new ArrayList<>();
+
+    private final Clock clock;
+
+    public ScanCommand() {
+        this(Clock.systemUTC());
+    }
+
+    public ScanCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ScannerConfig config;
+        List<Target> all;
+        try {
+            config = config();
+            all = readTargets();
+        } catch (IllegalArgumentException e) {
+            err.println("certsonar scan: " + e.getMessage());
+            err.flush();
+            return EXIT_USAGE;
+        }
+        if (all.isEmpty()) {
+            err.println("certsonar scan: no targets: give TARGET arguments or --targets FILE");
+            err.flush();
+            return EXIT_USAGE;
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        List<ScanTable.Row> rows = new ArrayList<>();
+        Status[] worst = {Status.OK};
+        Progress progress = all.size() >= LONG_LIST ? Progress.start(err, all.size(), Duration.ofSeconds(2)) : null;
+        try (ProbeEngine engine = new ProbeEngine(config, clock)) {
+            engine.scanAll(all, o -> {
+                Instant now = clock.instant();
+                Status status = StatusRules.status(o, ExpiryPolicy.DEFAULT, now);
+                if (status.ordinal() > worst[0].ordinal() && status != Status.UNKNOWN) {
+                    worst[0] = status;
+                }
+                if (json) {
+                    try {
+                        out.println(mapper.writeValueAsString(ObservationJson.toJson(o, status, now)));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    out.flush();
+                } else {
+                    rows.add(ScanTable.Row.of(o, status, now));
+                }
+                if (progress != null) {
+                    progress.observed(o.getTargetId());
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            err.println("certsonar scan: " + e.getMessage());
+            err.flush();
+            return EXIT_USAGE;
+        } finally {
+            if (progress != null) {
+                progress.stop();
+            }
+        }
+        if (!json) {
+            ScanTable.print(out, rows, CommandLine.Help.Ansi.AUTO.enabled());
+        }
+        out.flush();
+        return exitCode(worst[0]);
+    }
+
+    static int exitCode(Status worst) {
+        return switch (worst) {
+            case OK, STALE -> EXIT_OK;
+            case WARNING -> EXIT_WARNING;
+            default -> EXIT_CRITICAL;
+        };
+    }
+
+    private ScannerConfig config() {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("--concurrency must be at least 1, was " + concurrency);
+        }
+        Duration t = ScannerConfig.DEFAULT.timeout();
+        if (timeout != null) {
+            try {
+                t = Durations.parse(timeout);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--timeout: " + e.getMessage(), e);
+            }
+            if (t.isZero() || t.isNegative()) {
+                throw new IllegalArgumentException("--timeout must be positive, was " + timeout);
+            }
+        }
+        for (Path f : caFiles) {
+            if (!Files.isReadable(f)) {
+                throw new IllegalArgumentException("--ca-file " + f + ": no such readable file");
+            }
+        }
+        return ScannerConfig.DEFAULT.withConcurrency(concurrency).withTimeout(t).withCaFiles(caFiles)
+                .withDnsServers(dnsServers).withAllowLargeRanges(allowLargeRanges);
+    }
+
+    private List<Target> readTargets() {
+        List<Target> all = new ArrayList<>();
+        for (String t : targets) {
+            try {
+                all.add(TargetSpecs.parse(t, sni == null ? Map.of() : Map.of("sni", sni), allowLargeRanges));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("target " + e.getMessage(), e);
+            }
+        }
+        if (targetsFile != null) {
+            for (Target t : TargetSpecs.parseFile(targetsFile, allowLargeRanges)) {
+                if (sni != null && t.getSni() == null) {
+                    Target withSni = Target.newBuilder(t).setSni(sni).build();
+                    all.add(withSni);
+                } else {
+                    all.add(t);
+                }
+            }
+        }
+        return all;
+    }
+}
