@@ -6,6 +6,7 @@ import dev.certsonar.notifier.delivery.ChannelDispatcher;
 import dev.certsonar.notifier.delivery.Dispatcher;
 import dev.certsonar.notifier.delivery.KafkaUndeliverable;
 import dev.certsonar.notifier.delivery.LogChannel;
+import dev.certsonar.notifier.delivery.Routes;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
 import org.apache.kafka.streams.CloseOptions;
@@ -21,10 +22,12 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -45,6 +48,7 @@ public final class NotifierApp implements AutoCloseable {
     private final Clock clock;
     private final Consumer<Alert> onAlert;
     private final List<Channel> channels;
+    private final Routes routes;
     private KafkaStreams streams;
     private final List<DeliveryLoop> deliveries = new CopyOnWriteArrayList<>();
     private KafkaUndeliverable undeliverable;
@@ -59,12 +63,32 @@ public final class NotifierApp implements AutoCloseable {
     /** A notifier that delivers every alert to each of {@code channels} and to {@code onAlert}. */
     public NotifierApp(Map<String, Object> kafkaProps, Topics topics, NotifierConfig config, Clock clock,
                        Consumer<Alert> onAlert, List<Channel> channels) {
+        this(kafkaProps, topics, config, clock, onAlert, channels,
+                Routes.toAll(channels.stream().map(Channel::name).toList()));
+    }
+
+    /**
+     * A notifier that delivers each alert to the channels {@code routes} choose, and every alert to {@code onAlert}.
+     *
+     * @throws IllegalArgumentException when a route names a channel that is not in {@code channels}, or two
+     *                                  channels have one name
+     */
+    public NotifierApp(Map<String, Object> kafkaProps, Topics topics, NotifierConfig config, Clock clock,
+                       Consumer<Alert> onAlert, List<Channel> channels, Routes routes) {
         this.kafkaProps = Map.copyOf(Objects.requireNonNull(kafkaProps, "kafkaProps"));
         this.topics = Objects.requireNonNull(topics, "topics");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.onAlert = onAlert == null ? alert -> { } : onAlert;
         this.channels = List.copyOf(channels);
+        this.routes = Objects.requireNonNull(routes, "routes");
+        Set<String> names = new LinkedHashSet<>();
+        for (Channel c : channels) {
+            if (!names.add(c.name())) {
+                throw new IllegalArgumentException("channels: two channels are named '" + c.name() + "'");
+            }
+        }
+        routes.requireChannels(names);
     }
 
     /** The topology this app runs. */
@@ -103,7 +127,8 @@ public final class NotifierApp implements AutoCloseable {
         deliveries.add(new DeliveryLoop(kafkaProps, config.applicationId() + "-delivery", topics.alerts(),
                 topics.deadLetters().name(), Dispatcher.NONE, onAlert, Duration.ZERO));
         for (Channel channel : channels) {
-            Dispatcher dispatcher = new ChannelDispatcher(channel, alert -> true, config.retry(), undeliverable);
+            Dispatcher dispatcher = new ChannelDispatcher(channel, routes.to(channel.name()), config.retry(),
+                    undeliverable);
             deliveries.add(new DeliveryLoop(kafkaProps, config.applicationId() + "-channel-" + channel.name(),
                     topics.alerts(), topics.deadLetters().name(), dispatcher, alert -> { }, config.groupWindow()));
         }
