@@ -1,0 +1,163 @@
+package dev.certsonar.cli.scan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.certsonar.cli.ScanCommand;
+import dev.certsonar.sandbox.tls.CertificateAuthority;
+import dev.certsonar.sandbox.tls.IssuedCertificate;
+import dev.certsonar.sandbox.tls.Pem;
+import dev.certsonar.sandbox.tls.Pki;
+import dev.certsonar.sandbox.tls.TlsServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code certsonar scan} end to end against real local TLS servers: output shapes and exit status. */
+class ScanCommandTest {
+
+    static Path dir;
+    static Path ca;
+    static TlsServer valid;
+    static TlsServer warning;
+    static TlsServer expired;
+
+    record Run(int exit, String out, String err) {
+        List<JsonNode> json() throws Exception {
+            List<JsonNode> lines = new ArrayList<>();
+            for (String l : out.split("\n")) {
+                if (!l.isBlank()) {
+                    lines.add(new ObjectMapper().readTree(l));
+                }
+            }
+            return lines;
+        }
+    }
+
+    @BeforeAll
+    static void servers(@TempDir Path tmp) throws Exception {
+        dir = tmp;
+        CertificateAuthority root = Pki.root("Scan Test Root");
+        CertificateAuthority issuing = root.intermediate("Scan Test CA");
+        ca = dir.resolve("ca.pem");
+        Pem.write(ca, root.certificate());
+        Instant now = Instant.now();
+        IssuedCertificate ok = issuing.leaf().dnsNames("ok.test").validFor(Duration.ofDays(200)).issue();
+        IssuedCertificate soon = issuing.leaf().dnsNames("soon.test").notBefore(now.minus(Duration.ofDays(180)))
+                .notAfter(now.plus(Duration.ofDays(20))).issue();
+        IssuedCertificate old = issuing.leaf().dnsNames("old.test").notBefore(now.minus(Duration.ofDays(100)))
+                .notAfter(now.minus(Duration.ofDays(1))).issue();
+        valid = TlsServer.builder().chain(ok).start();
+        warning = TlsServer.builder().chain(soon).start();
+        expired = TlsServer.builder().chain(old).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        valid.close();
+        warning.close();
+        expired.close();
+    }
+
+    static Run scan(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new ScanCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void allOkIsExitZeroAndJsonHasTheInterfacesShape() throws Exception {
+        Run r = scan("--json", "--ca-file", ca.toString(), "--sni", "ok.test", "127.0.0.1:" + valid.port());
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<JsonNode> lines = r.json();
+        assertThat(lines).hasSize(1);
+        JsonNode o = lines.get(0);
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        assertThat(names).containsExactly("target", "host", "address", "port", "sni", "protocol", "outcome", "status",
+                "notAfter", "daysLeft", "servedChainNotAfter", "tlsVersion", "cipherSuite", "chain", "checks", "error");
+        assertThat(o.get("target").asText()).isEqualTo("127.0.0.1:" + valid.port());
+        assertThat(o.get("sni").asText()).isEqualTo("ok.test");
+        assertThat(o.get("status").asText()).isEqualTo("OK");
+        assertThat(o.get("chain")).hasSize(2);
+        assertThat(o.get("checks").get("trusted").asBoolean()).isTrue();
+        assertThat(o.get("error").isNull()).isTrue();
+    }
+
+    @Test
+    void warningIsExitOne() {
+        Run r = scan("--json", "--ca-file", ca.toString(), "--sni", "soon.test", "127.0.0.1:" + warning.port());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("\"status\":\"WARNING\"");
+    }
+
+    @Test
+    void theWorstDecidesAndTheTableIsWorstFirst() throws Exception {
+        Path targets = dir.resolve("targets.txt");
+        Files.writeString(targets, """
+                # three servers
+                127.0.0.1:%d sni=ok.test service=ok
+                127.0.0.1:%d sni=soon.test   # expiring
+                127.0.0.1:%d sni=old.test owner=team-a
+                """.formatted(valid.port(), warning.port(), expired.port()));
+        Run r = scan("--ca-file", ca.toString(), "--targets", targets.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("STATUS").contains("TARGET", "NOT AFTER", "DAYS");
+        assertThat(lines.get(1)).startsWith("EXPIRED").contains("old.test");
+        assertThat(lines.get(2)).startsWith("WARNING");
+        assertThat(lines.get(3)).startsWith("OK");
+        assertThat(r.out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void anUntrustedChainIsExitTwo() {
+        Run r = scan("--json", "--sni", "ok.test", "127.0.0.1:" + valid.port());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).contains("\"status\":\"INVALID\"", "\"trusted\":false");
+    }
+
+    @Test
+    void aBadLineNamesTheFileAndLine() throws Exception {
+        Path targets = dir.resolve("bad.txt");
+        Files.writeString(targets, "127.0.0.1:443\n127.0.0.1:443 colour=blue\n");
+        Run r = scan("--targets", targets.toString());
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains(targets + ":2:", "unknown key 'colour'");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void usageErrorsAreExitThree() {
+        assertThat(scan("--no-such-option", "x").exit()).isEqualTo(3);
+        assertThat(scan().exit()).isEqualTo(3);
+        Run port = scan("host.test:99999");
+        assertThat(port.exit()).isEqualTo(3);
+        assertThat(port.err()).contains("port '99999'");
+        Run range = scan("10.0.0.0/8:443");
+        assertThat(range.exit()).isEqualTo(3);
+        assertThat(range.err()).contains("more than a /16");
+        assertThat(scan("--timeout", "soon", "127.0.0.1:1").exit()).isEqualTo(3);
+        assertThat(scan("--ca-file", dir.resolve("missing.pem").toString(), "127.0.0.1:1").exit()).isEqualTo(3);
+    }
+}
