@@ -5,18 +5,15 @@ import dev.certsonar.schemas.avro.Alert;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -32,11 +29,9 @@ public final class WebhookChannel implements Channel {
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
     private final String name;
-    private final URI url;
     private final String secret;
-    private final Duration timeout;
     private final Clock clock;
-    private final HttpClient client;
+    private final HttpPost http;
 
     /**
      * @param secret  the shared secret of the signature; null or empty for none
@@ -44,15 +39,9 @@ public final class WebhookChannel implements Channel {
      */
     public WebhookChannel(String name, URI url, String secret, Duration timeout, Clock clock) {
         this.name = Objects.requireNonNull(name, "name");
-        this.url = Objects.requireNonNull(url, "url");
-        String scheme = url.getScheme();
-        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
-            throw new IllegalArgumentException("channel " + name + ": url must be http or https, was " + url);
-        }
+        this.http = new HttpPost(name, url, timeout);
         this.secret = secret == null || secret.isEmpty() ? null : secret;
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -64,38 +53,13 @@ public final class WebhookChannel implements Channel {
     public void send(Notification notification) throws DeliveryException {
         String body = AlertJson.notification(notification.groupKey(), notification.alerts());
         String timestamp = Long.toString(clock.instant().getEpochSecond());
-        HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .header("Content-Type", "application/json; charset=utf-8")
-                .header("User-Agent", "certsonar")
-                .header(TIMESTAMP_HEADER, timestamp)
-                .header(IDEMPOTENCY_HEADER, idempotencyKey(notification))
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(TIMESTAMP_HEADER, timestamp);
+        headers.put(IDEMPOTENCY_HEADER, idempotencyKey(notification));
         if (secret != null) {
-            request.header(SIGNATURE_HEADER, "v1=" + signature(secret, timestamp, body));
+            headers.put(SIGNATURE_HEADER, "v1=" + signature(secret, timestamp, body));
         }
-        HttpResponse<String> response;
-        try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new DeliveryException("channel " + name + ": no answer from " + url + " within " + timeout, true, e);
-        } catch (IOException e) {
-            throw new DeliveryException("channel " + name + ": cannot reach " + url + ": " + e.getMessage(), true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryException("channel " + name + ": interrupted while posting to " + url, true, e);
-        }
-        int code = response.statusCode();
-        if (code >= 200 && code < 300) {
-            return;
-        }
-        boolean retryable = code == 408 || code == 425 || code == 429 || code >= 500;
-        String text = response.body() == null ? "" : response.body().strip();
-        if (text.length() > 200) {
-            text = text.substring(0, 200) + "…";
-        }
-        throw new DeliveryException("channel " + name + ": " + url + " answered HTTP " + code
-                + (text.isEmpty() ? "" : ": " + text), retryable);
+        http.post(body, headers);
     }
 
     /** {@code hex(HMAC-SHA256(secret, timestamp + "." + body))}. */
@@ -131,6 +95,6 @@ public final class WebhookChannel implements Channel {
 
     @Override
     public void close() {
-        client.close();
+        http.close();
     }
 }
