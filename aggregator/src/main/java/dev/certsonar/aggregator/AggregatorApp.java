@@ -1,0 +1,155 @@
+package dev.certsonar.aggregator;
+
+import dev.certsonar.aggregator.http.ApiServer;
+import dev.certsonar.aggregator.http.ServiceMetrics;
+import dev.certsonar.aggregator.http.StateQueries;
+import dev.certsonar.schemas.Topics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The aggregator as a running Kafka Streams application, with its HTTP API when a port is configured.
+ * The topics must exist (see {@code TopicAdmin.ensureTopics}). An unexpected error in a stream thread
+ * shuts the whole client down, logged at ERROR; {@link #isReady()} then turns false.
+ */
+public final class AggregatorApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AggregatorApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final AggregatorConfig config;
+    private final Topology topology;
+    private final KafkaStreams streams;
+    private final PrometheusMeterRegistry registry;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final ApiServer api;
+    private boolean started;
+    private boolean closed;
+
+    public AggregatorApp(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(clock, "clock");
+        this.topology = ExpiryTopology.build(new StreamsBuilder(), topics, config, clock).build();
+        this.streams = new KafkaStreams(topology, streamsProperties(kafkaProps, topics, config));
+        this.streams.setUncaughtExceptionHandler(exception -> {
+            log.error("The aggregator stops: unexpected error in a stream thread", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        this.streams.setStateListener((newState, oldState) -> log.info("Aggregator streams {} -> {}", oldState, newState));
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        this.streamsMetrics.bindTo(registry);
+        if (config.httpPort() >= 0) {
+            StateQueries queries = new StateQueries(streams, config, clock);
+            this.api = new ApiServer(config.httpBind(), config.httpPort(), queries, new ServiceMetrics(registry, queries, clock),
+                    registry, this::isReady, this::isAlive, clock);
+        } else {
+            this.api = null;
+        }
+    }
+
+    /** The Kafka Streams properties the aggregator runs with: the given client properties, then its own. */
+    public static Properties streamsProperties(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config) {
+        Map<String, Object> props = new HashMap<>(kafkaProps);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
+        if (config.applicationServer() != null) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
+        }
+        Properties properties = new Properties();
+        properties.putAll(props);
+        return properties;
+    }
+
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("The aggregator was started already");
+        }
+        started = true;
+        if (api != null) {
+            try {
+                api.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("The aggregator's HTTP API cannot listen on " + config.httpBind() + ":" + config.httpPort()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        streams.start();
+        log.info("Aggregator {} started{}", config.applicationId(), api != null ? " with its HTTP API on port " + api.port() : "");
+    }
+
+    /** Streams is RUNNING: the stores are restored and processing goes on. */
+    public boolean isReady() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** The client has not failed nor been shut down. */
+    public boolean isAlive() {
+        KafkaStreams.State state = streams.state();
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR && !closed;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** The HTTP API's port (the one chosen when configured as 0); -1 without HTTP. */
+    public int httpPort() {
+        return api != null ? api.port() : -1;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Stops the HTTP API, then Kafka Streams, leaving the consumer group so its partitions move at once. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (api != null) {
+            api.close();
+        }
+        boolean stopped = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
+        if (!stopped) {
+            log.warn("Aggregator streams did not stop within {}", CLOSE_TIMEOUT);
+        }
+        streamsMetrics.close();
+        registry.close();
+    }
+}

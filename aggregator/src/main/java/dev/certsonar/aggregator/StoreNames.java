@@ -1,0 +1,27 @@
+package dev.certsonar.aggregator;
+
+/** Names of the aggregator's state stores (also the names of their changelog topics, after the application id). */
+public final class StoreNames {
+
+    /** Target id → Target, as the scheduler knows them. */
+    public static final String SCHEDULER_TARGETS = "scheduler-targets";
+    /** Target id → epoch millis of its next scan. */
+    public static final String SCHEDULER_DUE = "scheduler-due";
+    /** Big-endian due millis + target id → target id: what is due next, in order. */
+    public static final String SCHEDULER_INDEX = "scheduler-index";
+    /** service|targetId → Target. */
+    public static final String SERVICE_TARGETS = "service-targets";
+    /** service|targetId|endpoint → the last Observation of the endpoint. */
+    public static final String ENDPOINTS = "endpoints";
+    /** service → ServiceStatus as last computed. */
+    public static final String SERVICES = "services";
+    /** Big-endian millis + service → service: when a service's status next changes by time alone. */
+    public static final String TRANSITION_INDEX = "transition-index";
+    /** service → epoch millis of its entry in the transition index. */
+    public static final String NEXT_TRANSITION = "next-transition";
+    /** sha256|service|targetId|endpoint → endpoint: where each certificate is served. */
+    public static final String INVENTORY = "inventory";
+
+    private StoreNames() {
+    }
+}

@@ -1,0 +1,70 @@
+package dev.certsonar.aggregator;
+
+import dev.certsonar.schemas.avro.Target;
+import dev.certsonar.schemas.policy.ExpiryPolicy;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import java.util.Map;
+
+/**
+ * Reads a target with the targets topic's deserializer and rejects one the scheduler cannot scan
+ * (no host, no service, a port out of range), so that it goes to the dead-letter topic with the reason.
+ */
+final class ValidTargetDeserializer implements Deserializer<Target> {
+
+    private final Deserializer<Target> inner;
+
+    ValidTargetDeserializer(Deserializer<Target> inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        inner.configure(configs, isKey);
+    }
+
+    @Override
+    public Target deserialize(String topic, byte[] data) {
+        return validate(topic, inner.deserialize(topic, data));
+    }
+
+    @Override
+    public Target deserialize(String topic, Headers headers, byte[] data) {
+        return validate(topic, inner.deserialize(topic, headers, data));
+    }
+
+    private static Target validate(String topic, Target target) {
+        if (target == null) {
+            return null;
+        }
+        if (target.getHost() == null || target.getHost().isBlank()) {
+            throw new SerializationException("Invalid target on " + topic + ": field 'host' is missing or blank");
+        }
+        if (target.getService() == null || target.getService().isBlank()) {
+            throw new SerializationException("Invalid target on " + topic + ": field 'service' is blank");
+        }
+        for (Integer port : target.getPorts()) {
+            if (port == null || port < 1 || port > 65535) {
+                throw new SerializationException("Invalid target on " + topic + ": field 'ports' holds " + port
+                        + ", not a port between 1 and 65535");
+            }
+        }
+        if (target.getIntervalMillis() != null && target.getIntervalMillis() <= 0) {
+            throw new SerializationException("Invalid target on " + topic + ": field 'interval' must be positive, was "
+                    + target.getIntervalMillis() + " ms");
+        }
+        try {
+            ExpiryPolicy.DEFAULT.withOverrides(target);
+        } catch (IllegalArgumentException e) {
+            throw new SerializationException("Invalid target on " + topic + ": " + e.getMessage(), e);
+        }
+        return target;
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

@@ -1,0 +1,186 @@
+package dev.certsonar.aggregator.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.certsonar.aggregator.state.StateKeys;
+import dev.certsonar.schemas.avro.Certificate;
+import dev.certsonar.schemas.avro.CertificateRef;
+import dev.certsonar.schemas.avro.Condition;
+import dev.certsonar.schemas.avro.EndpointStatus;
+import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.Rollout;
+import dev.certsonar.schemas.avro.ServiceStatus;
+import dev.certsonar.schemas.avro.Status;
+import dev.certsonar.schemas.policy.ObservationJson;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** The JSON of the HTTP API, built from the state stores' values. */
+public final class ApiJson {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final double MILLIS_PER_DAY = Duration.ofDays(1).toMillis();
+
+    /** Worst status first, then the earliest notAfter, then the name. */
+    public static final Comparator<ServiceStatus> WORST_FIRST = Comparator
+            .comparingInt((ServiceStatus s) -> -severity(s.getStatus()))
+            .thenComparing(ServiceStatus::getNotAfter, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(ServiceStatus::getService);
+
+    private ApiJson() {
+    }
+
+    /** Severity of a status: OK 0 … EXPIRED 6; an unknown status counts as the worst. */
+    public static int severity(Status status) {
+        return status == Status.UNKNOWN ? Status.EXPIRED.ordinal() + 1 : status.ordinal();
+    }
+
+    /** One line of {@code GET /api/services}: service, owner, status, notAfter, daysLeft, endpoints (count), problems. */
+    public static ObjectNode summary(ServiceStatus s, Instant now) {
+        ObjectNode n = NODES.objectNode();
+        n.put("service", s.getService());
+        n.put("owner", s.getOwner());
+        n.put("status", s.getStatus().name());
+        n.put("notAfter", text(s.getNotAfter()));
+        putDaysLeft(n, s.getNotAfter(), now);
+        n.put("endpoints", s.getEndpoints().size());
+        ArrayNode problems = n.putArray("problems");
+        s.getProblems().forEach(problems::add);
+        return n;
+    }
+
+    /**
+     * {@code GET /api/services/{service}}: the summary, labels, conditions, every endpoint in the
+     * {@code scan --json} shape (with its target id and status in the pipeline), the certificates served and the rollout.
+     */
+    public static ObjectNode detail(ServiceStatus s, List<Observation> observations, Instant now) {
+        ObjectNode n = summary(s, now);
+        ObjectNode labels = n.putObject("labels");
+        s.getLabels().forEach(labels::put);
+        n.put("updatedAt", text(s.getUpdatedAt()));
+        ArrayNode conditions = n.putArray("conditions");
+        for (Condition c : s.getConditions()) {
+            ObjectNode cn = conditions.addObject();
+            cn.put("condition", c.getType().name());
+            cn.put("level", c.getLevel().name());
+            cn.set("certificate", ref(c.getCertificate()));
+            ArrayNode eps = cn.putArray("endpoints");
+            c.getEndpoints().forEach(eps::add);
+            cn.put("since", text(c.getSince()));
+            cn.put("consecutive", c.getConsecutive());
+            cn.put("message", c.getMessage());
+        }
+        Map<String, EndpointStatus> statusByEndpoint = new HashMap<>();
+        for (EndpointStatus e : s.getEndpoints()) {
+            statusByEndpoint.put(e.getTargetId() + StateKeys.SEPARATOR + StateKeys.endpointKeyOf(e), e);
+        }
+        ArrayNode endpoints = n.putArray("endpoints");
+        Map<String, ObjectNode> certificates = new LinkedHashMap<>();
+        Map<String, TreeSet<String>> servedBy = new HashMap<>();
+        observations.stream()
+                .sorted(Comparator.comparing(StateKeys::endpointKey).thenComparing(Observation::getTargetId))
+                .forEach(o -> {
+                    String key = StateKeys.endpointKey(o);
+                    EndpointStatus es = statusByEndpoint.get(o.getTargetId() + StateKeys.SEPARATOR + key);
+                    Status status = es != null ? es.getStatus() : Status.UNKNOWN;
+                    ObjectNode en = ObservationJson.toJson(o, status, now);
+                    en.put("targetId", o.getTargetId());
+                    en.put("endpoint", key);
+                    en.put("lastObservedAt", text(o.getObservedAt()));
+                    endpoints.add(en);
+                    for (Certificate c : o.getChain()) {
+                        certificates.computeIfAbsent(c.getSha256(), sha -> ObservationJson.certificate(c));
+                        servedBy.computeIfAbsent(c.getSha256(), sha -> new TreeSet<>()).add(key);
+                    }
+                });
+        n.put("endpointCount", s.getEndpoints().size());
+        n.remove("endpoints");
+        n.set("endpoints", endpoints);
+        ArrayNode certs = n.putArray("certificates");
+        certificates.forEach((sha, cn) -> {
+            ArrayNode eps = cn.putArray("endpoints");
+            servedBy.get(sha).forEach(eps::add);
+            certs.add(cn);
+        });
+        n.set("rollout", rollout(s.getRollout()));
+        return n;
+    }
+
+    /** {@code GET /api/certificates/{sha256}}: the certificate and where it is served. */
+    public static ObjectNode certificate(String sha256, Certificate certificate, List<StateQueries.Placement> placements) {
+        ObjectNode n = certificate != null ? ObservationJson.certificate(certificate) : NODES.objectNode().put("sha256", sha256);
+        ArrayNode endpoints = n.putArray("endpoints");
+        TreeSet<String> services = new TreeSet<>();
+        placements.stream()
+                .sorted(Comparator.comparing(StateQueries.Placement::service).thenComparing(StateQueries.Placement::endpoint))
+                .forEach(p -> {
+                    endpoints.addObject().put("service", p.service()).put("targetId", p.targetId()).put("endpoint", p.endpoint());
+                    services.add(p.service());
+                });
+        ArrayNode serviceNames = n.putArray("services");
+        services.forEach(serviceNames::add);
+        return n;
+    }
+
+    public static JsonNode rollout(Rollout r) {
+        if (r == null) {
+            return NODES.nullNode();
+        }
+        ObjectNode n = NODES.objectNode();
+        n.set("newCertificate", ref(r.getNewCertificate()));
+        ArrayNode fresh = n.putArray("endpointsNew");
+        r.getEndpointsNew().forEach(fresh::add);
+        ArrayNode old = n.putArray("endpointsOld");
+        r.getEndpointsOld().forEach(old::add);
+        n.put("since", text(r.getSince()));
+        return n;
+    }
+
+    public static JsonNode ref(CertificateRef r) {
+        if (r == null) {
+            return NODES.nullNode();
+        }
+        ObjectNode n = NODES.objectNode();
+        n.put("sha256", r.getSha256());
+        n.put("subject", r.getSubject());
+        n.put("issuer", r.getIssuer());
+        n.put("notBefore", text(r.getNotBefore()));
+        n.put("notAfter", text(r.getNotAfter()));
+        return n;
+    }
+
+    public static ObjectNode error(String message) {
+        return NODES.objectNode().put("error", message);
+    }
+
+    public static Double daysLeft(Instant notAfter, Instant now) {
+        if (notAfter == null) {
+            return null;
+        }
+        return Math.round((notAfter.toEpochMilli() - now.toEpochMilli()) / MILLIS_PER_DAY * 10) / 10.0;
+    }
+
+    private static void putDaysLeft(ObjectNode n, Instant notAfter, Instant now) {
+        Double d = daysLeft(notAfter, now);
+        if (d == null) {
+            n.putNull("daysLeft");
+        } else {
+            n.put("daysLeft", d);
+        }
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.certsonar.aggregator.http;
+
+import dev.certsonar.aggregator.AggregatorConfig;
+import dev.certsonar.aggregator.StoreNames;
+import dev.certsonar.aggregator.state.StateKeys;
+import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.ServiceStatus;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the aggregator's state stores (interactive queries): what this instance holds, and which
+ * instance holds a key when several share the work (known by their {@code application.server}).
+ */
+public final class StateQueries {
+
+    /** Where a certificate is served: one endpoint of one target of one service. */
+    public record Placement(String service, String targetId, String endpoint) {
+    }
+
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final Clock clock;
+
+    public StateQueries(KafkaStreams streams, AggregatorConfig config, Clock clock) {
+        this.streams = streams;
+        this.self = config.applicationServer() == null ? null : HostInfo.buildFromEndpoint(config.applicationServer());
+        this.clock = clock;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public List<ServiceStatus> localServices() {
+        List<ServiceStatus> out = new ArrayList<>();
+        try (KeyValueIterator<String, ServiceStatus> it = store(StoreNames.SERVICES, ServiceStatus.class).all()) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return out;
+    }
+
+    public Optional<ServiceStatus> localService(String service) {
+        return Optional.ofNullable(store(StoreNames.SERVICES, ServiceStatus.class).get(service));
+    }
+
+    /** The last observation of every endpoint of the service that this instance holds. */
+    public List<Observation> localEndpoints(String service) {
+        List<Observation> out = new ArrayList<>();
+        try (KeyValueIterator<String, Observation> it = store(StoreNames.ENDPOINTS, Observation.class)
+                .prefixScan(StateKeys.servicePrefix(service), KEYS)) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return out;
+    }
+
+    /** Every endpoint this instance holds that serves the certificate. */
+    public List<Placement> localPlacements(String sha256) {
+        List<Placement> out = new ArrayList<>();
+        String prefix = StateKeys.inventoryPrefix(sha256);
+        try (KeyValueIterator<String, String> it = store(StoreNames.INVENTORY, String.class).prefixScan(prefix, KEYS)) {
+            while (it.hasNext()) {
+                KeyValue<String, String> kv = it.next();
+                String rest = kv.key.substring(prefix.length());
+                String endpoint = kv.value;
+                String serviceAndTarget = rest.substring(0, rest.length() - endpoint.length() - 1);
+                int cut = serviceAndTarget.indexOf(StateKeys.SEPARATOR);
+                out.add(new Placement(serviceAndTarget.substring(0, cut), serviceAndTarget.substring(cut + 1), endpoint));
+            }
+        }
+        return out;
+    }
+
+    /** The last observation of one endpoint, if this instance holds it. */
+    public Optional<Observation> localObservation(String service, String targetId, String endpoint) {
+        return Optional.ofNullable(store(StoreNames.ENDPOINTS, Observation.class).get(StateKeys.endpoint(service, targetId, endpoint)));
+    }
+
+    /** The instance that holds the service, when it is another one; empty when it is this one or there is only one. */
+    public Optional<HostInfo> remoteOwnerOf(String service) {
+        if (self == null) {
+            return Optional.empty();
+        }
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.SERVICES, service, Serdes.String().serializer());
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) || metadata.activeHost().equals(self)) {
+            return Optional.empty();
+        }
+        return Optional.of(metadata.activeHost());
+    }
+
+    /** The other instances of the application, known by their application.server. */
+    public List<HostInfo> otherInstances() {
+        if (self == null) {
+            return List.of();
+        }
+        List<HostInfo> out = new ArrayList<>();
+        for (StreamsMetadata m : streams.streamsMetadataForStore(StoreNames.SERVICES)) {
+            if (!m.hostInfo().equals(self) && !out.contains(m.hostInfo())) {
+                out.add(m.hostInfo());
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unused")
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, Class<V> valueType) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.certsonar.aggregator.state;
+
+import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.Target;
+
+import java.util.Objects;
+
+/**
+ * What the service-state processor consumes, keyed by service: a target of the service added or
+ * changed, a target removed from the service, or an observation of one of its endpoints.
+ */
+public sealed interface ServiceInput {
+
+    /** A target of the service, new or changed. */
+    record TargetUpserted(String targetId, Target target) implements ServiceInput {
+        public TargetUpserted {
+            Objects.requireNonNull(targetId, "targetId");
+            Objects.requireNonNull(target, "target");
+        }
+    }
+
+    /** A target no longer belongs to the service (deleted, or moved to another service). */
+    record TargetRemoved(String targetId) implements ServiceInput {
+        public TargetRemoved {
+            Objects.requireNonNull(targetId, "targetId");
+        }
+    }
+
+    /** An observation of one endpoint of the service. */
+    record Observed(Observation observation) implements ServiceInput {
+        public Observed {
+            Objects.requireNonNull(observation, "observation");
+        }
+    }
+}

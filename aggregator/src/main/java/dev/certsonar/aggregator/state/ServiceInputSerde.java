@@ -1,0 +1,80 @@
+package dev.certsonar.aggregator.state;
+
+import dev.certsonar.schemas.AvroSerdes;
+import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.Target;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The serde of the aggregator's internal service-input topic: one tag byte, then for a target
+ * the id (length-prefixed UTF-8) and the target in Avro single-object encoding, for an
+ * observation the observation in Avro single-object encoding.
+ */
+public final class ServiceInputSerde {
+
+    private static final byte TARGET_UPSERTED = 1;
+    private static final byte TARGET_REMOVED = 2;
+    private static final byte OBSERVED = 3;
+
+    private ServiceInputSerde() {
+    }
+
+    public static Serde<ServiceInput> create() {
+        Serde<Target> targets = AvroSerdes.serde(Target.class);
+        Serde<Observation> observations = AvroSerdes.serde(Observation.class);
+        Serializer<ServiceInput> serializer = (topic, input) -> input == null ? null : serialize(topic, input, targets, observations);
+        Deserializer<ServiceInput> deserializer = (topic, bytes) -> bytes == null ? null : deserialize(topic, bytes, targets, observations);
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
+
+    private static byte[] serialize(String topic, ServiceInput input, Serde<Target> targets, Serde<Observation> observations) {
+        return switch (input) {
+            case ServiceInput.TargetUpserted t -> tagged(TARGET_UPSERTED, t.targetId(), targets.serializer().serialize(topic, t.target()));
+            case ServiceInput.TargetRemoved t -> tagged(TARGET_REMOVED, t.targetId(), new byte[0]);
+            case ServiceInput.Observed o -> {
+                byte[] body = observations.serializer().serialize(topic, o.observation());
+                byte[] out = new byte[body.length + 1];
+                out[0] = OBSERVED;
+                System.arraycopy(body, 0, out, 1, body.length);
+                yield out;
+            }
+        };
+    }
+
+    private static byte[] tagged(byte tag, String id, byte[] body) {
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + 4 + idBytes.length + body.length)
+                .put(tag).putInt(idBytes.length).put(idBytes).put(body).array();
+    }
+
+    private static ServiceInput deserialize(String topic, byte[] bytes, Serde<Target> targets, Serde<Observation> observations) {
+        if (bytes.length == 0) {
+            throw new SerializationException("Empty service-input record on " + topic);
+        }
+        if (bytes[0] == OBSERVED) {
+            return new ServiceInput.Observed(observations.deserializer().deserialize(topic, Arrays.copyOfRange(bytes, 1, bytes.length)));
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        byte tag = buffer.get();
+        int idLength = buffer.getInt();
+        if (idLength < 0 || idLength > buffer.remaining()) {
+            throw new SerializationException("Bad target id length " + idLength + " in service-input record on " + topic);
+        }
+        String id = new String(bytes, 5, idLength, StandardCharsets.UTF_8);
+        int bodyStart = 5 + idLength;
+        return switch (tag) {
+            case TARGET_UPSERTED -> new ServiceInput.TargetUpserted(id,
+                    targets.deserializer().deserialize(topic, Arrays.copyOfRange(bytes, bodyStart, bytes.length)));
+            case TARGET_REMOVED -> new ServiceInput.TargetRemoved(id);
+            default -> throw new SerializationException("Unknown service-input tag " + tag + " on " + topic);
+        };
+    }
+}

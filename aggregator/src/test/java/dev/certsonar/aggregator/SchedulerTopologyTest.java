@@ -1,0 +1,150 @@
+package dev.certsonar.aggregator;
+
+import dev.certsonar.schemas.avro.ScanRequest;
+import dev.certsonar.schemas.avro.Target;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SchedulerTopologyTest {
+
+    static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
+    static final Duration SIX_HOURS = Duration.ofHours(6);
+
+    @TempDir
+    Path stateDir;
+    Harness h;
+
+    @BeforeEach
+    void start() {
+        h = new Harness(T0, stateDir);
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    @Test
+    void aNewTargetIsScannedAtOnceKeyedByItsHost() {
+        Target t = Obs.target("tls://shop.example.com:443", "shop", "team-web", "shop.example.com");
+        h.target(t);
+
+        List<TestRecord<String, ScanRequest>> requests = h.scanRequests.readRecordsToList();
+        assertThat(requests).hasSize(1);
+        TestRecord<String, ScanRequest> r = requests.get(0);
+        assertThat(r.key()).isEqualTo("shop.example.com");
+        assertThat(r.value().getTarget()).isEqualTo(t);
+        assertThat(r.value().getRequestedAt()).isEqualTo(T0);
+        assertThat(r.value().getScanId()).isEqualTo("tls://shop.example.com:443@" + T0.toEpochMilli());
+        Duration untilNext = Duration.between(T0, r.value().getNotAfterDeadline());
+        assertThat(untilNext).isLessThanOrEqualTo(SIX_HOURS).isGreaterThan(SIX_HOURS.multipliedBy(9).dividedBy(10));
+    }
+
+    @Test
+    void aTargetIsRescannedEveryIntervalAndNotBefore() {
+        Target t = Obs.target("tls://shop.example.com:443", "shop", "team-web", "shop.example.com");
+        h.target(t);
+        Instant due = h.scanRequests.readValue().getNotAfterDeadline();
+
+        h.advanceTo(due.minusMillis(1));
+        assertThat(h.scanRequests.isEmpty()).as("nothing before the due time").isTrue();
+
+        h.advanceTo(due);
+        ScanRequest second = h.scanRequests.readValue();
+        assertThat(second.getRequestedAt()).isEqualTo(due);
+        assertThat(second.getNotAfterDeadline()).as("then exactly one interval later").isEqualTo(due.plus(SIX_HOURS));
+        assertThat(h.scanRequests.isEmpty()).isTrue();
+
+        h.advanceTo(due.plus(SIX_HOURS));
+        assertThat(h.scanRequests.readValue().getRequestedAt()).isEqualTo(due.plus(SIX_HOURS));
+    }
+
+    @Test
+    void theTargetsIntervalOverrideWins() {
+        Target t = Target.newBuilder(Obs.target("tls://a:443", "a", null, "a")).setIntervalMillis(Duration.ofMinutes(10).toMillis()).build();
+        h.target(t);
+        Instant due = h.scanRequests.readValue().getNotAfterDeadline();
+        assertThat(Duration.between(T0, due)).isLessThanOrEqualTo(Duration.ofMinutes(10)).isGreaterThan(Duration.ofMinutes(9));
+        h.advanceTo(due);
+        assertThat(h.scanRequests.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void jitterSpreadsTargetsAddedTogetherWithinTenPercentOfTheInterval() {
+        for (int i = 0; i < 50; i++) {
+            h.target(Obs.target("tls://host-" + i + ":443", "s" + i, null, "host-" + i));
+        }
+        List<Instant> deadlines = h.scanRequests.readValuesToList().stream().map(ScanRequest::getNotAfterDeadline).toList();
+        assertThat(deadlines).hasSize(50);
+        assertThat(deadlines.stream().distinct().count()).as("not in lock-step").isGreaterThan(40);
+        assertThat(deadlines).allSatisfy(d -> assertThat(Duration.between(T0, d))
+                .isLessThanOrEqualTo(SIX_HOURS).isGreaterThanOrEqualTo(SIX_HOURS.minus(SIX_HOURS.dividedBy(10))));
+    }
+
+    @Test
+    void anUnchangedTargetIsNotScannedAgainButAChangedOneIs() {
+        Target t = Obs.target("tls://shop.example.com:443", "shop", "team-web", "shop.example.com");
+        h.target(t);
+        h.advance(Duration.ofMinutes(1));
+        h.target(t);
+        assertThat(h.scanRequests.readValuesToList()).hasSize(1);
+
+        h.target(Target.newBuilder(t).setOwner("team-shop").build());
+        List<ScanRequest> again = h.scanRequests.readValuesToList();
+        assertThat(again).hasSize(1);
+        assertThat(again.get(0).getTarget().getOwner()).isEqualTo("team-shop");
+    }
+
+    @Test
+    void aTombstoneCancelsTheScans() {
+        Target t = Obs.target("tls://shop.example.com:443", "shop", "team-web", "shop.example.com");
+        h.target(t);
+        h.scanRequests.readValuesToList();
+        h.removeTarget(t.getId());
+        h.advance(SIX_HOURS.multipliedBy(3));
+        assertThat(h.scanRequests.isEmpty()).isTrue();
+        assertThat(h.driver.<String, Target>getKeyValueStore(StoreNames.SCHEDULER_TARGETS).get(t.getId())).isNull();
+    }
+
+    @Test
+    void anUnreadableTargetGoesToDeadLettersWithItsReasonAndProcessingGoesOn() {
+        byte[] garbage = "not a target at all".getBytes(StandardCharsets.UTF_8);
+        h.rawTargets.pipeInput("bad", garbage, T0);
+        Target blankHost = Target.newBuilder(Obs.target("tls://x:443", "x", null, "x")).setHost(" ").build();
+        h.target(blankHost);
+        Target good = Obs.target("tls://shop.example.com:443", "shop", "team-web", "shop.example.com");
+        h.target(good);
+
+        List<TestRecord<byte[], byte[]>> dead = h.deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(2);
+        assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("bad");
+        assertThat(dead.get(0).value()).isEqualTo(garbage);
+        Header error = dead.get(0).headers().lastHeader("certsonar.error");
+        assertThat(error).isNotNull();
+        assertThat(new String(dead.get(1).headers().lastHeader("certsonar.error").value(), StandardCharsets.UTF_8)).contains("host");
+        assertThat(h.scanRequests.readValuesToList()).extracting(r -> r.getTarget().getId()).containsExactly(good.getId());
+    }
+
+    @Test
+    void afterALongPauseScansAreSpreadFromNowNotRepeatedForEachMissedInterval() {
+        Target t = Obs.target("tls://shop.example.com:443", "shop", "team-web", "shop.example.com");
+        h.target(t);
+        h.scanRequests.readValuesToList();
+        h.advance(Duration.ofDays(2));
+        List<ScanRequest> requests = h.scanRequests.readValuesToList();
+        assertThat(requests).hasSize(1);
+        assertThat(requests.get(0).getNotAfterDeadline()).isAfter(h.now());
+    }
+}
