@@ -1,0 +1,236 @@
+package dev.certsonar.cli;
+
+import dev.certsonar.aggregator.AggregatorApp;
+import dev.certsonar.aggregator.AggregatorConfig;
+import dev.certsonar.cli.config.CertsonarConfig;
+import dev.certsonar.cli.config.ConfigException;
+import dev.certsonar.cli.config.ConfigOptions;
+import dev.certsonar.cli.config.ConfigOverrides;
+import dev.certsonar.cli.run.ComponentHttpServer;
+import dev.certsonar.cli.run.Pipeline;
+import dev.certsonar.cli.run.StopSignal;
+import dev.certsonar.notifier.NotifierApp;
+import dev.certsonar.notifier.NotifierConfig;
+import dev.certsonar.scanner.probe.ProbeEngine;
+import dev.certsonar.scanner.worker.ScannerWorker;
+import dev.certsonar.scanner.worker.WorkerConfig;
+import dev.certsonar.schemas.Topics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One component per process, for scaling out: {@code certsonar scanner}, {@code aggregator} and {@code notifier}.
+ * Each serves {@code /metrics}, {@code /healthz} and {@code /readyz} on its HTTP port and runs until SIGTERM or Ctrl-C.
+ */
+public final class ComponentCommands {
+
+    private ComponentCommands() {
+    }
+
+    /** The options every component takes besides {@link ConfigOptions}. */
+    public static final class Options {
+        @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra trust anchors (repeatable).")
+        List<Path> caFiles = new ArrayList<>();
+
+        @Option(names = "--http-port", paramLabel = "N", description = "Port of /metrics, /healthz and /readyz (default 8080).")
+        Integer httpPort;
+
+        @Option(names = "--http-bind", paramLabel = "ADDRESS", description = "Address the HTTP server binds to (default 127.0.0.1).")
+        String httpBind;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "certsonar-data",
+                description = "Where state stores live (aggregator, notifier; default ./${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--partitions", paramLabel = "N", defaultValue = "6",
+                description = "Partitions of topics created when missing (default ${DEFAULT-VALUE}).")
+        int partitions;
+
+        CertsonarConfig load(ConfigOptions configOptions) {
+            CertsonarConfig config = configOptions.load(
+                    ConfigOverrides.NONE.withCaFiles(caFiles).withHttpPort(httpPort).withHttpBind(httpBind));
+            if (config.bootstrapServers().isEmpty()) {
+                throw new ConfigException("needs a Kafka cluster: --bootstrap-server HOST:PORT, KAFKA_BOOTSTRAP_SERVERS "
+                        + "or kafka.bootstrap.servers in the configuration file");
+            }
+            return config;
+        }
+    }
+
+    /** What a running component tells its HTTP server and the wait loop. */
+    private interface Running extends AutoCloseable {
+        boolean alive();
+
+        boolean ready();
+    }
+
+    private abstract static class Component implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Mixin
+        Options options;
+
+        abstract Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry)
+                throws Exception;
+
+        /** Whether this component serves /metrics, /healthz and /readyz itself (the aggregator's HTTP API does). */
+        boolean servesOwnHttp() {
+            return false;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            String name = spec.name();
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            CertsonarConfig config;
+            try {
+                config = options.load(configOptions);
+            } catch (ConfigException | IllegalArgumentException e) {
+                err.println("certsonar " + name + ": " + e.getMessage());
+                return 3;
+            }
+            Map<String, Object> kafka = new HashMap<>(config.kafka());
+            Topics topics = Topics.withPrefix(config.topicPrefix());
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.config().commonTags("component", name);
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmGcMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+
+            try (StopSignal stop = new StopSignal(RunCommand.CLOSE_BOUND)) {
+                Pipeline.ensureTopics(kafka, topics, options.partitions, (short) -1);
+                try (Running running = start(config, kafka, topics, registry);
+                     ComponentHttpServer http = servesOwnHttp() ? null : ComponentHttpServer.start(config.http().bind(),
+                             config.http().port(), registry, running::alive, running::ready)) {
+                    out.println("certsonar " + name + " running on " + config.bootstrapServers().get()
+                            + "; /metrics, /healthz and /readyz on http://" + config.http().bind() + ":"
+                            + (http == null ? config.http().port() : http.port()));
+                    out.flush();
+                    while (!stop.await(Duration.ofSeconds(1))) {
+                        if (!running.alive()) {
+                            err.println("certsonar " + name + ": stopped on an error; see the log");
+                            return 1;
+                        }
+                    }
+                    out.println("certsonar " + name + ": stopping ...");
+                    out.flush();
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "scanner", mixinStandardHelpOptions = true,
+            description = "Run a scanner worker: probes the scan requests of its share of partitions (start more to scale out).")
+    public static final class Scanner extends Component {
+        @Override
+        Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
+            ProbeEngine engine = new ProbeEngine(config.scanner(), Clock.systemUTC());
+            ScannerWorker worker;
+            try {
+                worker = new ScannerWorker(kafka, topics, engine::scan,
+                        WorkerConfig.DEFAULT.withMaxInFlight(config.scanner().concurrency()), registry, Clock.systemUTC()).start();
+            } catch (RuntimeException e) {
+                engine.close();
+                throw e;
+            }
+            return new Running() {
+                @Override
+                public boolean alive() {
+                    return worker.isRunning();
+                }
+
+                @Override
+                public boolean ready() {
+                    return worker.isReady();
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        worker.close();
+                    } finally {
+                        engine.close();
+                    }
+                }
+            };
+        }
+    }
+
+    @Command(name = "aggregator", mixinStandardHelpOptions = true,
+            description = "Run the aggregator: schedules scans, keeps the expiry state of every service, serves the HTTP API and dashboard.")
+    public static final class Aggregator extends Component {
+        @Override
+        boolean servesOwnHttp() {
+            return true;
+        }
+
+        @Override
+        Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
+            AggregatorConfig aggregatorConfig = AggregatorConfig.DEFAULT.withPolicy(config.policy())
+                    .withStateDir(options.dataDir.resolve("aggregator").toAbsolutePath())
+                    .withHttp(config.http().bind(), config.http().port());
+            AggregatorApp app = new AggregatorApp(kafka, topics, aggregatorConfig, Clock.systemUTC());
+            app.start();
+            return streamsApp(app, app::isReady, app::isAlive);
+        }
+    }
+
+    @Command(name = "notifier", mixinStandardHelpOptions = true,
+            description = "Run the notifier: turns service status changes into alerts and delivers them to channels.")
+    public static final class Notifier extends Component {
+        @Override
+        Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
+            NotifierConfig notifierConfig = NotifierConfig.DEFAULT
+                    .withStateDir(options.dataDir.resolve("notifier").toAbsolutePath());
+            NotifierApp app = new NotifierApp(kafka, topics, notifierConfig, Clock.systemUTC(), alert -> { });
+            app.start();
+            return streamsApp(app, app::isReady, () -> app.failure() == null);
+        }
+    }
+
+    private static Running streamsApp(AutoCloseable app, BooleanSupplier ready, BooleanSupplier alive) {
+        return new Running() {
+            @Override
+            public boolean alive() {
+                return alive.getAsBoolean();
+            }
+
+            @Override
+            public boolean ready() {
+                return ready.getAsBoolean();
+            }
+
+            @Override
+            public void close() throws Exception {
+                app.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,175 @@
+package dev.certsonar.cli;
+
+import dev.certsonar.cli.run.AlertLines;
+import dev.certsonar.cli.run.DemoWorld;
+import dev.certsonar.cli.run.Pipeline;
+import dev.certsonar.cli.run.StopSignal;
+import dev.certsonar.cli.run.TargetPublisher;
+import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
+import dev.certsonar.sandbox.tls.LocalTlsWorld;
+import dev.certsonar.schemas.Durations;
+import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.avro.Alert;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * {@code certsonar demo}: an embedded broker, local TLS servers presenting a valid, an expiring, an expired and a
+ * self-signed certificate, and every component; prints each alert as it fires.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start an embedded Kafka broker, local TLS servers with a valid, an expiring (3 days), an expired "
+                + "and a self-signed certificate, and every component; print each alert as it fires.",
+                "Runs until Ctrl-C, or for DURATION with --for. Needs no network beyond loopback."})
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--for", paramLabel = "DURATION", description = "Stop after this long: 90s, 10m, PT1M ...")
+    String runFor;
+
+    @Option(names = "--http-port", paramLabel = "N", description = "Port of the dashboard and HTTP API (default 8080, or a free port when 8080 is taken).")
+    Integer httpPort;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Duration limit = null;
+        if (runFor != null) {
+            try {
+                limit = Durations.parse(runFor);
+            } catch (IllegalArgumentException e) {
+                err.println("certsonar demo: --for: " + e.getMessage());
+                return 3;
+            }
+        }
+        Path dir = Files.createTempDirectory("certsonar-demo-");
+        AtomicInteger alerts = new AtomicInteger();
+        Consumer<Alert> onAlert = alert -> {
+            alerts.incrementAndGet();
+            synchronized (out) {
+                out.println(AlertLines.format(alert));
+                out.flush();
+            }
+        };
+        try (StopSignal stop = new StopSignal(RunCommand.CLOSE_BOUND)) {
+            out.println("certsonar demo: starting an embedded Kafka broker and local TLS servers ...");
+            out.flush();
+            try (Demo demo = Demo.start(dir, Clock.systemUTC(), httpPort == null ? preferredPort(8080) : httpPort, onAlert)) {
+                for (LocalTlsWorld.LocalServer server : demo.world().servers()) {
+                    out.printf(Locale.ROOT, "  watching %-16s https://%s:%d (%s certificate)%n", DemoWorld.serviceName(server),
+                            server.host(), server.port(), server.kind());
+                }
+                out.println("Kafka broker: " + demo.broker().bootstrapServers());
+                out.println("Dashboard:    http://127.0.0.1:" + demo.httpPort() + "/");
+                out.println(limit == null ? "Alerts appear below as they fire; Ctrl-C stops."
+                        : "Alerts appear below as they fire; the demo stops after " + runFor + ".");
+                out.flush();
+                if (limit == null) {
+                    stop.await(Duration.ofDays(365_000));
+                } else {
+                    stop.await(limit);
+                }
+                out.println("Stopping ...");
+                out.flush();
+            }
+            out.println("certsonar demo: " + alerts.get() + " alert event(s).");
+            out.flush();
+            return 0;
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    /** The demo world: broker, local TLS servers, every component, and a target per server. */
+    record Demo(EmbeddedKafkaBroker broker, LocalTlsWorld world, Pipeline pipeline, int httpPort) implements AutoCloseable {
+
+        static Demo start(Path dir, Clock clock, int httpPort, Consumer<Alert> onAlert) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().host("127.0.0.1").port(0)
+                    .dataDir(dir.resolve("kafka")).start();
+            LocalTlsWorld world = null;
+            try {
+                world = LocalTlsWorld.start(dir.resolve("tls"), clock);
+                Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+                Topics topics = Topics.DEFAULT;
+                Pipeline.ensureTopics(kafka, topics, 3, (short) 1);
+                TargetPublisher.publish(kafka, topics, DemoWorld.targets(world));
+                Pipeline pipeline = Pipeline.start(DemoWorld.settings(kafka, topics, dir, world.caFile(), httpPort), clock,
+                        new SimpleMeterRegistry(), onAlert);
+                return new Demo(broker, world, pipeline, pipeline.aggregator().httpPort());
+            } catch (RuntimeException e) {
+                if (world != null) {
+                    world.close();
+                }
+                broker.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                pipeline.close();
+            } finally {
+                try {
+                    world.close();
+                } catch (Exception e) {
+                    log.warn("Closing the local TLS servers failed: {}", e.toString());
+                }
+                broker.close();
+            }
+        }
+    }
+
+    private static int preferredPort(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            return port;
+        } catch (IOException taken) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new IllegalStateException("no free port for the dashboard on 127.0.0.1", e);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    log.debug("Could not delete {}: {}", p, e.toString());
+                }
+            });
+        } catch (IOException e) {
+            log.debug("Could not delete {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.certsonar.cli.run;
+
+import dev.certsonar.aggregator.AggregatorApp;
+import dev.certsonar.aggregator.AggregatorConfig;
+import dev.certsonar.notifier.NotifierApp;
+import dev.certsonar.notifier.NotifierConfig;
+import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.probe.ProbeEngine;
+import dev.certsonar.scanner.worker.ScannerWorker;
+import dev.certsonar.scanner.worker.WorkerConfig;
+import dev.certsonar.schemas.TopicAdmin;
+import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.avro.Alert;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Every component in one JVM: the aggregator, the notifier and a scanner worker with its probe engine, meeting only on
+ * the topics. Closing stops them in the order scanner, notifier, aggregator.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    /**
+     * @param kafka      client properties for every component ({@code bootstrap.servers}, security)
+     * @param topics     the topic names
+     * @param scanner    the probe engine's settings
+     * @param worker     the scanner worker's settings
+     * @param aggregator the aggregator's settings (its HTTP port serves the API, /metrics, /healthz and /readyz)
+     * @param notifier   the notifier's settings
+     */
+    public record Settings(Map<String, Object> kafka, Topics topics, ScannerConfig scanner, WorkerConfig worker,
+                           AggregatorConfig aggregator, NotifierConfig notifier) {
+        public Settings {
+            kafka = Map.copyOf(kafka);
+            Objects.requireNonNull(topics, "topics");
+            Objects.requireNonNull(scanner, "scanner");
+            Objects.requireNonNull(worker, "worker");
+            Objects.requireNonNull(aggregator, "aggregator");
+            Objects.requireNonNull(notifier, "notifier");
+        }
+    }
+
+    private final AggregatorApp aggregator;
+    private final NotifierApp notifier;
+    private final ProbeEngine engine;
+    private final ScannerWorker worker;
+
+    private Pipeline(AggregatorApp aggregator, NotifierApp notifier, ProbeEngine engine, ScannerWorker worker) {
+        this.aggregator = aggregator;
+        this.notifier = notifier;
+        this.engine = engine;
+        this.worker = worker;
+    }
+
+    /**
+     * Creates the topics that are missing.
+     *
+     * @param replication replication factor; 0 or less means as many replicas as brokers, at most 3
+     */
+    public static void ensureTopics(Map<String, Object> kafka, Topics topics, int partitions, short replication) {
+        try (Admin admin = Admin.create(kafka)) {
+            short factor = replication > 0 ? replication : (short) Math.min(3, brokers(admin));
+            Set<String> created = TopicAdmin.ensureTopics(admin, topics, partitions, factor);
+            if (!created.isEmpty()) {
+                log.info("Created topics {} ({} partitions, replication {})", created, partitions, factor);
+            }
+        }
+    }
+
+    private static int brokers(Admin admin) {
+        try {
+            return Math.max(1, admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the Kafka cluster for its brokers", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the Kafka cluster did not say how many brokers it has: "
+                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts aggregator, notifier and scanner worker. When one fails to start, those already started are closed.
+     *
+     * @param onAlert called with each alert the notifier emits
+     */
+    public static Pipeline start(Settings settings, Clock clock, MeterRegistry registry, Consumer<Alert> onAlert) {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            AggregatorApp aggregator = new AggregatorApp(settings.kafka(), settings.topics(), settings.aggregator(), clock);
+            started.add(aggregator);
+            aggregator.start();
+            NotifierApp notifier = new NotifierApp(settings.kafka(), settings.topics(), settings.notifier(), clock, onAlert);
+            started.add(notifier);
+            notifier.start();
+            ProbeEngine engine = new ProbeEngine(settings.scanner(), clock);
+            started.add(engine);
+            ScannerWorker worker = new ScannerWorker(settings.kafka(), settings.topics(), engine::scan, settings.worker(),
+                    registry, clock);
+            started.add(worker);
+            worker.start();
+            return new Pipeline(aggregator, notifier, engine, worker);
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : started.reversed()) {
+                closeLogged(c);
+            }
+            throw e;
+        }
+    }
+
+    public boolean isReady() {
+        return aggregator.isReady() && notifier.isReady() && worker.isReady();
+    }
+
+    /** False once a component stopped on its own (a fatal error). */
+    public boolean isAlive() {
+        return worker.isRunning();
+    }
+
+    public AggregatorApp aggregator() {
+        return aggregator;
+    }
+
+    @Override
+    public void close() {
+        closeLogged(worker);
+        closeLogged(engine);
+        closeLogged(notifier);
+        closeLogged(aggregator);
+    }
+
+    private static void closeLogged(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("Closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString(), e);
+        }
+    }
+}
