@@ -1,5 +1,12 @@
 package dev.certsonar.notifier;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.certsonar.notifier.delivery.Channel;
+import dev.certsonar.notifier.delivery.KafkaUndeliverable;
+import dev.certsonar.notifier.delivery.Receiver;
+import dev.certsonar.notifier.delivery.RetryPolicy;
+import dev.certsonar.notifier.delivery.WebhookChannel;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.schemas.TopicAdmin;
@@ -51,6 +58,7 @@ class NotifierAppIT {
 
     private static final Duration QUIET = Duration.ofSeconds(3);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path stateDir;
@@ -90,6 +98,14 @@ class NotifierAppIT {
         app.start();
         await().atMost(PATIENCE).until(app::isReady);
     }
+
+    private void startApp(NotifierConfig c, Channel channel) {
+        app = new NotifierApp(broker.clientProperties(), topics, c, Clock.systemUTC(), delivered::add, List.of(channel));
+        app.start();
+        await().atMost(PATIENCE).until(app::isReady);
+    }
+
+    private static final RetryPolicy QUICK = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(400));
 
     private void send(ServiceStatus status) throws Exception {
         producer.send(new ProducerRecord<>(topics.serviceStatus().name(), status.getService(), status)).get();
@@ -141,6 +157,78 @@ class NotifierAppIT {
                 .filter(a -> a.getService().equals("shop") && a.getState() == AlertState.RESOLVED).findFirst().orElseThrow();
         assertThat(shopResolved.getMessage()).contains("renewed");
         assertThat(shopResolved.getFirstFiredAt()).isEqualTo(now);
+    }
+
+    @Test
+    void a_webhook_gets_one_grouped_notification_retries_and_sends_nothing_twice_across_a_restart() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        CertificateRef wildcard = cert("ee".repeat(32), "CN=*.example.com", now.plus(Duration.ofDays(100)));
+        NotifierConfig c = config.withDelivery(Duration.ofSeconds(2), QUICK);
+        try (Receiver receiver = new Receiver()) {
+            startApp(c, new WebhookChannel("ops", receiver.url("/hook"), "k", Duration.ofSeconds(5), Clock.systemUTC()));
+            for (String service : List.of("shop", "blog", "api")) {
+                send(status(service, now, wildcard, condition(UNTRUSTED, CRITICAL, wildcard, now)));
+            }
+            await().atMost(PATIENCE).until(() -> delivered.size() == 3);
+            await().atMost(PATIENCE).until(() -> !receiver.requests.isEmpty());
+            await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> receiver.requests.size() == 1);
+            JsonNode group = JSON.readTree(receiver.requests.getFirst().body());
+            assertThat(group.get("alerts")).extracting(a -> a.get("service").asText())
+                    .containsExactlyInAnyOrder("shop", "blog", "api");
+
+            app.close();
+            receiver.failuresLeft.set(2);
+            startApp(c, new WebhookChannel("ops", receiver.url("/hook"), "k", Duration.ofSeconds(5), Clock.systemUTC()));
+            send(status("shop", now.plusSeconds(1), wildcard));
+            await().atMost(PATIENCE).until(() -> receiver.requests.size() == 4);
+            await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> receiver.requests.size() == 4);
+
+            List<String> keys = receiver.requests.stream().map(r -> r.header("Idempotency-Key")).toList();
+            assertThat(keys.get(1)).isEqualTo(keys.get(2)).isEqualTo(keys.get(3)).isNotEqualTo(keys.get(0));
+            JsonNode resolved = JSON.readTree(receiver.requests.get(3).body()).get("alerts");
+            assertThat(resolved).singleElement().satisfies(a -> {
+                assertThat(a.get("service").asText()).isEqualTo("shop");
+                assertThat(a.get("state").asText()).isEqualTo("RESOLVED");
+            });
+        }
+    }
+
+    @Test
+    void what_a_channel_rejects_goes_to_alerts_undeliverable_with_the_error() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        CertificateRef selfSigned = cert("ff".repeat(32), "CN=blog.example.com", now.plus(Duration.ofDays(300)));
+        try (Receiver receiver = new Receiver()) {
+            receiver.status.set(400);
+            startApp(config.withDelivery(Duration.ZERO, QUICK),
+                    new WebhookChannel("ops", receiver.url("/hook"), "k", Duration.ofSeconds(5), Clock.systemUTC()));
+            send(status("blog", now, selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now)));
+
+            Map<String, Object> props = new HashMap<>(broker.clientProperties());
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "undeliverable-reader-" + UUID.randomUUID());
+            try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(props,
+                    topics.alertsUndeliverable().keySerde().deserializer(),
+                    topics.alertsUndeliverable().valueSerde().deserializer())) {
+                consumer.subscribe(List.of(topics.alertsUndeliverable().name()));
+                List<ConsumerRecord<String, Alert>> got = new ArrayList<>();
+                await().atMost(PATIENCE).until(() -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+                    return !got.isEmpty();
+                });
+                ConsumerRecord<String, Alert> r = got.getFirst();
+                assertThat(r.key()).isEqualTo("blog");
+                assertThat(r.value().getCondition()).isEqualTo(UNTRUSTED);
+                assertThat(header(r, KafkaUndeliverable.CHANNEL_HEADER)).isEqualTo("ops");
+                assertThat(header(r, KafkaUndeliverable.ATTEMPTS_HEADER)).isEqualTo("1");
+                assertThat(header(r, KafkaUndeliverable.ERROR_HEADER)).contains("HTTP 400");
+            }
+            assertThat(receiver.requests).hasSize(1);
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private List<Alert> readCommitted() {
