@@ -49,7 +49,30 @@ public final class Jsse {
         setIfAbsent("jdk.tls.maxHandshakeMessageSize", Integer.toString(1 << 20));
         setIfAbsent("jdk.tls.maxCertificateChainLength", "32");
         setIfAbsent("jdk.tls.client.enableStatusRequestExtension", "false");
-        log.debug("relaxed TLS algorithm constraints for scanning: {}", TLS_DISABLED);
+        if (legacyTlsAvailable()) {
+            log.debug("relaxed TLS algorithm constraints for scanning: {}", TLS_DISABLED);
+        } else {
+            log.warn("TLS 1.0 and 1.1 servers cannot be probed in this process: TLS was used before the scanner relaxed "
+                    + "the JDK's algorithm constraints (start the scanner first, or run the JVM with "
+                    + "-Djava.security.properties naming a file that sets jdk.tls.disabledAlgorithms={})", TLS_DISABLED);
+        }
+    }
+
+    /** Whether this process can still offer TLS 1.0 (the JDK reads its constraints once, when TLS is first used). */
+    public static boolean legacyTlsAvailable() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, null, null);
+            SSLEngine engine = ctx.createSSLEngine();
+            engine.setUseClientMode(true);
+            engine.setEnabledProtocols(new String[]{"TLSv1"});
+            engine.beginHandshake();
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+            engine.wrap(java.nio.ByteBuffer.allocate(0), out);
+            return out.position() > 0;
+        } catch (GeneralSecurityException | javax.net.ssl.SSLException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void setIfAbsent(String key, String value) {

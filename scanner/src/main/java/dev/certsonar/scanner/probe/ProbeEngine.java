@@ -53,6 +53,7 @@ public final class ProbeEngine implements AutoCloseable {
     private final TlsConnector connector;
     private final ChainJudge judge;
     private final Semaphore probes;
+    private final PerAddressLimit perAddress;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     public ProbeEngine(ScannerConfig config, Clock clock) {
@@ -71,6 +72,7 @@ public final class ProbeEngine implements AutoCloseable {
         this.connector = new TlsConnector(ctx, tm, config.maxHandshakeBytes(), config.timeout(), config.timeout());
         this.judge = new ChainJudge(anchors);
         this.probes = new Semaphore(config.concurrency());
+        this.perAddress = new PerAddressLimit(config.perAddressConcurrency());
     }
 
     public ScannerConfig config() {
@@ -213,6 +215,23 @@ public final class ProbeEngine implements AutoCloseable {
                     .setTimings(Timings.newBuilder().setDnsMillis(dnsMillis).setTotalMillis(0L).build())
                     .setObservedAt(clock.instant()).build();
         }
+        try {
+            perAddress.acquire(address);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return b.setOutcome(Outcome.TIMEOUT).setError("interrupted before probing")
+                    .setTimings(Timings.newBuilder().setDnsMillis(dnsMillis).setTotalMillis(0L).build())
+                    .setObservedAt(clock.instant()).build();
+        }
+        try {
+            return connectAndJudge(b, target, endpoint, address, reference, dnsMillis, budget, start);
+        } finally {
+            perAddress.release(address);
+        }
+    }
+
+    private Observation connectAndJudge(Observation.Builder b, Target target, Endpoint endpoint, InetAddress address,
+                                        String reference, Long dnsMillis, Duration budget, long start) {
         Deadline deadline = Deadline.in(budget.isNegative() || budget.isZero() ? Duration.ofMillis(1) : budget);
         String serverName = endpoint.getSni() != null ? endpoint.getSni() : target.getHost();
         Preamble preamble = Preambles.forProtocol(target.getProtocol());

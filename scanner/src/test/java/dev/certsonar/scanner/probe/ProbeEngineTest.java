@@ -387,6 +387,47 @@ class ProbeEngineTest {
         }
     }
 
+    @Test
+    void aServerSendingEndlessHandshakeBytesIsCutOff() throws Exception {
+        try (ServerSocket flood = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (var s = flood.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    var out = s.getOutputStream();
+                    byte[] record = new byte[5 + 16384];
+                    record[0] = 0x16;
+                    record[1] = 0x03;
+                    record[2] = 0x03;
+                    record[3] = 0x40;
+                    record[4] = 0x00;
+                    // one huge Certificate message (600000 bytes) spread over records
+                    record[5] = 0x0b;
+                    record[6] = 0x09;
+                    record[7] = (byte) 0x27;
+                    record[8] = (byte) 0xc0;
+                    out.write(record);
+                    record[5] = 0;
+                    record[6] = 0;
+                    record[7] = 0;
+                    record[8] = 0;
+                    for (int i = 0; i < 40; i++) {
+                        out.write(record);
+                    }
+                } catch (Exception ignored) {
+                    // the probe hangs up once it has had enough
+                }
+            });
+            Observation o = scanOne(engine, "127.0.0.1:" + flood.getLocalPort(), null);
+            assertThat(o.getOutcome()).isEqualTo(Outcome.PROTOCOL_ERROR);
+            assertThat(o.getError()).contains("more than " + ScannerConfig.DEFAULT.maxHandshakeBytes() + " bytes");
+        }
+    }
+
+    @Test
+    void legacyTlsStaysAvailableInThisProcess() {
+        assertThat(Jsse.legacyTlsAvailable()).isTrue();
+    }
+
     static InetAddress loopback(String a) {
         try {
             return InetAddress.getByName(a);
