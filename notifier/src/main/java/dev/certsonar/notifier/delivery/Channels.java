@@ -2,10 +2,14 @@ package dev.certsonar.notifier.delivery;
 
 import dev.certsonar.schemas.Durations;
 
+import javax.net.ssl.SSLSocketFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +21,7 @@ import java.util.Set;
 public final class Channels {
 
     /** The channel types this notifier knows. */
-    public static final Set<String> TYPES = Set.of("log", "webhook", "slack", "teams", "pagerduty");
+    public static final Set<String> TYPES = Set.of("log", "webhook", "slack", "teams", "pagerduty", "email");
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private Channels() {
@@ -42,9 +46,44 @@ public final class Channels {
             case "teams" -> new TeamsChannel(name, url(name, settings, "url", null), timeout);
             case "pagerduty" -> new PagerDutyChannel(name, url(name, settings, "url", PagerDutyChannel.EVENTS_V2),
                     string(name, settings, "routingKey", true), timeout);
+            case "email" -> new EmailChannel(name, smtp(name, settings), timeout,
+                    (SSLSocketFactory) SSLSocketFactory.getDefault(), clock);
             default -> throw new IllegalArgumentException("channels[" + name + "].type: unknown channel type '" + type
                     + "' (known: " + String.join(", ", TYPES.stream().sorted().toList()) + ")");
         };
+    }
+
+    private static EmailChannel.Smtp smtp(String channel, Map<String, ?> settings) {
+        String host = string(channel, settings, "host", true);
+        Object portValue = settings.get("port");
+        int port;
+        try {
+            port = portValue == null ? 587 : Integer.parseInt(portValue.toString().strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("channels[" + channel + "].port: '" + portValue + "' is not a number", e);
+        }
+        String securityText = string(channel, settings, "security", false);
+        EmailChannel.Security security;
+        try {
+            security = securityText == null ? EmailChannel.Security.STARTTLS
+                    : EmailChannel.Security.valueOf(securityText.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("channels[" + channel + "].security: '" + securityText
+                    + "' is not one of starttls, tls, none", e);
+        }
+        Object toValue = settings.get("to");
+        List<String> to = toValue instanceof Collection<?> c ? c.stream().map(Object::toString).toList()
+                : toValue == null ? List.of()
+                : Arrays.stream(toValue.toString().split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
+        if (to.isEmpty()) {
+            throw new IllegalArgumentException("channels[" + channel + "].to: at least one recipient is required");
+        }
+        try {
+            return new EmailChannel.Smtp(host, port, security, string(channel, settings, "username", false),
+                    string(channel, settings, "password", false), string(channel, settings, "from", true), to);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("channels[" + channel + "]: " + e.getMessage(), e);
+        }
     }
 
     private static String string(String channel, Map<String, ?> settings, String key, boolean required) {

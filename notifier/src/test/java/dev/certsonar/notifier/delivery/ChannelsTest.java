@@ -23,6 +23,8 @@ class ChannelsTest {
                 .isInstanceOf(TeamsChannel.class);
         assertThat(Channels.create("pager", "pagerduty", Map.of("routingKey", "R"), CLOCK))
                 .isInstanceOf(PagerDutyChannel.class);
+        assertThat(Channels.create("mail", "email", Map.of("host", "smtp.example.com", "from", "c@example.com",
+                "to", "a@example.com, b@example.com"), CLOCK)).isInstanceOf(EmailChannel.class);
     }
 
     @Test
@@ -35,6 +37,10 @@ class ChannelsTest {
                 .hasMessage("channels[pager].routingKey is required");
         assertThatThrownBy(() -> Channels.create("ops", "webhook", Map.of("url", "http://h/", "timeout", "soon"), CLOCK))
                 .hasMessageStartingWith("channels[ops].timeout: 'soon'");
+        assertThatThrownBy(() -> Channels.create("mail", "email", Map.of("host", "h", "from", "f"), CLOCK))
+                .hasMessageStartingWith("channels[mail].to:");
+        assertThatThrownBy(() -> Channels.create("mail", "email", Map.of("host", "h", "from", "f", "to", "t",
+                "security", "ssl3"), CLOCK)).hasMessageStartingWith("channels[mail].security: 'ssl3'");
         assertThatThrownBy(() -> Channels.create("ops", "carrier-pigeon", Map.of(), CLOCK))
                 .hasMessageStartingWith("channels[ops].type: unknown channel type 'carrier-pigeon'")
                 .hasMessageContaining("webhook");
