@@ -4,6 +4,7 @@ import dev.certsonar.schemas.avro.Endpoint;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Status;
+import dev.certsonar.schemas.policy.ObservationJson;
 import dev.certsonar.schemas.policy.StatusRules;
 import picocli.CommandLine.Help.Ansi;
 
@@ -30,10 +31,12 @@ public final class ScanTable {
                 detail = o.getOutcome() + ": " + (o.getError() == null ? "" : o.getError());
             } else if (o.getChecks() != null && !o.getChecks().getProblems().isEmpty()) {
                 detail = String.join("; ", o.getChecks().getProblems());
+            } else if (status == Status.WARNING || status == Status.CRITICAL) {
+                detail = String.format(Locale.ROOT, "expires in %.1f days (%s)", StatusRules.daysLeft(o, now), o.getTlsVersion());
             } else {
                 detail = o.getTlsVersion() == null ? "" : o.getTlsVersion();
             }
-            return new Row(status, o.getTargetId(), endpoint,
+            return new Row(status, ObservationJson.target(o), endpoint,
                     o.getNotAfter() == null ? "-" : o.getNotAfter().truncatedTo(ChronoUnit.MINUTES).toString(),
                     StatusRules.daysLeft(o, now), detail);
         }

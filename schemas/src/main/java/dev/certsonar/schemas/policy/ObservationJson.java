@@ -93,7 +93,7 @@ public final class ObservationJson {
      * The target as a person wrote it: the target id without the {@code tls://} scheme and the {@code #sni} suffix of a
      * default id ({@code api.example.com:443}, {@code smtp://mail.example.com:25}); a custom id as it is.
      */
-    static String target(Observation o) {
+    public static String target(Observation o) {
         String id = o.getTargetId();
         String tls = Protocol.TLS.name().toLowerCase(Locale.ROOT) + "://";
         if (id.startsWith(tls)) {
