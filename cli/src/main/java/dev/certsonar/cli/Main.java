@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
                 ScanCommand.class,
                 TargetsCommand.class,
                 AlertsCommand.class,
+                StatusCommand.class,
                 DemoCommand.class,
                 RunCommand.class,
                 ComponentCommands.Scanner.class,
