@@ -53,6 +53,11 @@ public final class TrustAnchors {
         return new TrustAnchors(List.of(), anchors);
     }
 
+    /** Public anchors (as if from the JDK's trust store) and private ones (as if from CA files). */
+    public static TrustAnchors of(List<X509Certificate> publicAnchors, List<X509Certificate> privateAnchors) {
+        return new TrustAnchors(publicAnchors, privateAnchors);
+    }
+
     /** Anchors whose subject is the given issuer name. */
     List<Anchor> withSubject(X500Principal issuer) {
         return bySubject.getOrDefault(issuer, List.of());
