@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.store = AvroSchemaStore.of(current.getFullName(), AvroSchemas.versions(type)).with(additionalWriterSchemas);
         SpecificData model = SpecificData.getForClass(type);
         this.encoder = new BinaryMessageEncoder<>(model, current);
-        this.decoder = new BinaryMessageDecoder<>(model, current, store);
+        this.decoder = new BinaryMessageDecoder<>(new ReadModel(model), current, store);
         for (SchemaVersion v : store.versions()) {
             decoder.addSchema(v.schema());
         }
@@ -140,6 +141,28 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             return b == '{' || b == '[';
         }
         return false;
+    }
+
+    /**
+     * The generated class's model, reading arrays as {@link ArrayList}s. Avro's own array type compares elements with a
+     * model that lacks the logical-type conversions, so a decoded record holding a list of records with a nullable
+     * timestamp would fail {@code equals}; an {@code ArrayList} compares with the records' own {@code equals}.
+     */
+    private static final class ReadModel extends SpecificData {
+
+        ReadModel(SpecificData generated) {
+            super(generated.getClassLoader());
+            generated.getConversions().forEach(this::addLogicalTypeConversion);
+        }
+
+        @Override
+        public Object newArray(Object old, int size, Schema schema) {
+            if (old instanceof ArrayList<?> list) {
+                list.clear();
+                return list;
+            }
+            return new ArrayList<>(size);
+        }
     }
 
     @Override
