@@ -10,7 +10,6 @@ import dev.certsonar.schemas.avro.EndpointStatus;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;

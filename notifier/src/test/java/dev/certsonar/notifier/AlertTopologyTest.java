@@ -8,7 +8,6 @@ import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -36,6 +35,7 @@ import static dev.certsonar.schemas.avro.ConditionType.UNTRUSTED;
 import static dev.certsonar.schemas.avro.Severity.CRITICAL;
 import static dev.certsonar.schemas.avro.Severity.WARNING;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class AlertTopologyTest {
 
@@ -135,9 +135,9 @@ class AlertTopologyTest {
 
         List<Alert> out = read();
         assertThat(out).extracting(Alert::getState, Alert::getLevel, Alert::getAlertId).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(AlertState.FIRING, CRITICAL,
+                tuple(AlertState.FIRING, CRITICAL,
                         AlertIds.alertId("shop", IN_20_DAYS.getSha256(), EXPIRING, CRITICAL)),
-                org.assertj.core.groups.Tuple.tuple(AlertState.RESOLVED, WARNING, warning.getAlertId()));
+                tuple(AlertState.RESOLVED, WARNING, warning.getAlertId()));
         assertThat(out.get(1).getMessage()).contains("now at level CRITICAL");
         assertThat(out.get(1).getFirstFiredAt()).isEqualTo(T0);
         assertThat(out.get(1).getAt()).isEqualTo(later);
@@ -348,9 +348,5 @@ class AlertTopologyTest {
         assertThat(AlertMessages.severity(ConditionType.STALE, Severity.WARNING)).isEqualTo(WARNING);
         assertThat(AlertMessages.severity(EXPIRING, WARNING)).isEqualTo(WARNING);
         assertThat(AlertMessages.severity(EXPIRING, CRITICAL)).isEqualTo(CRITICAL);
-    }
-
-    static <K, V> KeyValue<K, V> kv(K k, V v) {
-        return KeyValue.pair(k, v);
     }
 }
