@@ -26,10 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
@@ -79,10 +78,33 @@ public final class ProbeEngine implements AutoCloseable {
         return config;
     }
 
-    /** One observation per endpoint of the target (one without endpoint when the name did not resolve). */
+    /** One observation per endpoint of the target, in endpoint order (one without endpoint when the name did not resolve). */
     public List<Observation> scan(Target target, String scanId) {
+        List<Observation> slots = new ArrayList<>();
+        scan(target, scanId, (index, o) -> {
+            synchronized (slots) {
+                while (slots.size() <= index) {
+                    slots.add(null);
+                }
+                slots.set(index, o);
+            }
+        });
+        return List.copyOf(slots);
+    }
+
+    /**
+     * Scans the target, handing each observation to the sink as soon as its probe ends (from the probing threads, so
+     * concurrently), and returns when every probe has ended. Nothing of a finished probe is kept, so a large range
+     * needs memory only for the probes in flight and the list of its endpoints.
+     *
+     * @throws IllegalArgumentException when the target cannot be scanned at all (a range larger than allowed)
+     */
+    public void scan(Target target, String scanId, Consumer<Observation> sink) {
+        scan(target, scanId, (index, o) -> sink.accept(o));
+    }
+
+    private void scan(Target target, String scanId, java.util.function.BiConsumer<Integer, Observation> sink) {
         long start = System.nanoTime();
-        List<Endpoint> endpoints;
         Long dnsMillis = null;
         List<InetAddress> addresses;
         String host = target.getHost().strip();
@@ -112,15 +134,16 @@ public final class ProbeEngine implements AutoCloseable {
                 dnsMillis = (System.nanoTime() - start) / 1_000_000;
             } catch (ProbeException e) {
                 long total = (System.nanoTime() - start) / 1_000_000;
-                return List.of(base(target, scanId, null, List.of())
+                sink.accept(0, base(target, scanId, null, List.of())
                         .setOutcome(Outcomes.classify(e))
                         .setError(Outcomes.describe(e, Phase.DNS))
                         .setTimings(Timings.newBuilder().setDnsMillis(total).setTotalMillis(total).build())
                         .setObservedAt(clock.instant())
                         .build());
+                return;
             }
         }
-        endpoints = new ArrayList<>(addresses.size() * ports.size());
+        List<Endpoint> endpoints = new ArrayList<>(addresses.size() * ports.size());
         for (InetAddress a : addresses) {
             for (int port : ports) {
                 endpoints.add(new Endpoint(Addresses.text(a), port, sni));
@@ -129,78 +152,75 @@ public final class ProbeEngine implements AutoCloseable {
         List<Endpoint> all = List.copyOf(endpoints);
         Long dns = dnsMillis;
         Duration left = config.timeout().minusMillis(dns == null ? 0 : dns);
-        List<Future<Observation>> futures = new ArrayList<>(all.size());
+        CountDownLatch done = new CountDownLatch(all.size());
         int i = 0;
-        for (InetAddress a : addresses) {
-            for (int port : ports) {
-                Endpoint e = all.get(i++);
-                try {
+        try {
+            for (InetAddress a : addresses) {
+                for (int port : ports) {
+                    int index = i++;
+                    Endpoint e = all.get(index);
                     probes.acquire();
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while scanning " + target.getId(), ex);
+                    threads.submit(() -> {
+                        try {
+                            sink.accept(index, probeSafely(target, scanId, all, e, a, reference, dns, left));
+                        } finally {
+                            probes.release();
+                            done.countDown();
+                        }
+                    });
                 }
-                futures.add(threads.submit(() -> {
-                    try {
-                        return probe(target, scanId, all, e, a, reference, dns, left);
-                    } finally {
-                        probes.release();
-                    }
-                }));
             }
+            done.await();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scanning " + target.getId(), ex);
         }
-        List<Observation> out = new ArrayList<>(futures.size());
-        for (Future<Observation> f : futures) {
-            try {
-                out.add(f.get());
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while scanning " + target.getId(), ex);
-            } catch (ExecutionException ex) {
-                throw new IllegalStateException("probe of " + target.getId() + " failed unexpectedly", ex.getCause());
-            }
-        }
-        return out;
     }
 
     /**
      * Scans every target at once within the concurrency bound, each with its own scan id, handing each observation to
-     * the sink as soon as its target is done; the sink is called by one thread at a time. A target that cannot be
-     * scanned at all (a range too large) is logged and skipped.
+     * the sink as soon as its probe ends; the sink is called by one thread at a time. A target that cannot be scanned
+     * at all (a range too large) is logged and skipped.
      */
     public void scanAll(List<Target> targets, Consumer<Observation> sink) {
         Object lock = new Object();
+        Consumer<Observation> serial = o -> {
+            synchronized (lock) {
+                sink.accept(o);
+            }
+        };
         Semaphore inFlight = new Semaphore(config.concurrency());
-        List<Future<?>> futures = new ArrayList<>();
-        for (Target t : targets) {
-            try {
+        CountDownLatch done = new CountDownLatch(targets.size());
+        try {
+            for (Target t : targets) {
                 inFlight.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            futures.add(threads.submit(() -> {
-                try {
-                    List<Observation> obs = scan(t, UUID.randomUUID().toString());
-                    synchronized (lock) {
-                        obs.forEach(sink);
+                threads.submit(() -> {
+                    try {
+                        scan(t, UUID.randomUUID().toString(), serial);
+                    } catch (RuntimeException e) {
+                        log.warn("target {} cannot be scanned: {}", t.getId(), e.getMessage());
+                    } finally {
+                        inFlight.release();
+                        done.countDown();
                     }
-                } catch (RuntimeException e) {
-                    log.warn("target {} cannot be scanned: {}", t.getId(), e.getMessage());
-                } finally {
-                    inFlight.release();
-                }
-            }));
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException e) {
-                log.warn("scan failed", e.getCause());
+                });
             }
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Observation probeSafely(Target target, String scanId, List<Endpoint> all, Endpoint endpoint, InetAddress address,
+                                    String reference, Long dnsMillis, Duration budget) {
+        try {
+            return probe(target, scanId, all, endpoint, address, reference, dnsMillis, budget);
+        } catch (RuntimeException e) {
+            log.warn("probe of {} failed unexpectedly", endpoint, e);
+            return base(target, scanId, endpoint, all).setOutcome(Outcome.PROTOCOL_ERROR)
+                    .setError("the scanner failed on this endpoint: " + e)
+                    .setTimings(Timings.newBuilder().setDnsMillis(dnsMillis).setTotalMillis(0L).build())
+                    .setObservedAt(clock.instant()).build();
         }
     }
 
