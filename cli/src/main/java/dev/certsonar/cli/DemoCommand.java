@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -110,12 +112,20 @@ public final class DemoCommand implements Callable<Integer> {
     /** The demo world: broker, local TLS servers, every component, and a target per server. */
     record Demo(EmbeddedKafkaBroker broker, LocalTlsWorld world, Pipeline pipeline, int httpPort) implements AutoCloseable {
 
+        /** Starts the broker and the TLS servers side by side (both take a while), then every component. */
         static Demo start(Path dir, Clock clock, int httpPort, Consumer<Alert> onAlert) {
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().host("127.0.0.1").port(0)
-                    .dataDir(dir.resolve("kafka")).start();
+            CompletableFuture<LocalTlsWorld> worldStarting = CompletableFuture.supplyAsync(
+                    () -> LocalTlsWorld.start(dir.resolve("tls"), clock), runnable -> Thread.ofPlatform().name("demo-world").start(runnable));
+            EmbeddedKafkaBroker broker;
+            try {
+                broker = EmbeddedKafkaBroker.builder().host("127.0.0.1").port(0).dataDir(dir.resolve("kafka")).start();
+            } catch (RuntimeException e) {
+                worldStarting.thenAccept(LocalTlsWorld::close);
+                throw e;
+            }
             LocalTlsWorld world = null;
             try {
-                world = LocalTlsWorld.start(dir.resolve("tls"), clock);
+                world = join(worldStarting);
                 Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
                 Topics topics = Topics.DEFAULT;
                 Pipeline.ensureTopics(kafka, topics, 3, (short) 1);
@@ -129,6 +139,14 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 broker.close();
                 throw e;
+            }
+        }
+
+        private static LocalTlsWorld join(CompletableFuture<LocalTlsWorld> starting) {
+            try {
+                return starting.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
             }
         }
 

@@ -16,13 +16,19 @@ public final class AlertLines {
     private AlertLines() {
     }
 
-    /** {@code 12:00:03 FIRING   CRITICAL EXPIRING demo-expiring (2.9 days left) - <message> [127.0.0.1:4431 sni=localhost]}. */
+    /**
+     * {@code 12:00:03 FIRING   CRITICAL EXPIRING          demo-expiring: <message>}; without a message, the days left
+     * and the endpoints instead.
+     */
     public static String format(Alert alert) {
         StringBuilder line = new StringBuilder();
         line.append(TIME.format(alert.getAt())).append(' ');
         String state = alert.getState() == AlertState.FIRING && alert.getReminder() ? "REMINDER" : String.valueOf(alert.getState());
         line.append(String.format(Locale.ROOT, "%-8s %-8s %-17s ", state, alert.getLevel(), alert.getCondition()));
         line.append(alert.getService());
+        if (alert.getMessage() != null && !alert.getMessage().isBlank()) {
+            return line.append(": ").append(alert.getMessage()).toString();
+        }
         if (alert.getDaysLeft() != null && (alert.getCondition() == ConditionType.EXPIRING
                 || alert.getCondition() == ConditionType.EXPIRED)) {
             double days = alert.getDaysLeft();
@@ -30,11 +36,8 @@ public final class AlertLines {
                     ? String.format(Locale.ROOT, " (%.1f days left)", days)
                     : String.format(Locale.ROOT, " (expired %.1f days ago)", -days));
         }
-        if (alert.getMessage() != null && !alert.getMessage().isBlank()) {
-            line.append(" - ").append(alert.getMessage());
-        }
         if (!alert.getEndpoints().isEmpty()) {
-            line.append(" [").append(String.join(", ", alert.getEndpoints())).append(']');
+            line.append(" on ").append(String.join(", ", alert.getEndpoints()));
         }
         return line.toString();
     }

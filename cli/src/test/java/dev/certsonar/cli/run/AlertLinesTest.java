@@ -21,16 +21,21 @@ class AlertLinesTest {
     }
 
     @Test
-    void aFiringExpiryAlertNamesServiceDaysAndEndpoints() {
+    void aFiringAlertNamesStateLevelConditionServiceAndItsMessage() {
         assertThat(AlertLines.format(alert().build())).isEqualTo(
-                "12:00:03 FIRING   CRITICAL EXPIRING          demo-expiring (2.9 days left)"
-                        + " - certificate CN=localhost expires in 2.9 days [127.0.0.1:4431 sni=localhost]");
+                "12:00:03 FIRING   CRITICAL EXPIRING          demo-expiring: certificate CN=localhost expires in 2.9 days");
+    }
+
+    @Test
+    void withoutAMessageTheDaysLeftAndEndpointsAreShown() {
+        assertThat(AlertLines.format(alert().setMessage("").build())).isEqualTo(
+                "12:00:03 FIRING   CRITICAL EXPIRING          demo-expiring (2.9 days left) on 127.0.0.1:4431 sni=localhost");
     }
 
     @Test
     void anExpiredCertificateSaysHowLongAgo() {
         String line = AlertLines.format(alert().setCondition(ConditionType.EXPIRED).setDaysLeft(-10.0).setMessage("").build());
-        assertThat(line).contains("EXPIRED").contains("(expired 10.0 days ago)").doesNotContain(" - ");
+        assertThat(line).contains("EXPIRED").contains("(expired 10.0 days ago)");
     }
 
     @Test
