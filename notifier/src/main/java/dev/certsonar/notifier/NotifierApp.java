@@ -129,7 +129,7 @@ public final class NotifierApp implements AutoCloseable {
             Dispatcher dispatcher = new ChannelDispatcher(channel, routes.to(channel.name()), config.retry(),
                     undeliverable);
             deliveries.add(new DeliveryLoop(kafkaProps, config.applicationId() + "-channel-" + channel.name(),
-                    topics.alerts(), topics.deadLetters().name(), dispatcher, alert -> { }, config.groupWindow()));
+                    topics.alerts(), null, dispatcher, alert -> { }, config.groupWindow()));
         }
         streams.start();
         deliveries.forEach(DeliveryLoop::start);

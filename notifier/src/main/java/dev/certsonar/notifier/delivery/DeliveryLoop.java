@@ -59,6 +59,8 @@ public final class DeliveryLoop implements AutoCloseable {
     /**
      * @param kafkaProps common client properties (bootstrap.servers, security)
      * @param groupId    the consumer group of this delivery (its committed position)
+     * @param deadLetterTopic where unreadable records go; null to only log them (when another reader of the same
+     *                   topic already sends them there)
      * @param linger     how long to keep reading before flushing, so alerts arriving together are grouped
      */
     public DeliveryLoop(Map<String, Object> kafkaProps, String groupId, Topic<String, Alert> alerts,
@@ -168,6 +170,11 @@ public final class DeliveryLoop implements AutoCloseable {
         try {
             alert = deserializer.deserialize(r.topic(), r.headers(), r.value());
         } catch (RuntimeException e) {
+            if (deadLetterTopic == null) {
+                log.atWarn().setCause(e).addKeyValue("topic", r.topic()).addKeyValue("partition", r.partition())
+                        .addKeyValue("offset", r.offset()).log("skipping an unreadable alert");
+                return;
+            }
             log.atWarn().setCause(e).addKeyValue("topic", r.topic()).addKeyValue("partition", r.partition())
                     .addKeyValue("offset", r.offset()).addKeyValue("deadLetterTopic", deadLetterTopic)
                     .log("an unreadable alert goes to the dead-letter topic");
