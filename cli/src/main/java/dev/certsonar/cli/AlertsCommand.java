@@ -39,7 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code certsonar alerts tail}: follow the alerts topic. */
-@Command(name = "alerts", description = "Read the alerts topic.", subcommands = AlertsCommand.Tail.class)
+@Command(name = "alerts", mixinStandardHelpOptions = true, description = "Read the alerts topic.", subcommands = AlertsCommand.Tail.class)
 public final class AlertsCommand implements Callable<Integer> {
 
     @Spec
@@ -51,9 +51,10 @@ public final class AlertsCommand implements Callable<Integer> {
         return Main.EXIT_USAGE;
     }
 
-    @Command(name = "tail", description = {
-            "Follow the alerts topic, one line an alert event, until stopped (Ctrl-C):",
-            "time, state, severity, condition/level, service, days left, certificate subject, alert id."})
+    @Command(name = "tail", mixinStandardHelpOptions = true, description = {
+            "Follow the alerts topic until stopped (Ctrl-C).",
+            "One line an alert event: time, state (FIRING* is a reminder), severity, condition/level, service,",
+            "days left, certificate subject, the start of the alert id."})
     static final class Tail implements Callable<Integer> {
 
         private static final ObjectMapper JSON = new ObjectMapper();

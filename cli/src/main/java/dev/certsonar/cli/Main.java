@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
                 ComponentCommands.Scanner.class,
                 ComponentCommands.Aggregator.class,
                 ComponentCommands.Notifier.class,
+                CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit status: 0 success, 1 or 2 findings (scan), 3 usage, configuration or input error."})
 public final class Main implements Callable<Integer> {

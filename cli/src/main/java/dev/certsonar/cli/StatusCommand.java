@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code certsonar status}: the services table of the aggregator's HTTP API, worst first. */
-@Command(name = "status", description = "Print the services and their certificate status, worst first, from the aggregator's HTTP API.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Print the services and their certificate status, worst first, from the aggregator's HTTP API.")
 public final class StatusCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -48,7 +48,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /** {@code certsonar targets add|import|remove|list}: the targets on the compacted targets topic. */
-@Command(name = "targets",
+@Command(name = "targets", mixinStandardHelpOptions = true,
         description = "Manage the targets on the targets topic (key: the target's id; a tombstone removes it).",
         subcommands = {TargetsCommand.Add.class, TargetsCommand.Import.class, TargetsCommand.Remove.class,
                 TargetsCommand.ListTargets.class})
@@ -66,7 +66,7 @@ public final class TargetsCommand implements Callable<Integer> {
         return Main.EXIT_USAGE;
     }
 
-    @Command(name = "add", description = "Publish targets (one for each TARGET, all with the options given).")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Publish targets (one for each TARGET, all with the options given).")
     static final class Add implements Callable<Integer> {
 
         @Spec
@@ -133,7 +133,7 @@ public final class TargetsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "import", description = {
+    @Command(name = "import", mixinStandardHelpOptions = true, description = {
             "Publish every target of a targets file: one target a line, optionally followed by key=value words",
             "(sni=, service=, owner=, protocol=, id=); # starts a comment."})
     static final class Import implements Callable<Integer> {
@@ -166,7 +166,7 @@ public final class TargetsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "remove", description = "Remove targets by id (a tombstone on the targets topic).")
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove targets by id (a tombstone on the targets topic).")
     static final class Remove implements Callable<Integer> {
 
         @Spec
@@ -215,7 +215,7 @@ public final class TargetsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", description = "Print the targets on the targets topic, by id.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Print the targets on the targets topic, by id.")
     static final class ListTargets implements Callable<Integer> {
 
         private static final ObjectMapper JSON = new ObjectMapper();

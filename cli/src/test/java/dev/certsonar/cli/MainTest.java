@@ -21,6 +21,23 @@ class MainTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        CommandRun add = CommandRun.of("targets", "add", "--help");
+        CommandRun alerts = CommandRun.of("help", "alerts");
+        CommandRun tail = CommandRun.of("alerts", "tail", "--help");
+        CommandRun status = CommandRun.of("status", "-h");
+
+        assertThat(add.exitCode()).isZero();
+        assertThat(add.out()).contains("Usage: certsonar targets add", "--label=KEY=VALUE", "--bootstrap-server=HOST:PORT");
+        assertThat(alerts.exitCode()).isZero();
+        assertThat(alerts.out()).contains("Usage: certsonar alerts", "tail");
+        assertThat(tail.exitCode()).isZero();
+        assertThat(tail.out()).contains("Usage: certsonar alerts tail", "--from-beginning", "--json");
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.out()).contains("--api=URL");
+    }
+
+    @Test
     void versionComesFromTheBuild() {
         CommandRun run = CommandRun.of("--version");
 
