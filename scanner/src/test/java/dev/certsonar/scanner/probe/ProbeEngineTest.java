@@ -424,6 +424,50 @@ class ProbeEngineTest {
     }
 
     @Test
+    void anIpv6TargetIsProbed() {
+        InetAddress v6 = loopback("::1");
+        TlsServer server;
+        try {
+            IssuedCertificate leaf = intermediate.leaf().dnsNames(NAME).ipAddresses("::1").validFor(Duration.ofDays(100)).issue();
+            server = TlsServer.builder().bind(v6).chain(leaf).start();
+        } catch (RuntimeException e) {
+            org.junit.jupiter.api.Assumptions.abort("IPv6 loopback is not available here: " + e.getMessage());
+            return;
+        }
+        closing.add(server);
+        Observation o = scanOne(engine, "[::1]:" + server.port(), null);
+        assertThat(o.getOutcome()).as("error: %s", o.getError()).isEqualTo(Outcome.OK);
+        assertThat(o.getEndpoint().getAddress()).isEqualTo("::1");
+        assertThat(o.getChecks().getHostnameChecked()).isEqualTo("::1");
+        assertThat(o.getChecks().getHostnameMatch()).isTrue();
+        assertThat(o.getChain().get(0).getSans()).containsExactly(NAME, "::1");
+    }
+
+    @Test
+    void probesOfOneAddressAreCapped() throws Exception {
+        PerAddressLimit limit = new PerAddressLimit(1);
+        InetAddress a = loopback("127.0.0.9");
+        limit.acquire(a);
+        java.util.concurrent.atomic.AtomicBoolean second = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                limit.acquire(a);
+                second.set(true);
+                limit.release(a);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        limit.acquire(loopback("127.0.0.10"));
+        assertThat(second).isFalse();
+        limit.release(a);
+        await().atMost(Duration.ofSeconds(5)).untilTrue(second);
+        t.join();
+        limit.release(loopback("127.0.0.10"));
+        assertThat(limit.addresses()).isZero();
+    }
+
+    @Test
     void legacyTlsStaysAvailableInThisProcess() {
         assertThat(Jsse.legacyTlsAvailable()).isTrue();
     }
