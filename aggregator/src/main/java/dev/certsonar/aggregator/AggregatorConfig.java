@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param rolloutGrace         endpoints may serve an older certificate this long after a newer one appeared
  * @param applicationServer    host:port other instances reach this one's HTTP API on (null: single instance)
  * @param streamThreads        Kafka Streams threads
+ * @param rangeBlockSize       a CIDR target of more addresses is scanned as blocks of this many, within maxScansPerTick
  */
 public record AggregatorConfig(
         ExpiryPolicy policy,
@@ -38,7 +39,8 @@ public record AggregatorConfig(
         int consecutiveReported,
         Duration rolloutGrace,
         String applicationServer,
-        int streamThreads) {
+        int streamThreads,
+        int rangeBlockSize) {
 
     public static final AggregatorConfig DEFAULT = new AggregatorConfig(
             ExpiryPolicy.DEFAULT,
@@ -54,7 +56,8 @@ public record AggregatorConfig(
             3,
             Duration.ofHours(1),
             null,
-            1);
+            1,
+            256);
 
     public AggregatorConfig {
         Objects.requireNonNull(policy, "policy");
@@ -90,6 +93,9 @@ public record AggregatorConfig(
         if (rolloutGrace.isNegative()) {
             throw new IllegalArgumentException("rolloutGrace must not be negative, was " + rolloutGrace);
         }
+        if (rangeBlockSize < 1) {
+            throw new IllegalArgumentException("rangeBlockSize must be at least 1, was " + rangeBlockSize);
+        }
         if (streamThreads < 1) {
             throw new IllegalArgumentException("streamThreads must be at least 1, was " + streamThreads);
         }
@@ -97,51 +103,61 @@ public record AggregatorConfig(
 
     public AggregatorConfig withPolicy(ExpiryPolicy value) {
         return new AggregatorConfig(value, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withApplicationId(String value) {
         return new AggregatorConfig(policy, value, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withStateDir(Path value) {
         return new AggregatorConfig(policy, applicationId, value, httpBind, httpPort, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withHttp(String bind, int port) {
         return new AggregatorConfig(policy, applicationId, stateDir, bind, port, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withReplicationFactor(int value) {
         return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, value, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withPunctuationInterval(Duration value) {
         return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, value,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withJitterFraction(double value) {
         return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
-                value, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads);
+                value, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withMaxScansPerTick(int value) {
         return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, value, consecutiveReported, rolloutGrace, applicationServer, streamThreads);
+                jitterFraction, staleIntervals, value, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withRolloutGrace(Duration value) {
         return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, value, applicationServer, streamThreads);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, value, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withApplicationServer(String value) {
         return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, value, streamThreads);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, value, streamThreads, rangeBlockSize);
+    }
+
+    public AggregatorConfig withStreamThreads(int value) {
+        return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, value, rangeBlockSize);
+    }
+
+    public AggregatorConfig withRangeBlockSize(int value) {
+        return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, value);
     }
 }

@@ -58,6 +58,8 @@ public final class ExpiryTopology {
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SCHEDULER_INDEX),
                 Serdes.Bytes(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SCHEDULER_EXPANSIONS),
+                Serdes.String(), Serdes.Long()));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SERVICE_TARGETS),
                 Serdes.String(), targetSerde));
@@ -77,7 +79,8 @@ public final class ExpiryTopology {
         KStream<String, SchedulerOutput> scheduled = builder
                 .stream(targetsTopic.name(), Consumed.with(targetsTopic.keySerde(), validTargets).withName("targets"))
                 .process(() -> new ScanScheduler(config, clock), Named.as("scheduler"),
-                        StoreNames.SCHEDULER_TARGETS, StoreNames.SCHEDULER_DUE, StoreNames.SCHEDULER_INDEX);
+                        StoreNames.SCHEDULER_TARGETS, StoreNames.SCHEDULER_DUE, StoreNames.SCHEDULER_INDEX,
+                        StoreNames.SCHEDULER_EXPANSIONS);
 
         scheduled.filter((host, out) -> out.scan() != null, Named.as("scan-requests-only"))
                 .mapValues(SchedulerOutput::scan, Named.as("scan-request"))

@@ -9,6 +9,8 @@ public final class StoreNames {
     public static final String SCHEDULER_DUE = "scheduler-due";
     /** Big-endian due millis + target id → target id: what is due next, in order. */
     public static final String SCHEDULER_INDEX = "scheduler-index";
+    /** Target id → index of the next block to request of a CIDR range being expanded. */
+    public static final String SCHEDULER_EXPANSIONS = "scheduler-expansions";
     /** service|targetId → Target. */
     public static final String SERVICE_TARGETS = "service-targets";
     /** service|targetId|endpoint → the last Observation of the endpoint. */

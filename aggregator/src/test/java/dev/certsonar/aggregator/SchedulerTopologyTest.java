@@ -147,4 +147,34 @@ class SchedulerTopologyTest {
         assertThat(requests).hasSize(1);
         assertThat(requests.get(0).getNotAfterDeadline()).isAfter(h.now());
     }
+
+    @Test
+    void aRangeTargetIsRequestedBlockByBlockAtABoundedRate() {
+        h.close();
+        h = new Harness(T0, stateDir.resolve("ranges"), AggregatorConfig.DEFAULT.withMaxScansPerTick(2).withRangeBlockSize(256));
+        Target range = Obs.target("tls://10.0.0.0/22:443", "net", null, "10.0.0.0/22");
+        h.target(range);
+        List<TestRecord<String, ScanRequest>> first = h.scanRequests.readRecordsToList();
+        assertThat(first).extracting(TestRecord::key).containsExactly("10.0.0.0/24", "10.0.1.0/24");
+        assertThat(first).allSatisfy(r -> {
+            assertThat(r.value().getTarget().getId()).isEqualTo(range.getId());
+            assertThat(r.value().getTarget().getHost()).isEqualTo(r.key());
+        });
+
+        h.advance(Duration.ofSeconds(1));
+        assertThat(h.scanRequests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("10.0.2.0/24", "10.0.3.0/24");
+        h.advance(Duration.ofSeconds(1));
+        assertThat(h.scanRequests.isEmpty()).as("the whole range was requested once").isTrue();
+        assertThat(h.driver.<String, Long>getKeyValueStore(StoreNames.SCHEDULER_EXPANSIONS).get(range.getId())).isNull();
+
+        h.advance(SIX_HOURS);
+        assertThat(h.scanRequests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("10.0.0.0/24", "10.0.1.0/24");
+    }
+
+    @Test
+    void aSmallRangeOrASingleAddressGoesWhole() {
+        h.target(Obs.target("tls://10.0.0.0/28:443", "net", null, "10.0.0.0/28"));
+        h.target(Obs.target("tls://[2001:db8::1]:443", "v6", null, "2001:db8::1"));
+        assertThat(h.scanRequests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("10.0.0.0/28", "2001:db8::1");
+    }
 }

@@ -394,4 +394,37 @@ class ServiceStateTopologyTest {
         h.removeTarget(SHOP.getId());
         assertThat(inventory.get(sha + "|shop|tls://shop.example.com:443|10.0.0.1:443 sni=shop.example.com")).isNull();
     }
+
+    @Test
+    void inARangeAnAddressWithoutTlsIsNoEndpointButAnEndpointThatStopsAnsweringIs() {
+        Target range = Obs.target("tls://10.0.0.0/22:443", "net", null, "10.0.0.0/22");
+        h.target(range);
+        Endpoint a = Obs.endpoint("10.0.1.5", 443, null);
+        Endpoint b = Obs.endpoint("10.0.1.6", 443, null);
+        h.observe(Obs.unreachable(h.now(), Outcome.REFUSED).service("net").target(range.getId()).host("10.0.1.0/24")
+                .endpoint(b).scanEndpoints(a, b).build());
+        assertThat(h.statusValues()).isEmpty();
+
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(60)).service("net").target(range.getId())
+                .host("10.0.1.0/24").endpoint(a).scanEndpoints(a, b).build());
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(60)).service("net").target(range.getId())
+                .host("10.0.2.0/24").endpoint(Obs.endpoint("10.0.2.9", 443, null)).scanEndpoints(Obs.endpoint("10.0.2.9", 443, null)).build());
+        assertThat(h.statusValues()).last().satisfies(s -> assertThat(s.getEndpoints()).as("blocks do not retire each other").hasSize(2));
+
+        h.advance(SIX_HOURS);
+        h.observe(Obs.unreachable(h.now(), Outcome.REFUSED).service("net").target(range.getId()).host("10.0.1.0/24")
+                .endpoint(a).scanEndpoints(a, b).build());
+        ServiceStatus s = h.onlyStatus();
+        assertThat(s.getStatus()).isEqualTo(Status.UNREACHABLE);
+        assertThat(s.getEndpoints()).hasSize(2);
+    }
+
+    @Test
+    void aTargetWhoseHostChangesForgetsTheEndpointsOfTheOldHost() {
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(5)).build());
+        assertThat(h.onlyStatus().getStatus()).isEqualTo(Status.CRITICAL);
+        h.target(Target.newBuilder(SHOP).setHost("shop2.example.com").build());
+        List<TestRecord<String, ServiceStatus>> records = h.statusRecords();
+        assertThat(records).singleElement().satisfies(r -> assertThat(r.value()).isNull());
+    }
 }

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The scan scheduler, keyed by target id. A new or changed target is scanned at once, then every
@@ -37,6 +39,8 @@ import java.util.Objects;
 public final class ScanScheduler implements Processor<String, Target, String, SchedulerOutput> {
 
     private static final Logger log = LoggerFactory.getLogger(ScanScheduler.class);
+    /** A range of more blocks than this goes to the scanner whole, which refuses it unless large ranges are allowed. */
+    private static final BigInteger MAX_BLOCKS = BigInteger.valueOf(65536);
 
     private final AggregatorConfig config;
     private final Clock clock;
@@ -45,6 +49,7 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
     private KeyValueStore<String, Target> targets;
     private KeyValueStore<String, Long> due;
     private KeyValueStore<Bytes, String> index;
+    private KeyValueStore<String, Long> expansions;
 
     public ScanScheduler(AggregatorConfig config, Clock clock) {
         this.config = config;
@@ -57,6 +62,7 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
         this.targets = context.getStateStore(StoreNames.SCHEDULER_TARGETS);
         this.due = context.getStateStore(StoreNames.SCHEDULER_DUE);
         this.index = context.getStateStore(StoreNames.SCHEDULER_INDEX);
+        this.expansions = context.getStateStore(StoreNames.SCHEDULER_EXPANSIONS);
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> scanDue());
     }
 
@@ -72,6 +78,7 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
             if (previous != null) {
                 targets.delete(id);
                 unschedule(id);
+                expansions.delete(id);
                 forwardEvent(previous.getService(), new ServiceInput.TargetRemoved(id), now);
                 log.info("Target {} removed; its scans are cancelled", id);
             }
@@ -89,15 +96,39 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
         Instant next = now.plus(interval(target)).minus(jitter(id, target));
         requestScan(target, now, next);
         reschedule(id, next);
+        if (expansions.get(id) != null) {
+            continueExpansion(id, target, now, config.maxScansPerTick());
+        }
     }
 
-    /** Emits a scan request for every target whose scan is due, oldest first, at most maxScansPerTick. */
+    /**
+     * Emits at most maxScansPerTick scan requests: first the next blocks of ranges being expanded, then a request
+     * for every target whose scan is due, oldest first.
+     */
     private void scanDue() {
         Instant now = now();
+        int budget = config.maxScansPerTick();
+        List<String> expanding = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = expansions.all()) {
+            while (it.hasNext()) {
+                expanding.add(it.next().key);
+            }
+        }
+        for (String id : expanding) {
+            if (budget <= 0) {
+                return;
+            }
+            Target target = targets.get(id);
+            if (target == null) {
+                expansions.delete(id);
+                continue;
+            }
+            budget -= continueExpansion(id, target, now, budget);
+        }
         List<String> ids = new ArrayList<>();
         try (KeyValueIterator<Bytes, String> it = index.range(Bytes.wrap(StateKeys.timeLowerBound()),
                 Bytes.wrap(StateKeys.timeUpperBound(now)))) {
-            while (it.hasNext() && ids.size() < config.maxScansPerTick()) {
+            while (it.hasNext() && ids.size() < budget) {
                 ids.add(it.next().value);
             }
         }
@@ -115,17 +146,70 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
             }
             requestScan(target, now, next);
             reschedule(id, next);
+            if (expansions.get(id) != null) {
+                budget -= continueExpansion(id, target, now, Math.max(0, budget));
+            } else {
+                budget--;
+            }
         }
     }
 
+    /**
+     * Asks for a scan of the target: one request, or for a range of more than rangeBlockSize addresses (up to
+     * 65536), the start of an expansion into blocks that later ticks continue.
+     */
     private void requestScan(Target target, Instant now, Instant next) {
+        Optional<AddressRange> range = AddressRange.parse(target.getHost());
+        if (range.isPresent()) {
+            AddressRange r = range.get();
+            int blockPrefix = r.blockPrefix(config.rangeBlockSize());
+            BigInteger blocks = r.blocks(blockPrefix);
+            if (blocks.compareTo(BigInteger.ONE) > 0 && blocks.compareTo(MAX_BLOCKS) <= 0) {
+                expansions.put(target.getId(), 0L);
+                return;
+            }
+        }
+        emit(target, target.getHost(), target.getId() + "@" + now.toEpochMilli(), now, next);
+    }
+
+    /** Emits up to {@code budget} further blocks of the target's range; returns how many it emitted. */
+    private int continueExpansion(String id, Target target, Instant now, int budget) {
+        Optional<AddressRange> range = AddressRange.parse(target.getHost());
+        Long nextBlock = expansions.get(id);
+        if (range.isEmpty() || nextBlock == null) {
+            expansions.delete(id);
+            return 0;
+        }
+        AddressRange r = range.get();
+        int blockPrefix = r.blockPrefix(config.rangeBlockSize());
+        long blocks = r.blocks(blockPrefix).longValueExact();
+        Long dueAt = due.get(id);
+        Instant deadline = dueAt != null ? Instant.ofEpochMilli(dueAt) : now.plus(interval(target));
+        long block = nextBlock;
+        int emitted = 0;
+        while (block < blocks && emitted < budget) {
+            String host = r.block(blockPrefix, block);
+            emit(Target.newBuilder(target).setHost(host).build(), host, id + "@" + now.toEpochMilli() + "#" + block, now, deadline);
+            block++;
+            emitted++;
+        }
+        if (block >= blocks) {
+            expansions.delete(id);
+            log.info("Range target {} ({} blocks) fully requested", id, blocks);
+        } else {
+            expansions.put(id, block);
+        }
+        return emitted;
+    }
+
+    private void emit(Target target, String key, String scanId, Instant now, Instant next) {
         ScanRequest request = ScanRequest.newBuilder()
-                .setScanId(target.getId() + "@" + now.toEpochMilli())
+                .setScanId(scanId)
                 .setTarget(target)
                 .setRequestedAt(now)
                 .setNotAfterDeadline(next)
                 .build();
-        context.forward(new Record<>(target.getHost(), SchedulerOutput.scan(request), now.toEpochMilli()));
+        context.forward(new Record<>(key, SchedulerOutput.scan(request), now.toEpochMilli()));
     }
 
     private void reschedule(String id, Instant next) {

@@ -6,6 +6,7 @@ import dev.certsonar.schemas.Endpoints;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.Endpoint;
 import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Target;
 import org.apache.kafka.common.utils.Bytes;
@@ -81,6 +82,10 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         Instant now = now();
         switch (record.value()) {
             case ServiceInput.TargetUpserted t -> {
+                Target before = targets.get(StateKeys.serviceTarget(service, t.targetId()));
+                if (before != null && !before.getHost().equals(t.target().getHost())) {
+                    removeEndpoints(service, t.targetId());
+                }
                 targets.put(StateKeys.serviceTarget(service, t.targetId()), t.target());
                 evaluate(service, Set.of(), now);
             }
@@ -93,6 +98,10 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         String endpointKey = StateKeys.endpointKey(o);
         String key = StateKeys.endpoint(service, o.getTargetId(), endpointKey);
         Observation previous = endpoints.get(key);
+        if (previous == null && o.getOutcome() != Outcome.OK && isRangeBlock(o)) {
+            retire(service, o, endpointKey);
+            return;
+        }
         if (previous != null && o.getObservedAt().isBefore(previous.getObservedAt())) {
             log.debug("Ignoring an observation of {} from {}, older than the one held from {}", key, o.getObservedAt(), previous.getObservedAt());
             return;
@@ -103,7 +112,18 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         evaluate(service, Set.of(endpointKey), now);
     }
 
-    /** Removes the endpoints of the observation's target that its scan no longer found. */
+    /**
+     * Whether the observation comes from a scan of an address range (its host is a CIDR block): there, an address
+     * that does not answer with TLS is not an endpoint, unless it was one before.
+     */
+    private static boolean isRangeBlock(Observation o) {
+        return o.getHost() != null && o.getHost().indexOf('/') > 0;
+    }
+
+    /**
+     * Removes the endpoints of the observation's target, scanned under the same host, that its scan no longer
+     * found (a range target is scanned block by block, each block its own host).
+     */
     private void retire(String service, Observation o, String endpointKey) {
         if (o.getEndpoint() != null && o.getScanEndpoints().isEmpty()) {
             return;
@@ -119,7 +139,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             while (it.hasNext()) {
                 KeyValue<String, Observation> kv = it.next();
                 String other = kv.key.substring(prefix.length());
-                if (!found.contains(other) && kv.value.getObservedAt().isBefore(o.getObservedAt())) {
+                if (!found.contains(other) && kv.value.getHost().equals(o.getHost()) && kv.value.getObservedAt().isBefore(o.getObservedAt())) {
                     retired.add(kv);
                 }
             }
@@ -134,6 +154,16 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
 
     private void removeTarget(String service, String targetId, Instant now) {
         targets.delete(StateKeys.serviceTarget(service, targetId));
+        removeEndpoints(service, targetId);
+        if (!hasAny(targets, StateKeys.servicePrefix(service))) {
+            drop(service, now);
+        } else {
+            evaluate(service, Set.of(), now);
+        }
+    }
+
+    /** Forgets every endpoint of the target. */
+    private void removeEndpoints(String service, String targetId) {
         String prefix = StateKeys.targetPrefix(service, targetId);
         List<KeyValue<String, Observation>> removed = new ArrayList<>();
         try (KeyValueIterator<String, Observation> it = endpoints.prefixScan(prefix, PREFIX_SERIALIZER)) {
@@ -142,11 +172,6 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         for (KeyValue<String, Observation> kv : removed) {
             endpoints.delete(kv.key);
             updateInventory(service, targetId, kv.key.substring(prefix.length()), kv.value, null);
-        }
-        if (!hasAny(targets, StateKeys.servicePrefix(service))) {
-            drop(service, now);
-        } else {
-            evaluate(service, Set.of(), now);
         }
     }
 
