@@ -1,13 +1,10 @@
 package dev.certsonar.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.certsonar.cli.config.CertsonarConfig;
 import dev.certsonar.cli.config.ConfigOptions;
+import dev.certsonar.notifier.AlertJson;
 import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.avro.Alert;
-import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.ConditionType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -26,7 +23,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
@@ -57,8 +53,6 @@ public final class AlertsCommand implements Callable<Integer> {
             "days left, certificate subject, the start of the alert id."})
     static final class Tail implements Callable<Integer> {
 
-        private static final ObjectMapper JSON = new ObjectMapper();
-
         @Spec
         CommandSpec spec;
 
@@ -68,7 +62,7 @@ public final class AlertsCommand implements Callable<Integer> {
         @Option(names = "--from-beginning", description = "Start with the oldest alert still on the topic, not with the next one.")
         boolean fromBeginning;
 
-        @Option(names = "--json", description = "One JSON object a line, as webhooks receive an alert.")
+        @Option(names = "--json", description = "One JSON object a line: the alert as webhooks carry it.")
         boolean json;
 
         @Override
@@ -124,7 +118,7 @@ public final class AlertsCommand implements Callable<Integer> {
                         }
                         try {
                             Alert alert = values.deserialize(record.topic(), record.value());
-                            out.println(json ? JSON.writeValueAsString(toJson(alert)) : line(alert));
+                            out.println(json ? AlertJson.toJsonString(alert) : line(alert));
                         } catch (Exception unreadable) {
                             err.println("skipped " + record.topic() + "-" + record.partition() + "@" + record.offset()
                                     + ": " + unreadable.getMessage());
@@ -163,47 +157,6 @@ public final class AlertsCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%s  %-9s %-8s  %-26s %s  %s  %s  alert %s",
                 alert.getAt().truncatedTo(ChronoUnit.SECONDS), state, alert.getSeverity(), condition,
                 alert.getService(), days, subject, id);
-    }
-
-    /** The alert as JSON, in the shape webhooks receive (see the interfaces). */
-    static ObjectNode toJson(Alert alert) {
-        ObjectNode node = new ObjectMapper().createObjectNode();
-        node.put("alertId", alert.getAlertId());
-        node.put("eventId", alert.getEventId());
-        node.put("state", alert.getState().name());
-        node.put("reminder", alert.getReminder());
-        node.put("severity", alert.getSeverity().name());
-        node.put("condition", alert.getCondition().name());
-        node.put("level", alert.getLevel().name());
-        node.put("service", alert.getService());
-        node.put("owner", alert.getOwner());
-        ObjectNode labels = node.putObject("labels");
-        new TreeMap<>(alert.getLabels()).forEach(labels::put);
-        if (alert.getDaysLeft() == null) {
-            node.putNull("daysLeft");
-        } else {
-            node.put("daysLeft", Math.round(alert.getDaysLeft() * 10) / 10.0);
-        }
-        CertificateRef certificate = alert.getCertificate();
-        if (certificate == null) {
-            node.putNull("certificate");
-        } else {
-            ObjectNode cert = node.putObject("certificate");
-            cert.put("sha256", certificate.getSha256());
-            cert.put("subject", certificate.getSubject());
-            cert.put("issuer", certificate.getIssuer());
-            cert.put("notAfter", instant(certificate.getNotAfter()));
-        }
-        ArrayNode endpoints = node.putArray("endpoints");
-        alert.getEndpoints().forEach(endpoints::add);
-        node.put("message", alert.getMessage());
-        node.put("at", instant(alert.getAt()));
-        node.put("firstFiredAt", instant(alert.getFirstFiredAt()));
-        return node;
-    }
-
-    private static String instant(Instant instant) {
-        return instant == null ? null : instant.toString();
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -1,6 +1,5 @@
 package dev.certsonar.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.CertificateRef;
@@ -52,20 +51,5 @@ class AlertLineTest {
 
         assertThat(AlertsCommand.line(alert)).isEqualTo(
                 "2026-11-27T17:20:05Z  RESOLVED  CRITICAL  UNREACHABLE                shop  -  -  alert ffff0000");
-    }
-
-    @Test
-    void jsonHasTheShapeOfTheInterfaces() throws Exception {
-        String json = new ObjectMapper().writeValueAsString(AlertsCommand.toJson(expiring("payments-api", "1a2b")));
-
-        assertThat(new ObjectMapper().readTree(json)).isEqualTo(new ObjectMapper().readTree("""
-                {"alertId":"1a2b","eventId":"e-1a2b","state":"FIRING","reminder":false,"severity":"CRITICAL",
-                 "condition":"EXPIRING","level":"CRITICAL","service":"payments-api","owner":"team-payments",
-                 "labels":{"env":"prod"},"daysLeft":6.2,
-                 "certificate":{"sha256":"ab12","subject":"CN=pay.example.com","issuer":"CN=Example CA","notAfter":"2026-12-03T12:00:00Z"},
-                 "endpoints":["10.0.0.5:443 sni=pay.example.com"],
-                 "message":"payments-api: the certificate CN=pay.example.com expires in 6.2 days",
-                 "at":"2026-11-27T17:20:05.123Z","firstFiredAt":null}
-                """));
     }
 }

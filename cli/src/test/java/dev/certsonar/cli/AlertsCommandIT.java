@@ -2,6 +2,7 @@ package dev.certsonar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.certsonar.notifier.AlertJson;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.schemas.Topic;
@@ -57,7 +58,8 @@ class AlertsCommandIT {
 
     @Test
     void tailFromTheBeginningAsJsonShowsEarlierAlerts() throws Exception {
-        produce(AlertLineTest.expiring("shop", "aaaa1111"));
+        Alert shop = AlertLineTest.expiring("shop", "aaaa1111");
+        produce(shop);
         produce(AlertLineTest.expiring("mail", "bbbb2222"));
 
         Tail tail = Tail.start("alerts", "tail", "--from-beginning", "--json",
@@ -67,6 +69,7 @@ class AlertsCommandIT {
         assertThat(tail.stop()).isZero();
         List<JsonNode> lines = tail.out().lines().map(AlertsCommandIT::parse).toList();
         assertThat(lines).extracting(node -> node.get("alertId").asText()).containsExactlyInAnyOrder("aaaa1111", "bbbb2222");
+        assertThat(tail.out().lines()).contains(AlertJson.toJsonString(shop));
         assertThat(lines.get(0).get("certificate").get("subject").asText()).isEqualTo("CN=pay.example.com");
     }
 
