@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import static dev.certsonar.notifier.Statuses.cert;
@@ -334,6 +335,42 @@ class AlertTopologyTest {
         send(status("shop", T0.plusSeconds(60), RENEWED));
         send(status("shop", T0.plusSeconds(120), RENEWED, condition(UNTRUSTED, CRITICAL, RENEWED, T0.plusSeconds(120))));
         return read();
+    }
+
+    @Test
+    void hold_down_and_reminders_follow_the_configuration() {
+        startWith(NotifierConfig.DEFAULT.withStateDir(stateDir.resolve("configured"))
+                .withHoldDown(3, Duration.ofHours(1))
+                .withReminders(Map.of(Severity.WARNING, Duration.ofHours(6)), Map.of()));
+        send(status("shop", T0, null, condition(UNREACHABLE, CRITICAL, null, T0, 2)));
+        driver.advanceWallClockTime(Duration.ofMinutes(59));
+        assertThat(read()).isEmpty();
+        send(status("shop", T0.plus(Duration.ofMinutes(59)), null, condition(UNREACHABLE, CRITICAL, null, T0, 3)));
+        assertThat(read()).singleElement().extracting(Alert::getCondition).isEqualTo(UNREACHABLE);
+
+        send(status("blog", T0, IN_20_DAYS, condition(EXPIRING, WARNING, IN_20_DAYS, T0)));
+        assertThat(read()).hasSize(1);
+        driver.advanceWallClockTime(Duration.ofHours(6));
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getService()).isEqualTo("blog");
+            assertThat(a.getReminder()).isTrue();
+        });
+        for (int i = 0; i < 8; i++) {
+            driver.advanceWallClockTime(Duration.ofHours(6));
+        }
+        assertThat(read()).hasSize(8).allMatch(a -> a.getService().equals("blog") && a.getReminder());
+    }
+
+    @Test
+    void after_a_long_pause_one_reminder_is_sent_not_one_per_missed_interval() {
+        send(status("shop", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0)));
+        assertThat(read()).hasSize(1);
+        driver.advanceWallClockTime(Duration.ofDays(5));
+        assertThat(read()).singleElement().extracting(Alert::getReminder).isEqualTo(true);
+        driver.advanceWallClockTime(Duration.ofHours(23));
+        assertThat(read()).isEmpty();
+        driver.advanceWallClockTime(Duration.ofHours(1));
+        assertThat(read()).hasSize(1);
     }
 
     @Test
