@@ -34,13 +34,13 @@ public record Topics(String prefix,
                      Topic<String, Alert> alertsUndeliverable,
                      Topic<byte[], byte[]> deadLetters) {
 
-    public static final String DEFAULT_PREFIX = "certsonar.";
-    public static final Topics DEFAULT = withPrefix(DEFAULT_PREFIX);
-
     /** Legal characters of a Kafka topic name. */
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]*");
     private static final int LONGEST_SUFFIX = "alerts-undeliverable".length();
     private static final int MAX_TOPIC_NAME = 249;
+
+    public static final String DEFAULT_PREFIX = "certsonar.";
+    public static final Topics DEFAULT = withPrefix(DEFAULT_PREFIX);
 
     /**
      * The topics with the given prefix, which may be empty.
