@@ -195,6 +195,34 @@ class ScannerWorkerIT {
     }
 
     @Test
+    void aSecondWorkerJoiningMidwayLosesNoRequest() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        TargetScanner gated = (target, scanId) -> {
+            started.incrementAndGet();
+            release.await(30, TimeUnit.SECONDS);
+            return List.of(observation(target, scanId));
+        };
+        String group = "g-" + UUID.randomUUID();
+        WorkerConfig config = WorkerConfig.DEFAULT.withGroupId(group).withMaxInFlight(8);
+        ScannerWorker first = worker(gated, config, new SimpleMeterRegistry());
+        List<String> scanIds = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            scanIds.add("shared-" + i);
+            send(request("shared-" + i, target("svc-" + i, "10.0.1." + i, 443), null));
+        }
+        await().atMost(WAIT).until(() -> first.inFlight() == 8);
+
+        ScannerWorker second = worker(gated, config, new SimpleMeterRegistry());
+        await().atMost(WAIT).until(second::isReady);
+        release.countDown();
+
+        assertThat(observationsOf(readUntil(topics.observations().name(), 30))).extracting(Observation::getScanId)
+                .containsAll(scanIds);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committed(group)).isEqualTo(endOffsets(topics.scanRequests().name())));
+    }
+
+    @Test
     void aRequestPastItsDeadlineIsDroppedUnprobed() throws Exception {
         int port = refusedPort();
         String group = "g-" + UUID.randomUUID();
