@@ -21,7 +21,9 @@ import java.util.Set;
  * The JSSE set-up of the scanner. A scanner must see the certificate of legacy servers too (TLS 1.0 and 1.1, SHA-1
  * handshake signatures, RSA key exchange), which the JDK disables by default; those are judged and named afterwards.
  * The JDK reads its algorithm constraints once per process, when JSSE first initialises, so {@link #relaxConstraints()}
- * sets the relaxed constraints for the whole process and must run before any TLS is used.
+ * sets the relaxed constraints for the whole process and must run before any TLS is used. Certificates are judged by
+ * the scanner itself ({@link ChainJudge}), so the JDK's certificate path constraints stay as they are, and other TLS
+ * clients of the process keep offering TLS 1.3 and 1.2 only by default.
  */
 public final class Jsse {
 
@@ -29,7 +31,6 @@ public final class Jsse {
 
     /** What stays disabled when scanning: only what no server can legitimately need. */
     public static final String TLS_DISABLED = "SSLv3, DTLSv1.0, NULL, anon";
-    public static final String CERTPATH_DISABLED = "MD2";
 
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"};
 
@@ -45,7 +46,8 @@ public final class Jsse {
             return;
         }
         Security.setProperty("jdk.tls.disabledAlgorithms", TLS_DISABLED);
-        Security.setProperty("jdk.certpath.disabledAlgorithms", CERTPATH_DISABLED);
+        // other TLS clients of the process (Kafka, webhooks) keep offering only TLS 1.3 and 1.2 by default
+        setIfAbsent("jdk.tls.client.protocols", "TLSv1.3,TLSv1.2");
         setIfAbsent("jdk.tls.maxHandshakeMessageSize", Integer.toString(1 << 20));
         setIfAbsent("jdk.tls.maxCertificateChainLength", "32");
         setIfAbsent("jdk.tls.client.enableStatusRequestExtension", "false");
