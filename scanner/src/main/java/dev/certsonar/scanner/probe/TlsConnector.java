@@ -109,7 +109,8 @@ final class TlsConnector {
         SSLSession session = engine.getSession();
         ByteBuffer netOut = ByteBuffer.allocate(session.getPacketBufferSize());
         ByteBuffer netIn = ByteBuffer.allocate(session.getPacketBufferSize());
-        ByteBuffer app = ByteBuffer.allocate(session.getApplicationBufferSize());
+        // no application data flows during the handshake; the engine asks for room only if some does
+        ByteBuffer app = ByteBuffer.allocate(0);
         int received = 0;
         engine.beginHandshake();
         SSLEngineResult.HandshakeStatus hs = engine.getHandshakeStatus();
@@ -151,7 +152,7 @@ final class TlsConnector {
                             }
                             received += read(socket, in, netIn, deadline, received);
                         }
-                        case BUFFER_OVERFLOW -> app = ByteBuffer.allocate(app.capacity() * 2);
+                        case BUFFER_OVERFLOW -> app = ByteBuffer.allocate(Math.max(app.capacity() * 2, session.getApplicationBufferSize()));
                         case CLOSED -> throw new EOFException("the server closed the TLS connection during the handshake");
                         case OK -> {
                             if (r.bytesConsumed() == 0 && r.bytesProduced() == 0
