@@ -1,5 +1,9 @@
 package dev.certsonar.cli.config;
 
+import dev.certsonar.notifier.delivery.Channel;
+import dev.certsonar.notifier.delivery.Channels;
+
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -15,12 +19,17 @@ import java.util.Set;
 public record ChannelConfig(String name, String type, Map<String, String> settings) {
 
     /** The channel types the notifier delivers to. */
-    public static final Set<String> TYPES = Set.of("log", "webhook", "slack", "teams", "email", "pagerduty");
+    public static final Set<String> TYPES = Channels.TYPES;
 
     public ChannelConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         settings = Map.copyOf(settings);
+    }
+
+    /** The notifier's channel; the loader built one already, so these settings are known to be complete. */
+    public Channel create(Clock clock) {
+        return Channels.create(name, type, settings, clock);
     }
 
     /** The setting's value, or null when the file does not set it. */

@@ -15,15 +15,19 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,6 +58,8 @@ public final class ConfigLoader {
     /** {@code KAFKA_*} variables of Kafka's own scripts and images, which are no client properties. */
     private static final Set<String> KAFKA_NON_CLIENT_ENV = Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_VERSION",
             "KAFKA_LOG_DIR", "KAFKA_CLUSTER_ID", "KAFKA_NODE_ID", "KAFKA_PROCESS_ROLES");
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,200}");
@@ -402,7 +408,15 @@ public final class ConfigLoader {
                 if (type.equals("webhook") && (settings.get("url") == null || settings.get("url").isBlank())) {
                     throw problem(pointer, "the webhook channel \"" + name + "\" needs a url");
                 }
-                channels.add(new ChannelConfig(name, type, settings));
+                ChannelConfig channel = new ChannelConfig(name, type, settings);
+                try (Channel checked = channel.create(Clock.systemUTC())) {
+                    log.debug("channel {} of type {} is complete", checked.name(), type);
+                } catch (IllegalArgumentException incomplete) {
+                    String message = String.valueOf(incomplete.getMessage());
+                    String repeated = "channels[" + name + "]: ";
+                    throw problem(pointer, message.startsWith(repeated) ? message.substring(repeated.length()) : message);
+                }
+                channels.add(channel);
             }
             return channels;
         }

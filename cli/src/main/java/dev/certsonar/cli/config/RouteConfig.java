@@ -1,10 +1,10 @@
 package dev.certsonar.cli.config;
 
+import dev.certsonar.notifier.delivery.Route;
 import dev.certsonar.schemas.avro.Severity;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Which alerts go to which channels. Every route whose {@code match} holds is used; a route without {@code match}
@@ -24,6 +24,12 @@ public record RouteConfig(Match match, List<String> channels) {
         return match == null;
     }
 
+    /** The notifier's route. */
+    public Route toRoute() {
+        return new Route(match == null ? null
+                : new Route.Match(match.owner(), match.service(), match.labels(), match.minSeverity()), channels);
+    }
+
     /**
      * Conditions on an alert; a null field is no condition.
      *
@@ -36,23 +42,6 @@ public record RouteConfig(Match match, List<String> channels) {
 
         public Match {
             labels = labels == null ? Map.of() : Map.copyOf(labels);
-        }
-
-        /** Whether an alert with these properties meets every condition. */
-        public boolean matches(String alertOwner, String alertService, Map<String, String> alertLabels, Severity severity) {
-            if (owner != null && !owner.equals(alertOwner)) {
-                return false;
-            }
-            if (service != null && !service.equals(alertService)) {
-                return false;
-            }
-            for (Map.Entry<String, String> label : labels.entrySet()) {
-                if (alertLabels == null || !Objects.equals(alertLabels.get(label.getKey()), label.getValue())) {
-                    return false;
-                }
-            }
-            return minSeverity == null || (severity != null && severity != Severity.UNKNOWN
-                    && severity.ordinal() >= minSeverity.ordinal());
         }
     }
 }

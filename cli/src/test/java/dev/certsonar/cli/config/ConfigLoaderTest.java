@@ -185,7 +185,7 @@ class ConfigLoaderTest {
         Path file = write("c.yaml", """
                 channels:
                   - {name: pager, type: pagerduty, routingKey: abc}
-                  - {name: mail, type: email, to: [a@example.com, b@example.com], port: 587}
+                  - {name: mail, type: email, host: smtp.example.com, from: certsonar@example.com, to: [a@example.com, b@example.com], port: 587}
                 routes:
                   - match: {service: payments-api, minSeverity: critical}
                     channels: [pager, mail]
@@ -196,7 +196,7 @@ class ConfigLoaderTest {
         CertsonarConfig config = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE);
 
         assertThat(config.channel("mail")).get().extracting(ChannelConfig::settings)
-                .isEqualTo(Map.of("to", "a@example.com,b@example.com", "port", "587"));
+                .isEqualTo(Map.of("host", "smtp.example.com", "from", "certsonar@example.com", "to", "a@example.com,b@example.com", "port", "587"));
         assertThat(config.routes().get(0).match()).isEqualTo(
                 new RouteConfig.Match(null, "payments-api", Map.of(), Severity.CRITICAL));
         assertThat(config.routes().get(1).isFallback()).isFalse();
@@ -278,6 +278,12 @@ class ConfigLoaderTest {
                         channels:
                           - {name: hook, type: webhook}
                         """, "c.yaml:2: channels[0]: the webhook channel \"hook\" needs a url"),
+                argumentSet("channel missing a setting the notifier needs", """
+                        channels:
+                          - {name: log, type: log}
+                          - name: pager
+                            type: pagerduty
+                        """, "c.yaml:3: channels[1]: channels[pager].routingKey"),
                 argumentSet("unknown severity", """
                         channels: [{name: a, type: log}]
                         routes: [{match: {minSeverity: urgent}, channels: [a]}]

@@ -1,8 +1,10 @@
 package dev.certsonar.cli.config;
 
+import dev.certsonar.notifier.delivery.Route;
 import dev.certsonar.schemas.avro.Severity;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,21 +12,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RouteMatchTest {
 
     @Test
-    void everyConditionMustHold() {
-        RouteConfig.Match match = new RouteConfig.Match("team-payments", null, Map.of("env", "prod"), Severity.WARNING);
+    void aRouteBecomesTheNotifiersRouteWithItsConditions() {
+        RouteConfig route = new RouteConfig(
+                new RouteConfig.Match("team-payments", null, Map.of("env", "prod"), Severity.WARNING), List.of("ops"));
 
-        assertThat(match.matches("team-payments", "pay", Map.of("env", "prod", "tier", "1"), Severity.CRITICAL)).isTrue();
-        assertThat(match.matches("team-payments", "pay", Map.of("env", "prod"), Severity.WARNING)).isTrue();
-        assertThat(match.matches("team-payments", "pay", Map.of("env", "prod"), Severity.INFO)).isFalse();
-        assertThat(match.matches("team-web", "pay", Map.of("env", "prod"), Severity.CRITICAL)).isFalse();
-        assertThat(match.matches("team-payments", "pay", Map.of("env", "test"), Severity.CRITICAL)).isFalse();
-        assertThat(match.matches("team-payments", "pay", Map.of(), Severity.CRITICAL)).isFalse();
+        assertThat(route.toRoute()).isEqualTo(new Route(
+                new Route.Match("team-payments", null, Map.of("env", "prod"), Severity.WARNING), List.of("ops")));
     }
 
     @Test
-    void anEmptyMatchHoldsForEveryAlert() {
-        RouteConfig.Match match = new RouteConfig.Match(null, null, null, null);
+    void aRouteWithoutMatchIsTheNotifiersFallback() {
+        RouteConfig route = new RouteConfig(null, List.of("console"));
 
-        assertThat(match.matches(null, "svc", Map.of(), Severity.INFO)).isTrue();
+        assertThat(route.isFallback()).isTrue();
+        assertThat(route.toRoute()).isEqualTo(Route.fallback(List.of("console")));
     }
 }
