@@ -1,0 +1,217 @@
+package dev.certsonar.aggregator.bench;
+
+import dev.certsonar.aggregator.AggregatorApp;
+import dev.certsonar.aggregator.AggregatorConfig;
+import dev.certsonar.aggregator.ExpiryTopology;
+import dev.certsonar.aggregator.Obs;
+import dev.certsonar.aggregator.StoreNames;
+import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
+import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
+import dev.certsonar.schemas.TopicAdmin;
+import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.avro.Endpoint;
+import dev.certsonar.schemas.avro.Observation;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Observations per second processed by the aggregator (exactly-once, RocksDB), next to a plain consumer reading
+ * the same topic in the same run; state size and heap for 100,000 endpoints. Runs only with
+ * {@code -Dcertsonar.bench=true} (optionally {@code -Dcertsonar.bench.endpoints=N}), since it takes minutes:
+ * {@code mvn -o verify -pl aggregator -Dit.test=AggregatorBenchmarkIT -Dcertsonar.bench=true}.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class AggregatorBenchmarkIT {
+
+    private static final Logger log = LoggerFactory.getLogger(AggregatorBenchmarkIT.class);
+    private static final int ENDPOINTS_PER_SERVICE = 10;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void observationsPerSecond(EmbeddedKafkaBroker broker) throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("certsonar.bench"),
+                "the aggregator benchmark runs only with -Dcertsonar.bench=true (it takes minutes)");
+        int endpoints = Integer.getInteger("certsonar.bench.endpoints", 100_000);
+        int partitions = Integer.getInteger("certsonar.bench.partitions", 2);
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Topics topics = Topics.withPrefix("bench-" + id + ".");
+        Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+        try (Admin admin = Admin.create(kafka)) {
+            TopicAdmin.ensureTopics(admin, topics, partitions, (short) 1);
+        }
+
+        long produceStart = System.nanoTime();
+        Instant now = Instant.now();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < endpoints; i++) {
+                int service = i / ENDPOINTS_PER_SERVICE;
+                String name = "svc-" + service;
+                Endpoint[] found = new Endpoint[ENDPOINTS_PER_SERVICE];
+                for (int k = 0; k < found.length; k++) {
+                    found[k] = endpoint(service * ENDPOINTS_PER_SERVICE + k, name);
+                }
+                Observation o = Obs.lifetime(now, Duration.ofDays(90), Duration.ofDays(5 + (service % 80)))
+                        .service(name).target("tls://" + name + ":443").host(name)
+                        .endpoint(endpoint(i, name)).scanEndpoints(found).subject("CN=" + name).serial(name).build();
+                producer.send(new ProducerRecord<>(topics.observations().name(), name,
+                        topics.observations().valueSerde().serializer().serialize(topics.observations().name(), o)));
+            }
+            producer.flush();
+        }
+        double produceSeconds = seconds(System.nanoTime() - produceStart);
+
+        double plainRaw = plainConsumer(broker, topics, endpoints, null);
+        double plainAvro = plainConsumer(broker, topics, endpoints, topics.observations().valueSerde().deserializer());
+
+        AggregatorConfig config = AggregatorConfig.DEFAULT.withApplicationId("bench-" + id).withStateDir(stateDir)
+                .withHttp("127.0.0.1", -1).withReplicationFactor(1);
+        System.gc();
+        long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long start = System.nanoTime();
+        double aggregatorSeconds;
+        long heapUsed;
+        long stateBytes;
+        try (AggregatorApp app = new AggregatorApp(kafka, topics, config, Clock.systemUTC())) {
+            app.start();
+            await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(250)).until(() -> consumedAll(broker, topics, config));
+            aggregatorSeconds = seconds(System.nanoTime() - start);
+            var endpointStore = app.streams().store(StoreQueryParameters.fromNameAndType(StoreNames.ENDPOINTS,
+                    QueryableStoreTypes.keyValueStore()));
+            assertThat(endpointStore.approximateNumEntries()).as("endpoints held").isGreaterThanOrEqualTo(endpoints * 9L / 10);
+            System.gc();
+            heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() - heapBefore;
+            stateBytes = directorySize(stateDir);
+        }
+
+        double aggregatorRate = endpoints / aggregatorSeconds;
+        String report = String.format("""
+                aggregator benchmark: %,d observations (%,d endpoints of %,d services), %d partitions, 1 stream thread
+                  produced in %.1f s (%,.0f/s)
+                  plain consumer, bytes only:      %,.0f observations/s
+                  plain consumer, Avro decoded:    %,.0f observations/s
+                  aggregator, exactly-once, start to all consumed (incl. startup): %.1f s = %,.0f observations/s
+                  state on disk: %,d MB; heap after GC, aggregator running minus before it started: %,d MB
+                """, endpoints, endpoints, endpoints / ENDPOINTS_PER_SERVICE, partitions, produceSeconds, endpoints / produceSeconds,
+                plainRaw, plainAvro, aggregatorSeconds, aggregatorRate, stateBytes >> 20, heapUsed >> 20);
+        log.info("\n{}", report);
+        Path out = Path.of("target", "aggregator-benchmark.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+        assertThat(aggregatorRate).as("observations per second").isGreaterThan(100);
+    }
+
+    private static Endpoint endpoint(int i, String sni) {
+        return Obs.endpoint("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), 443, sni);
+    }
+
+    private static double plainConsumer(EmbeddedKafkaBroker broker, Topics topics, int expected, Deserializer<Observation> decoder) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "plain-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        long start = System.nanoTime();
+        long seen = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.observations().name()));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (seen < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (decoder != null) {
+                        decoder.deserialize(r.topic(), r.value());
+                    }
+                    seen++;
+                }
+            }
+        }
+        assertThat(seen).isEqualTo(expected);
+        return expected / seconds(System.nanoTime() - start);
+    }
+
+    /** The aggregator's committed offsets reached the end of the observations topic and of its service-input topic. */
+    private static boolean consumedAll(EmbeddedKafkaBroker broker, Topics topics, AggregatorConfig config) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.applicationId())
+                    .partitionsToOffsetAndMetadata().get();
+            String repartition = config.applicationId() + "-" + ExpiryTopology.SERVICE_INPUT + "-repartition";
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            for (String topic : List.of(topics.observations().name(), repartition)) {
+                var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                description.partitions().forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            }
+            var endOffsets = admin.listOffsets(ends).all().get();
+            for (var e : endOffsets.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                // under exactly-once the end offset counts the transaction marker, so committed is at most one short
+                if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset() - 1)) {
+                    return false;
+                }
+            }
+            return !committed.isEmpty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
+    private static long directorySize(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}
