@@ -9,6 +9,7 @@ import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.notifier.delivery.WebhookChannel;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
+import dev.certsonar.schemas.DeadLetters;
 import dev.certsonar.schemas.TopicAdmin;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
@@ -23,6 +24,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -224,6 +227,38 @@ class NotifierAppIT {
                 assertThat(header(r, KafkaUndeliverable.ERROR_HEADER)).contains("HTTP 400");
             }
             assertThat(receiver.requests).hasSize(1);
+        }
+    }
+
+    @Test
+    void unreadable_input_goes_to_dead_letters_and_alerting_goes_on() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        CertificateRef selfSigned = cert("12".repeat(32), "CN=blog.example.com", now.plus(Duration.ofDays(300)));
+        startApp(config);
+        Map<String, Object> p = new HashMap<>(broker.clientProperties());
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(topics.serviceStatus().name(), "blog".getBytes(), "not avro".getBytes())).get();
+            raw.send(new ProducerRecord<>(topics.alerts().name(), "blog".getBytes(), "not avro either".getBytes())).get();
+        }
+        send(status("blog", now, selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now)));
+        await().atMost(PATIENCE).until(() -> delivered.size() == 1);
+
+        Map<String, Object> c = new HashMap<>(broker.clientProperties());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-reader-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.deadLetters().name()));
+            List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
+            await().atMost(PATIENCE).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+                return got.size() >= 2;
+            });
+            assertThat(got).extracting(r -> new String(r.value())).containsExactlyInAnyOrder("not avro", "not avro either");
+            ConsumerRecord<byte[], byte[]> fromDelivery = got.stream()
+                    .filter(r -> new String(r.value()).equals("not avro either")).findFirst().orElseThrow();
+            assertThat(header(fromDelivery, DeadLetters.COMPONENT)).isEqualTo("notifier");
+            assertThat(header(fromDelivery, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.alerts().name());
         }
     }
 
