@@ -3,7 +3,6 @@ package dev.certsonar.cli.config;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The options every Kafka-facing command shares ({@code @Mixin ConfigOptions config;}): the configuration file,
@@ -23,8 +22,6 @@ public final class ConfigOptions {
             description = "Prefix of the topic names (default: topics.prefix of the file, else certsonar.).")
     String topicPrefix;
 
-    private Map<String, String> environment = System.getenv();
-
     /** The configuration from the file, the environment and these options. */
     public CertsonarConfig load() {
         return load(ConfigOverrides.NONE);
@@ -36,7 +33,7 @@ public final class ConfigOptions {
         if (topicPrefix != null) {
             all = all.withTopicPrefix(topicPrefix);
         }
-        return new ConfigLoader(environment).load(configFile, all);
+        return new ConfigLoader(System.getenv()).load(configFile, all);
     }
 
     /** Like {@link #load()}, and fails naming the three ways to set them when no bootstrap servers are known. */
@@ -47,11 +44,5 @@ public final class ConfigOptions {
                     + "or set kafka.bootstrap.servers in the configuration file");
         }
         return config;
-    }
-
-    /** Reads this environment instead of the process's (for tests). */
-    public ConfigOptions withEnvironment(Map<String, String> env) {
-        this.environment = Map.copyOf(env);
-        return this;
     }
 }
