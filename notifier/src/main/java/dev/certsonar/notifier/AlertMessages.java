@@ -61,11 +61,24 @@ public final class AlertMessages {
             case ROLLOUT_INCOMPLETE -> "the certificate rollout on " + service + " is incomplete";
             case UNKNOWN -> service + " has a problem of a kind this notifier does not know";
         };
-        if (detail != null && !detail.isBlank() && !detail.equals(text)) {
-            text = text + ": " + detail;
+        String why = explainsItself(a.getCondition()) ? null : detail;
+        if (why != null && !why.isBlank() && !why.equals(text)) {
+            text = switch (a.getCondition()) {
+                case UNREACHABLE -> service + " is unreachable: " + why;
+                case STALE -> service + " has not been observed for too long: " + why;
+                default -> text + ": " + why;
+            };
         }
         return a.getReminder() ? "still " + a.getSeverity() + " since " + DATE.format(a.getFirstFiredAt()) + ": " + text
                 : text;
+    }
+
+    /** Whether the words above say all there is, so the aggregator's description would only repeat them. */
+    private static boolean explainsItself(ConditionType condition) {
+        return switch (condition) {
+            case EXPIRING, EXPIRED, NOT_YET_VALID, INCOMPLETE_CHAIN -> true;
+            default -> false;
+        };
     }
 
     /** What ended, for a RESOLVED event. */

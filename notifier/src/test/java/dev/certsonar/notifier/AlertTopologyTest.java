@@ -4,6 +4,7 @@ import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.CertificateRef;
+import dev.certsonar.schemas.avro.Condition;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
@@ -371,6 +372,23 @@ class AlertTopologyTest {
         assertThat(read()).isEmpty();
         driver.advanceWallClockTime(Duration.ofHours(1));
         assertThat(read()).hasSize(1);
+    }
+
+    @Test
+    void the_aggregator_words_explain_why_but_do_not_repeat_the_dates() {
+        Condition expiring = condition(EXPIRING, CRITICAL, OLD, T0);
+        expiring.setMessage("certificate CN=shop.example.com expires at 2026-11-30T09:36:00Z (critical threshold passed)");
+        Condition untrusted = condition(UNTRUSTED, CRITICAL, OLD, T0);
+        untrusted.setMessage("certificate CN=shop.example.com is self-signed on " + Statuses.ENDPOINT);
+        Condition unreachable = condition(UNREACHABLE, WARNING, null, T0, 2);
+        unreachable.setMessage("not reachable over TLS (TIMEOUT) on " + Statuses.ENDPOINT);
+        send(status("shop", T0, OLD, expiring, untrusted, unreachable));
+
+        assertThat(read()).extracting(Alert::getMessage).containsExactlyInAnyOrder(
+                "certificate CN=shop.example.com on shop expires in 2.9 days (2026-11-30 09:36 UTC)",
+                "certificate CN=shop.example.com on shop is not trusted: certificate CN=shop.example.com is self-signed on "
+                        + Statuses.ENDPOINT,
+                "shop is unreachable: not reachable over TLS (TIMEOUT) on " + Statuses.ENDPOINT);
     }
 
     @Test
