@@ -352,9 +352,14 @@ class ProbeEngineTest {
     @Test
     void anIpTargetSendsNoSniAndIsCheckedAgainstIpSans() {
         IssuedCertificate leaf = intermediate.leaf().dnsNames(NAME).ipAddresses("127.0.0.1").validFor(Duration.ofDays(100)).issue();
-        TlsServer server = serve(leaf);
+        IssuedCertificate byName = intermediate.leaf().dnsNames(NAME).validFor(Duration.ofDays(50)).issue();
+        TlsServer server = TlsServer.builder().chain(leaf).sni(NAME, byName).start();
+        closing.add(server);
         Observation o = scanOne(engine, "127.0.0.1:" + server.port(), null);
         assertThat(o.getEndpoint().getSni()).isNull();
+        assertThat(o.getNotAfter()).as("the default chain, served without SNI").isEqualTo(leaf.certificate().getNotAfter().toInstant());
+        Observation named = scanOne(engine, "127.0.0.1:" + server.port(), NAME);
+        assertThat(named.getNotAfter()).as("the chain served for the SNI name").isEqualTo(byName.certificate().getNotAfter().toInstant());
         assertThat(o.getChecks().getHostnameChecked()).isEqualTo("127.0.0.1");
         assertThat(o.getChecks().getHostnameMatch()).isTrue();
         assertThat(status(o)).isEqualTo(Status.OK);
