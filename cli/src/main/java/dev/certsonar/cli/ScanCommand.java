@@ -7,7 +7,6 @@ import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.scanner.probe.ProbeEngine;
 import dev.certsonar.scanner.probe.TargetSpecs;
 import dev.certsonar.schemas.Durations;
-import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Status;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
