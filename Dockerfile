@@ -19,13 +19,14 @@ FROM eclipse-temurin:21-jre
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --create-home --home-dir /var/lib/certsonar certsonar
+ && useradd --system --create-home --home-dir /var/lib/certsonar certsonar \
+ && mkdir -p /var/lib/certsonar/data \
+ && chown certsonar /var/lib/certsonar/data
 COPY --from=build /src/cli/target/lib/ /opt/certsonar/lib/
 COPY --from=build /src/cli/target/certsonar-cli.jar /opt/certsonar/certsonar-cli.jar
 USER certsonar
 WORKDIR /var/lib/certsonar
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 EXPOSE 8080
-ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.certsonar", \
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "--enable-native-access=ALL-UNNAMED", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.certsonar", \
             "-cp", "/opt/certsonar/certsonar-cli.jar:/opt/certsonar/lib/*", "dev.certsonar.cli.Main"]
 CMD ["--help"]

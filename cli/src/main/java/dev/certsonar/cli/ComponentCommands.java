@@ -7,6 +7,7 @@ import dev.certsonar.cli.config.ConfigException;
 import dev.certsonar.cli.config.ConfigOptions;
 import dev.certsonar.cli.config.ConfigOverrides;
 import dev.certsonar.cli.run.ComponentHttpServer;
+import dev.certsonar.cli.run.Delivery;
 import dev.certsonar.cli.run.Pipeline;
 import dev.certsonar.cli.run.StopSignal;
 import dev.certsonar.notifier.NotifierApp;
@@ -209,7 +210,9 @@ public final class ComponentCommands {
         Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
             NotifierConfig notifierConfig = NotifierConfig.DEFAULT
                     .withStateDir(options.dataDir.resolve("notifier").toAbsolutePath());
-            NotifierApp app = new NotifierApp(kafka, topics, notifierConfig, Clock.systemUTC(), alert -> { });
+            Delivery delivery = Delivery.from(config, Clock.systemUTC());
+            NotifierApp app = new NotifierApp(kafka, topics, notifierConfig, Clock.systemUTC(), alert -> { },
+                    delivery.channels(), delivery.routes());
             app.start();
             return streamsApp(app, app::isReady, () -> app.failure() == null);
         }

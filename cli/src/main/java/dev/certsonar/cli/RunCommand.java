@@ -6,6 +6,7 @@ import dev.certsonar.cli.config.ConfigException;
 import dev.certsonar.cli.config.ConfigOptions;
 import dev.certsonar.cli.config.ConfigOverrides;
 import dev.certsonar.cli.run.AlertLines;
+import dev.certsonar.cli.run.Delivery;
 import dev.certsonar.cli.run.Pipeline;
 import dev.certsonar.cli.run.StopSignal;
 import dev.certsonar.cli.run.TargetPublisher;
@@ -116,7 +117,8 @@ public final class RunCommand implements Callable<Integer> {
                     .withReplicationFactor(replication);
             NotifierConfig notifier = NotifierConfig.DEFAULT.withStateDir(dataDir.resolve("notifier").toAbsolutePath());
             WorkerConfig worker = WorkerConfig.DEFAULT.withMaxInFlight(config.scanner().concurrency());
-            Pipeline.Settings settings = new Pipeline.Settings(kafka, topics, config.scanner(), worker, aggregator, notifier);
+            Pipeline.Settings settings = new Pipeline.Settings(kafka, topics, config.scanner(), worker, aggregator, notifier,
+                    Delivery.from(config, Clock.systemUTC()));
             pipeline = Pipeline.start(settings, Clock.systemUTC(), new SimpleMeterRegistry(), alert -> {
                 out.println(AlertLines.format(alert));
                 out.flush();

@@ -52,6 +52,6 @@ public final class DemoWorld {
                 .withPunctuateInterval(Duration.ofSeconds(1));
         ScannerConfig scanner = ScannerConfig.DEFAULT.withCaFiles(List.of(caFile)).withTimeout(Duration.ofSeconds(5));
         WorkerConfig worker = WorkerConfig.DEFAULT.withShutdownTimeout(Duration.ofSeconds(5));
-        return new Pipeline.Settings(kafka, topics, scanner, worker, aggregator, notifier);
+        return new Pipeline.Settings(kafka, topics, scanner, worker, aggregator, notifier, Delivery.logOnly());
     }
 }

@@ -42,9 +42,10 @@ public final class Pipeline implements AutoCloseable {
      * @param worker     the scanner worker's settings
      * @param aggregator the aggregator's settings (its HTTP port serves the API, /metrics, /healthz and /readyz)
      * @param notifier   the notifier's settings
+     * @param delivery   the notifier's channels and routes
      */
     public record Settings(Map<String, Object> kafka, Topics topics, ScannerConfig scanner, WorkerConfig worker,
-                           AggregatorConfig aggregator, NotifierConfig notifier) {
+                           AggregatorConfig aggregator, NotifierConfig notifier, Delivery delivery) {
         public Settings {
             kafka = Map.copyOf(kafka);
             Objects.requireNonNull(topics, "topics");
@@ -52,6 +53,11 @@ public final class Pipeline implements AutoCloseable {
             Objects.requireNonNull(worker, "worker");
             Objects.requireNonNull(aggregator, "aggregator");
             Objects.requireNonNull(notifier, "notifier");
+            Objects.requireNonNull(delivery, "delivery");
+        }
+
+        public Settings withDelivery(Delivery value) {
+            return new Settings(kafka, topics, scanner, worker, aggregator, notifier, value);
         }
     }
 
@@ -105,7 +111,8 @@ public final class Pipeline implements AutoCloseable {
             AggregatorApp aggregator = new AggregatorApp(settings.kafka(), settings.topics(), settings.aggregator(), clock);
             started.add(aggregator);
             aggregator.start();
-            NotifierApp notifier = new NotifierApp(settings.kafka(), settings.topics(), settings.notifier(), clock, onAlert);
+            NotifierApp notifier = new NotifierApp(settings.kafka(), settings.topics(), settings.notifier(), clock, onAlert,
+                    settings.delivery().channels(), settings.delivery().routes());
             started.add(notifier);
             notifier.start();
             ProbeEngine engine = new ProbeEngine(settings.scanner(), clock);

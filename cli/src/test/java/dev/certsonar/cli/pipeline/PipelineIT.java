@@ -88,7 +88,7 @@ class PipelineIT {
             Pipeline.Settings settings = new Pipeline.Settings(kafka, topics, demo.scanner(),
                     demo.worker().withGroupId("scanner-" + run),
                     demo.aggregator().withApplicationId("aggregator-" + run),
-                    demo.notifier().withApplicationId("notifier-" + run));
+                    demo.notifier().withApplicationId("notifier-" + run), demo.delivery());
             TargetPublisher.publish(kafka, topics, DemoWorld.targets(world));
 
             try (Pipeline pipeline = Pipeline.start(settings, Clock.systemUTC(), new SimpleMeterRegistry(), called::add);
