@@ -1,11 +1,14 @@
 package dev.certsonar.cli;
 
 import dev.certsonar.cli.config.CertsonarConfig;
+import dev.certsonar.cli.config.ConfigException;
 import dev.certsonar.cli.config.ConfigOptions;
 import dev.certsonar.notifier.AlertJson;
 import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.ConditionType;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,15 +31,17 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** {@code certsonar alerts tail}: follow the alerts topic. */
 @Command(name = "alerts", mixinStandardHelpOptions = true, description = "Read the alerts topic.", subcommands = AlertsCommand.Tail.class)
 public final class AlertsCommand implements Callable<Integer> {
+
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(15);
 
     @Spec
     CommandSpec spec;
@@ -79,6 +84,10 @@ public final class AlertsCommand implements Callable<Integer> {
             Deserializer<Alert> values = topic.valueSerde().deserializer();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            if (!topicExists(loaded, topic.name())) {
+                err.println("waiting for " + topic.name() + " to be created (the notifier creates it)");
+                err.flush();
+            }
 
             CountDownLatch finished = new CountDownLatch(1);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -140,6 +149,23 @@ public final class AlertsCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
+        }
+    }
+
+    /** Whether the topic exists; fails with a clear message when the cluster does not answer. */
+    private static boolean topicExists(CertsonarConfig config, String topic) {
+        Map<String, Object> props = config.kafkaProperties();
+        props.putIfAbsent("client.id", "certsonar-alerts-tail");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis());
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(props)) {
+            return admin.listTopics().names().get(CHECK_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS).contains(topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while asking Kafka at " + config.bootstrapServers().orElse("?") + " for its topics");
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new ConfigException("Kafka at " + config.bootstrapServers().orElse("?") + " did not answer within "
+                    + CHECK_TIMEOUT.toSeconds() + " s" + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
         }
     }
 

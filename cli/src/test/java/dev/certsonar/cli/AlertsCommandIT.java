@@ -73,6 +73,34 @@ class AlertsCommandIT {
         assertThat(lines.get(0).get("certificate").get("subject").asText()).isEqualTo("CN=pay.example.com");
     }
 
+    @Test
+    void aClusterThatDoesNotAnswerIsReportedAndTheCommandEnds() {
+        CommandRun run = CommandRun.of("alerts", "tail", "--bootstrap-server", "127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("alerts tail: Kafka at 127.0.0.1:1 did not answer within 15 s");
+    }
+
+    @Test
+    void tailWaitsForTheTopicToBeCreated() throws Exception {
+        String otherPrefix = "t-" + UUID.randomUUID() + ".";
+        Topic<String, Alert> later = Topics.withPrefix(otherPrefix).alerts();
+        Tail tail = Tail.start("alerts", "tail", "--bootstrap-server", broker.bootstrapServers(), "--topic-prefix", otherPrefix);
+        await().atMost(Duration.ofSeconds(60)).until(() -> tail.err().contains("waiting for " + later.name() + " to be created"));
+
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.createTopics(List.of(new NewTopic(later.name(), Optional.of(1), Optional.empty()))).all().get();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> tail.err().contains("following " + later.name()));
+        try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(broker.clientProperties(),
+                later.keySerde().serializer(), later.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(later.name(), "late", AlertLineTest.expiring("late", "cccc3333"))).get();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(tail.out()).contains("late", "alert cccc3333"));
+        assertThat(tail.stop()).isZero();
+    }
+
     private void produce(Alert alert) throws Exception {
         try (KafkaProducer<String, Alert> producer = new KafkaProducer<>(broker.clientProperties(),
                 alerts.keySerde().serializer(), alerts.valueSerde().serializer())) {
