@@ -37,6 +37,10 @@ import java.util.function.Consumer;
  * the name as SNI), expands CIDR ranges, refuses addresses outside the address policy without opening a socket,
  * connects and handshakes within one deadline per endpoint, captures the whole served chain whatever its state, and
  * judges it afterwards. Every probe ends in an {@link Observation}, also when it failed.
+ *
+ * <p>Time: one deadline of {@link ScannerConfig#timeout()} per endpoint; name resolution and connecting may each take
+ * at most half of it, the STARTTLS exchange and the handshake what is left. Every blocking read is bounded by what is
+ * left, so a server dripping bytes cannot stretch a probe.
  */
 public final class ProbeEngine implements AutoCloseable {
 
@@ -68,7 +72,7 @@ public final class ProbeEngine implements AutoCloseable {
         this.resolver = new Resolver(config.dnsServers(), half);
         CapturingTrustManager tm = new CapturingTrustManager();
         SSLContext ctx = Jsse.capturingContext(tm);
-        this.connector = new TlsConnector(ctx, tm, config.maxHandshakeBytes(), config.timeout(), config.timeout());
+        this.connector = new TlsConnector(ctx, tm, config.maxHandshakeBytes(), half, config.timeout());
         this.judge = new ChainJudge(anchors);
         this.probes = new Semaphore(config.concurrency());
         this.perAddress = new PerAddressLimit(config.perAddressConcurrency());
