@@ -393,6 +393,38 @@ class ProbeEngineTest {
     }
 
     @Test
+    void aServerDrippingBytesIsStoppedByTheDeadline() throws Exception {
+        var drip = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+             ProbeEngine e = new ProbeEngine(config().withTimeout(Duration.ofMillis(800)), CLOCK)) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    var s = server.accept();
+                    var out = s.getOutputStream();
+                    // a TLS record header announcing a large handshake record, then one byte every 50 ms
+                    out.write(new byte[]{0x16, 0x03, 0x03, 0x40, 0x00});
+                    drip.scheduleAtFixedRate(() -> {
+                        try {
+                            out.write(0);
+                            out.flush();
+                        } catch (Exception ex) {
+                            throw new IllegalStateException(ex);
+                        }
+                    }, 50, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (Exception ignored) {
+                    // the probe's side is what is tested
+                }
+            });
+            long t0 = System.nanoTime();
+            Observation o = scanOne(e, "127.0.0.1:" + server.getLocalPort(), null);
+            assertThat(o.getOutcome()).isEqualTo(Outcome.TIMEOUT);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        } finally {
+            drip.shutdownNow();
+        }
+    }
+
+    @Test
     void aServerSendingEndlessHandshakeBytesIsCutOff() throws Exception {
         try (ServerSocket flood = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {
