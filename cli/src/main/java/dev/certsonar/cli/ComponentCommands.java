@@ -12,6 +12,7 @@ import dev.certsonar.cli.run.Pipeline;
 import dev.certsonar.cli.run.StopSignal;
 import dev.certsonar.notifier.NotifierApp;
 import dev.certsonar.notifier.NotifierConfig;
+import dev.certsonar.scanner.probe.Jsse;
 import dev.certsonar.scanner.probe.ProbeEngine;
 import dev.certsonar.scanner.worker.ScannerWorker;
 import dev.certsonar.scanner.worker.WorkerConfig;
@@ -98,6 +99,10 @@ public final class ComponentCommands {
         abstract Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry)
                 throws Exception;
 
+        /** Runs before any Kafka client, which may use TLS. */
+        void prepare() {
+        }
+
         /** Whether this component serves /metrics, /healthz and /readyz itself (the aggregator's HTTP API does). */
         boolean servesOwnHttp() {
             return false;
@@ -115,6 +120,7 @@ public final class ComponentCommands {
                 err.println("certsonar " + name + ": " + e.getMessage());
                 return 3;
             }
+            prepare();
             Map<String, Object> kafka = new HashMap<>(config.kafka());
             Topics topics = Topics.withPrefix(config.topicPrefix());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -150,6 +156,12 @@ public final class ComponentCommands {
     @Command(name = "scanner", mixinStandardHelpOptions = true,
             description = "Run a scanner worker: probes the scan requests of its share of partitions (start more to scale out).")
     public static final class Scanner extends Component {
+        /** The JDK reads its TLS constraints once: relax them for legacy servers before a Kafka client uses TLS. */
+        @Override
+        void prepare() {
+            Jsse.relaxConstraints();
+        }
+
         @Override
         Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
             ProbeEngine engine = new ProbeEngine(config.scanner(), Clock.systemUTC());

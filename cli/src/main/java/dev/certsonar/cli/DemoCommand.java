@@ -7,6 +7,7 @@ import dev.certsonar.cli.run.StopSignal;
 import dev.certsonar.cli.run.TargetPublisher;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.sandbox.tls.LocalTlsWorld;
+import dev.certsonar.scanner.probe.Jsse;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
@@ -114,6 +115,8 @@ public final class DemoCommand implements Callable<Integer> {
 
         /** Starts the broker and the TLS servers side by side (both take a while), then every component. */
         static Demo start(Path dir, Clock clock, int httpPort, Consumer<Alert> onAlert) {
+            // before the TLS servers touch JSSE, so the scanner may still probe legacy TLS versions
+            Jsse.relaxConstraints();
             CompletableFuture<LocalTlsWorld> worldStarting = CompletableFuture.supplyAsync(
                     () -> LocalTlsWorld.start(dir.resolve("tls"), clock), runnable -> Thread.ofPlatform().name("demo-world").start(runnable));
             EmbeddedKafkaBroker broker;

@@ -12,6 +12,7 @@ import dev.certsonar.cli.run.StopSignal;
 import dev.certsonar.cli.run.TargetPublisher;
 import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
+import dev.certsonar.scanner.probe.Jsse;
 import dev.certsonar.scanner.probe.TargetSpecs;
 import dev.certsonar.scanner.worker.WorkerConfig;
 import dev.certsonar.schemas.Topics;
@@ -82,6 +83,8 @@ public final class RunCommand implements Callable<Integer> {
             return 3;
         }
 
+        // the JDK reads its TLS constraints once: relax them for legacy servers before a Kafka client uses TLS
+        Jsse.relaxConstraints();
         try (StopSignal stop = new StopSignal(CLOSE_BOUND)) {
             return run(config, targets, stop, out, err);
         }
