@@ -12,10 +12,13 @@ public final class Preambles {
         return switch (protocol) {
             case TLS, HTTPS, SMTPS, IMAPS, POP3S, LDAPS, UNKNOWN -> Preamble.NONE;
             case SMTP -> new SmtpPreamble();
-            default -> connection -> {
-                throw new ProbeException.Protocol(Phase.PREAMBLE,
-                        "STARTTLS for " + protocol.name().toLowerCase(java.util.Locale.ROOT) + " is not supported by this scanner yet");
-            };
+            case IMAP -> new ImapPreamble();
+            case POP3 -> new Pop3Preamble();
+            case FTP -> new FtpPreamble();
+            case LDAP -> new LdapPreamble();
+            case XMPP -> new XmppPreamble();
+            case POSTGRES -> new PostgresPreamble();
+            case MYSQL -> new MysqlPreamble();
         };
     }
 }
