@@ -1,0 +1,57 @@
+package dev.certsonar.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Input errors of run, demo and the component commands stop them before anything starts, with exit status 3. */
+class PipelineCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runNamesTheFileAndLineOfABadTarget() throws Exception {
+        Path targets = Files.writeString(dir.resolve("targets.txt"), "example.com\nexample.org colour=blue\n");
+        CommandRun run = CommandRun.of("run", "--targets", targets.toString(), "--data-dir", dir.resolve("data").toString());
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("targets.txt").contains("2").contains("colour");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void runNamesAMissingCaFile() {
+        CommandRun run = CommandRun.of("run", "--ca-file", dir.resolve("missing.pem").toString());
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("--ca-file").contains("missing.pem");
+    }
+
+    @Test
+    void demoRejectsABadDuration() {
+        CommandRun run = CommandRun.of("demo", "--for", "soon");
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("--for").contains("soon");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scanner", "aggregator", "notifier"})
+    void aComponentWithoutAKafkaClusterSaysHowToGiveOne(String component) {
+        CommandRun run = CommandRun.of(component, "--config", writeEmptyConfig().toString());
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("certsonar " + component).contains("--bootstrap-server");
+    }
+
+    private Path writeEmptyConfig() {
+        try {
+            return Files.writeString(dir.resolve("empty.yaml"), "topics: {prefix: \"certsonar.\"}\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
