@@ -427,4 +427,19 @@ class ServiceStateTopologyTest {
         List<TestRecord<String, ServiceStatus>> records = h.statusRecords();
         assertThat(records).singleElement().satisfies(r -> assertThat(r.value()).isNull());
     }
+
+    @Test
+    void anUnchangedObservationMovesStalenessOnWithoutWritingAStatus() {
+        Observation o = Obs.lifetime(h.now(), Duration.ofDays(398), Duration.ofDays(200)).build();
+        h.observe(o);
+        assertThat(h.onlyStatus().getStatus()).isEqualTo(Status.OK);
+        h.advance(Duration.ofHours(12));
+        h.observe(Observation.newBuilder(o).setObservedAt(h.now()).build());
+        assertThat(h.statusValues()).isEmpty();
+
+        h.advanceTo(T0.plus(SIX_HOURS.multipliedBy(3)).plusMillis(1));
+        assertThat(h.statusValues()).as("the last observation was 6 hours ago").isEmpty();
+        h.advanceTo(T0.plus(Duration.ofHours(12)).plus(SIX_HOURS.multipliedBy(3)).plusMillis(1));
+        assertThat(h.onlyStatus().getStatus()).isEqualTo(Status.STALE);
+    }
 }

@@ -27,6 +27,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -106,10 +107,35 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             log.debug("Ignoring an observation of {} from {}, older than the one held from {}", key, o.getObservedAt(), previous.getObservedAt());
             return;
         }
+        if (previous != null && sameFindings(previous, o)) {
+            ServiceStatus held = services.get(service);
+            if (held != null && held.getConditions().isEmpty()) {
+                // nothing to count and nothing changed: only the time of the last observation moves on
+                endpoints.put(key, o);
+                return;
+            }
+        }
         endpoints.put(key, o);
         updateInventory(service, o.getTargetId(), endpointKey, previous, o);
         retire(service, o, endpointKey);
         evaluate(service, Set.of(endpointKey), now);
+    }
+
+    /** Whether a new observation of an endpoint found exactly what the previous one did (certificates, checks, outcome, endpoints). */
+    static boolean sameFindings(Observation a, Observation b) {
+        return a.getOutcome() == b.getOutcome()
+                && Objects.equals(a.getEndpoint(), b.getEndpoint())
+                && Objects.equals(a.getHost(), b.getHost())
+                && Objects.equals(a.getNotAfter(), b.getNotAfter())
+                && Objects.equals(a.getServedChainNotAfter(), b.getServedChainNotAfter())
+                && Objects.equals(a.getExpiryCertificate(), b.getExpiryCertificate())
+                && Objects.equals(a.getChecks(), b.getChecks())
+                && Objects.equals(a.getError(), b.getError())
+                && Objects.equals(a.getOwner(), b.getOwner())
+                && Objects.equals(a.getLabels(), b.getLabels())
+                && Objects.equals(a.getScanEndpoints(), b.getScanEndpoints())
+                && a.getChain().stream().map(Certificate::getSha256).toList()
+                        .equals(b.getChain().stream().map(Certificate::getSha256).toList());
     }
 
     /**
