@@ -61,6 +61,27 @@ public final class ChainJudge {
      * @param now        the instant of the observation
      */
     public Judgement judge(List<X509Certificate> served, String reference, String tlsVersion, Instant now) {
+        return judge(analyse(served, reference), tlsVersion, now);
+    }
+
+    /** A certificate of the judged path and its start of validity, for the checks that depend on the instant. */
+    public record NotBefore(Instant instant, boolean leaf, String name) {
+    }
+
+    /**
+     * Everything of a judgement that depends only on the served chain, the anchors and the reference name: the paths
+     * built, their signatures verified, the name, keys, signatures and lifetime checked. It holds for any instant,
+     * so identical chains need it once.
+     */
+    public record Analysis(boolean trusted, boolean chainComplete, boolean publicAnchor, boolean selfSigned,
+                           Instant notAfter, Instant servedNotAfter, X509Certificate expiryCertificate,
+                           boolean expiryIsLeaf, List<NotBefore> notBefores, List<String> trustProblems,
+                           boolean hostnameMatch, boolean weakKey, boolean weakSignature, boolean lifetimeExceeds,
+                           List<String> laterProblems, String lifetimeProblem, String reference) {
+    }
+
+    /** The instant-independent part of {@link #judge}: see {@link Analysis}. */
+    public Analysis analyse(List<X509Certificate> served, String reference) {
         X509Certificate leaf = served.get(0);
         Map<X509Certificate, Map<PublicKey, Boolean>> verified = new IdentityHashMap<>();
         List<ValidatedPath> paths = new ArrayList<>();
@@ -112,29 +133,18 @@ public final class ChainJudge {
             notAfter = leaf.getNotAfter().toInstant();
         }
 
-        boolean expired = now.isAfter(notAfter);
-        if (expired) {
-            long days = Duration.between(notAfter, now).toDays();
-            problems.add(0, (expiryCert == leaf ? "the certificate expired on " : "'" + name(expiryCert) + "' of the chain expired on ")
-                    + notAfter.truncatedTo(ChronoUnit.SECONDS) + " (" + (days == 0 ? "today" : days + (days == 1 ? " day ago" : " days ago")) + ")");
-        }
-
-        boolean notYetValid = false;
+        List<NotBefore> notBefores = new ArrayList<>();
         for (X509Certificate c : judged) {
-            Instant nb = c.getNotBefore().toInstant();
-            if (now.isBefore(nb)) {
-                notYetValid = true;
-                problems.add((c == leaf ? "the certificate is" : "'" + name(c) + "' of the chain is") + " not valid before "
-                        + nb.truncatedTo(ChronoUnit.SECONDS));
-            }
+            notBefores.add(new NotBefore(c.getNotBefore().toInstant(), c == leaf, name(c)));
         }
 
+        List<String> later = new ArrayList<>();
         boolean hostnameMatch = true;
         if (reference != null) {
             List<String> sans = CertificateParser.sans(leaf);
             hostnameMatch = Hostnames.matches(reference, sans);
             if (!hostnameMatch) {
-                problems.add("hostname mismatch: the certificate is not valid for " + reference
+                later.add("hostname mismatch: the certificate is not valid for " + reference
                         + (sans.isEmpty() ? " (it has no subject alternative names)"
                         : " (it is valid for " + sans.stream().limit(5).collect(Collectors.joining(", "))
                         + (sans.size() > 5 ? ", and " + (sans.size() - 5) + " more" : "") + ")"));
@@ -146,7 +156,7 @@ public final class ChainJudge {
             String weak = weakKey(c.getPublicKey());
             if (weak != null) {
                 weakKey = true;
-                problems.add("weak key: " + (c == leaf ? "the certificate" : "'" + name(c) + "'") + " has " + weak);
+                later.add("weak key: " + (c == leaf ? "the certificate" : "'" + name(c) + "'") + " has " + weak);
             }
         }
 
@@ -154,40 +164,70 @@ public final class ChainJudge {
         for (X509Certificate c : judged) {
             if (!anchorCerts.contains(c) && Signatures.isWeak(c.getSigAlgName())) {
                 weakSignature = true;
-                problems.add("weak signature: " + (c == leaf ? "the certificate" : "'" + name(c) + "'") + " is signed with "
+                later.add("weak signature: " + (c == leaf ? "the certificate" : "'" + name(c) + "'") + " is signed with "
                         + c.getSigAlgName());
             }
         }
+
+        boolean lifetimeExceeds = publicAnchor && LifetimeRule.exceeds(leaf);
+        String lifetimeProblem = null;
+        if (lifetimeExceeds) {
+            Instant nb = leaf.getNotBefore().toInstant();
+            long days = LifetimeRule.validity(nb, leaf.getNotAfter().toInstant()).toSeconds() / 86400;
+            lifetimeProblem = "lifetime of " + days + " days exceeds the CA/Browser Forum maximum of "
+                    + LifetimeRule.maximumDays(nb) + " days for certificates issued on " + nb.truncatedTo(ChronoUnit.DAYS).toString().substring(0, 10);
+        }
+        return new Analysis(trusted, chainComplete, publicAnchor, selfSigned, notAfter, servedNotAfter, expiryCert,
+                expiryCert == leaf, List.copyOf(notBefores), List.copyOf(problems), hostnameMatch, weakKey, weakSignature,
+                lifetimeExceeds, List.copyOf(later), lifetimeProblem, reference);
+    }
+
+    /** Completes an analysis with what depends on the instant of the observation and on the negotiated protocol. */
+    public Judgement judge(Analysis a, String tlsVersion, Instant now) {
+        List<String> problems = new ArrayList<>(a.trustProblems());
+        Instant notAfter = a.notAfter();
+        boolean expired = now.isAfter(notAfter);
+        if (expired) {
+            long days = Duration.between(notAfter, now).toDays();
+            problems.add(0, (a.expiryIsLeaf() ? "the certificate expired on " : "'" + name(a.expiryCertificate()) + "' of the chain expired on ")
+                    + notAfter.truncatedTo(ChronoUnit.SECONDS) + " (" + (days == 0 ? "today" : days + (days == 1 ? " day ago" : " days ago")) + ")");
+        }
+
+        boolean notYetValid = false;
+        for (NotBefore nb : a.notBefores()) {
+            if (now.isBefore(nb.instant())) {
+                notYetValid = true;
+                problems.add((nb.leaf() ? "the certificate is" : "'" + nb.name() + "' of the chain is") + " not valid before "
+                        + nb.instant().truncatedTo(ChronoUnit.SECONDS));
+            }
+        }
+
+        problems.addAll(a.laterProblems());
 
         boolean legacy = tlsVersion != null && Set.of("TLSv1", "TLSv1.1", "SSLv3").contains(tlsVersion);
         if (legacy) {
             problems.add("legacy protocol: the server negotiated " + tlsVersion + " (TLS 1.2 or newer expected)");
         }
-
-        boolean lifetimeExceeds = publicAnchor && LifetimeRule.exceeds(leaf);
-        if (lifetimeExceeds) {
-            Instant nb = leaf.getNotBefore().toInstant();
-            long days = LifetimeRule.validity(nb, leaf.getNotAfter().toInstant()).toSeconds() / 86400;
-            problems.add("lifetime of " + days + " days exceeds the CA/Browser Forum maximum of "
-                    + LifetimeRule.maximumDays(nb) + " days for certificates issued on " + nb.truncatedTo(ChronoUnit.DAYS).toString().substring(0, 10));
+        if (a.lifetimeProblem() != null) {
+            problems.add(a.lifetimeProblem());
         }
 
         Checks checks = Checks.newBuilder()
-                .setTrusted(trusted)
-                .setHostnameMatch(hostnameMatch)
-                .setChainComplete(chainComplete)
-                .setWeakKey(weakKey)
-                .setWeakSignature(weakSignature)
+                .setTrusted(a.trusted())
+                .setHostnameMatch(a.hostnameMatch())
+                .setChainComplete(a.chainComplete())
+                .setWeakKey(a.weakKey())
+                .setWeakSignature(a.weakSignature())
                 .setNotYetValid(notYetValid)
                 .setExpired(expired)
-                .setSelfSigned(selfSigned)
+                .setSelfSigned(a.selfSigned())
                 .setLegacyProtocol(legacy)
-                .setLifetimeExceedsMaximum(lifetimeExceeds)
-                .setPublicAnchor(publicAnchor)
-                .setHostnameChecked(reference)
+                .setLifetimeExceedsMaximum(a.lifetimeExceeds())
+                .setPublicAnchor(a.publicAnchor())
+                .setHostnameChecked(a.reference())
                 .setProblems(problems)
                 .build();
-        return new Judgement(notAfter, servedNotAfter, expiryCert, checks);
+        return new Judgement(notAfter, a.servedNotAfter(), a.expiryCertificate(), checks);
     }
 
     private void build(X509Certificate current, List<X509Certificate> path, List<X509Certificate> served,

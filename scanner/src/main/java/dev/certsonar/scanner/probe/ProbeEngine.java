@@ -54,9 +54,9 @@ public final class ProbeEngine implements AutoCloseable {
     private final AddressPolicy policy;
     private final Resolver resolver;
     private final TlsConnector connector;
-    private final ChainJudge judge;
+    private final JudgementCache judge;
     private final Semaphore probes;
-    private final PerAddressLimit perAddress;
+    private final AddressGate perAddress;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     public ProbeEngine(ScannerConfig config, Clock clock) {
@@ -73,13 +73,18 @@ public final class ProbeEngine implements AutoCloseable {
         CapturingTrustManager tm = new CapturingTrustManager();
         SSLContext ctx = Jsse.capturingContext(tm);
         this.connector = new TlsConnector(ctx, tm, config.maxHandshakeBytes(), half, config.timeout());
-        this.judge = new ChainJudge(anchors);
+        this.judge = new JudgementCache(new ChainJudge(anchors), clock);
         this.probes = new Semaphore(config.concurrency());
-        this.perAddress = new PerAddressLimit(config.perAddressConcurrency());
+        this.perAddress = new AddressGate(config.perAddressConcurrency(), config.perAddressSpacing());
     }
 
     public ScannerConfig config() {
         return config;
+    }
+
+    /** The judgements of served chains, with how many were analysed and how many reused. */
+    public JudgementCache judgements() {
+        return judge;
     }
 
     /** One observation per endpoint of the target, in endpoint order (one without endpoint when the name did not resolve). */
