@@ -47,7 +47,7 @@ final class XmppPreamble implements Preamble {
         }
         if (!t.empty()) {
             while (true) {
-                Tag f = tag(plain);
+                Tag f = tag(plain, true);
                 if (f.is("features") && f.end()) {
                     break;
                 }
@@ -66,7 +66,7 @@ final class XmppPreamble implements Preamble {
         Tag answer = tag(plain);
         if (answer.is("proceed")) {
             if (!answer.empty()) {
-                Tag close = tag(plain);
+                Tag close = tag(plain, true);
                 if (!(close.is("proceed") && close.end())) {
                     throw new ProbeException.Protocol(Phase.PREAMBLE, "the XMPP <proceed> element holds '" + Plain.printable(close.raw()) + "'");
                 }
@@ -86,7 +86,7 @@ final class XmppPreamble implements Preamble {
         for (int i = 0; i < 20; i++) {
             Tag t;
             try {
-                t = tag(plain);
+                t = tag(plain, true);
             } catch (IOException e) {
                 break;
             }
@@ -98,11 +98,19 @@ final class XmppPreamble implements Preamble {
         return Plain.printable(b.toString());
     }
 
-    /** The next tag; character data between tags is skipped, comments too. */
+    /** The next tag at the level of the stream, where only white space may stand between tags. */
     static Tag tag(Plain plain) throws IOException {
+        return tag(plain, false);
+    }
+
+    /** The next tag; character data between tags is skipped when {@code textAllowed}, comments always. */
+    static Tag tag(Plain plain, boolean textAllowed) throws IOException {
         int b;
         int skipped = 0;
         while ((b = plain.read()) != '<') {
+            if (!textAllowed && !Character.isWhitespace(b)) {
+                throw new ProbeException.NoTls(Phase.PREAMBLE, String.format("not XMPP: the server sent 0x%02x where a tag was due", b));
+            }
             if (++skipped > Plain.MAX_LINE) {
                 throw new ProbeException.NoTls(Phase.PREAMBLE, "not XMPP: more than " + Plain.MAX_LINE + " bytes of text without a tag");
             }
@@ -134,7 +142,7 @@ final class XmppPreamble implements Preamble {
                     throw new ProbeException.Protocol(Phase.PREAMBLE, "an XMPP comment longer than " + Plain.MAX_LINE + " bytes");
                 }
             }
-            return tag(plain);
+            return tag(plain, textAllowed);
         }
         boolean end = text.startsWith("</");
         boolean empty = text.endsWith("/>") || text.endsWith("?>");
