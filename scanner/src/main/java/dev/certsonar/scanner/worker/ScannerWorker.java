@@ -313,6 +313,12 @@ public final class ScannerWorker implements AutoCloseable {
             signalCapacity();
             return;
         } catch (Exception e) {
+            if (closing.get() || Thread.currentThread().isInterrupted()) {
+                log.debug("Scan {} ended by shutdown; it will be scanned again: {}", request.getScanId(), e.toString());
+                work.progress().failed(record.offset());
+                signalCapacity();
+                return;
+            }
             log.warn("Scan {} of {} failed and goes to the dead letters: {}", request.getScanId(),
                     request.getTarget().getHost(), e.toString(), e);
             deadLetter(work, e);
@@ -351,7 +357,7 @@ public final class ScannerWorker implements AutoCloseable {
                     }
                     return;
                 }
-                metrics.observation(observation.getOutcome());
+                metrics.observation(observation);
                 if (remaining.decrementAndGet() == 0 && !failed.get()) {
                     metrics.probed();
                     done(work);

@@ -1,6 +1,8 @@
 package dev.certsonar.scanner.worker;
 
+import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
+import dev.certsonar.schemas.avro.Timings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,13 +13,17 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The worker's meters: requests by result, probes by outcome, scans in flight and scan latency. */
+/**
+ * The worker's meters: requests by result, probes by outcome (their rate is the probes per second), scans in flight,
+ * the latency of each probe and of each target's scan.
+ */
 final class WorkerMetrics {
 
     static final String REQUESTS = "certsonar.scanner.requests";
     static final String PROBES = "certsonar.scanner.probes";
     static final String IN_FLIGHT = "certsonar.scanner.in.flight";
     static final String SCAN_DURATION = "certsonar.scanner.scan.duration";
+    static final String PROBE_DURATION = "certsonar.scanner.probe.duration";
 
     private final Counter probed;
     private final Counter deadLettered;
@@ -25,6 +31,7 @@ final class WorkerMetrics {
     private final Counter retried;
     private final Map<Outcome, Counter> probes = new EnumMap<>(Outcome.class);
     private final Timer scanDuration;
+    private final Timer probeDuration;
 
     WorkerMetrics(MeterRegistry registry, Supplier<Number> inFlight) {
         probed = requests(registry, "probed", "scan requests probed and their observations acknowledged");
@@ -39,6 +46,11 @@ final class WorkerMetrics {
         scanDuration = Timer.builder(SCAN_DURATION).description("time to probe every endpoint of one target")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+        probeDuration = Timer.builder(PROBE_DURATION)
+                .description("time of one probe (resolution, connect, STARTTLS and handshake) of an observation sent")
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.9, 0.99)
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
     }
 
     private static Counter requests(MeterRegistry registry, String result, String description) {
@@ -61,8 +73,13 @@ final class WorkerMetrics {
         retried.increment();
     }
 
-    void observation(Outcome outcome) {
+    void observation(Observation observation) {
+        Outcome outcome = observation.getOutcome();
         probes.get(outcome == null ? Outcome.UNKNOWN : outcome).increment();
+        Timings timings = observation.getTimings();
+        if (timings != null) {
+            probeDuration.record(Duration.ofMillis(timings.getTotalMillis()));
+        }
     }
 
     void scanTook(long nanos) {

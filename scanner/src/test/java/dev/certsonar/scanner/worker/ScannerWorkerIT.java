@@ -13,7 +13,13 @@ import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Protocol;
 import dev.certsonar.schemas.avro.ScanRequest;
 import dev.certsonar.schemas.avro.Target;
+import dev.certsonar.sandbox.tls.IssuedCertificate;
+import dev.certsonar.sandbox.tls.Pki;
+import dev.certsonar.sandbox.tls.TlsServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -113,6 +119,37 @@ class ScannerWorkerIT {
         assertThat(registry.get(WorkerMetrics.REQUESTS).tag("result", "probed").counter().count()).isEqualTo(12);
         assertThat(registry.get(WorkerMetrics.PROBES).tag("outcome", "REFUSED").counter().count()).isEqualTo(12);
         assertThat(worker.isReady()).isTrue();
+    }
+
+    @Test
+    void metricsShowProbesInFlightOutcomesLatencyAndConsumerLag() throws Exception {
+        IssuedCertificate leaf = Pki.root("Metrics Root").leaf().dnsNames("*.metrics.test").validFor(Duration.ofDays(30)).issue();
+        TlsServer server = TlsServer.builder().chain(leaf.privateKey(), leaf.chain()).start();
+        closeables.add(server);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        worker(engineScanner(), WorkerConfig.DEFAULT.withGroupId("g-" + UUID.randomUUID()), registry);
+        int refused = refusedPort();
+        for (int i = 0; i < 10; i++) {
+            Target t = target("svc-" + i, "127.0.0.1", server.port());
+            t.setSni("n" + i + ".metrics.test");
+            send(request("metrics-" + i, t, null));
+        }
+        send(request("metrics-refused", target("svc-refused", "127.0.0.1", refused), null));
+        readUntil(topics.observations().name(), 11);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            String scrape = registry.scrape();
+            assertThat(scrape)
+                    .contains("certsonar_scanner_probes_total{outcome=\"OK\"} 10.0")
+                    .contains("certsonar_scanner_probes_total{outcome=\"REFUSED\"} 1.0")
+                    .contains("certsonar_scanner_requests_total{result=\"probed\"} 11.0")
+                    .contains("certsonar_scanner_in_flight ")
+                    .contains("certsonar_scanner_probe_duration_seconds_bucket{le=")
+                    .contains("certsonar_scanner_probe_duration_seconds_count 11")
+                    .contains("certsonar_scanner_scan_duration_seconds_bucket{le=")
+                    .contains("kafka_consumer_fetch_manager_records_lag_max")
+                    .contains("kafka_producer_record_send_total");
+        });
     }
 
     @Test
@@ -268,7 +305,7 @@ class ScannerWorkerIT {
         return engine::scan;
     }
 
-    private ScannerWorker worker(TargetScanner scanner, WorkerConfig config, SimpleMeterRegistry registry) {
+    private ScannerWorker worker(TargetScanner scanner, WorkerConfig config, MeterRegistry registry) {
         ScannerWorker worker = new ScannerWorker(kafka, topics, scanner, config, registry, Clock.systemUTC()).start();
         closeables.add(worker);
         return worker;
