@@ -61,7 +61,11 @@ public final class Outcomes {
             case NoRouteToHostException e -> "no route to host";
             case SSLException e when notTls(e) -> "the server does not speak TLS on this port (" + e.getMessage() + ")";
             case EOFException e -> "the server closed the connection during " + phase.text();
+            case SSLException e when e.getCause() != null && e.getCause().getMessage() != null
+                    && !e.getCause().getMessage().equals(e.getMessage()) && !String.valueOf(e.getMessage()).contains(e.getCause().getMessage()) ->
+                    "TLS handshake failed: " + e.getMessage() + " (" + e.getCause().getMessage() + ")";
             case SSLException e -> "TLS handshake failed: " + e.getMessage();
+            case SocketException e -> "the connection failed during " + phase.text() + ": " + e.getMessage();
             default -> t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         };
         return what;
