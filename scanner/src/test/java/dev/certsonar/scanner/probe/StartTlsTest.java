@@ -3,12 +3,16 @@ package dev.certsonar.scanner.probe;
 import dev.certsonar.sandbox.tls.CertificateAuthority;
 import dev.certsonar.sandbox.tls.IssuedCertificate;
 import dev.certsonar.sandbox.tls.Pki;
+import dev.certsonar.sandbox.tls.TlsServer;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -66,6 +70,24 @@ class StartTlsTest {
             assertThat(o.getOutcome()).as("error: %s", o.getError()).isEqualTo(Outcome.NO_TLS);
             assertThat(server.handshakes).hasValue(0);
             return o;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}:// defaults to port {1}")
+    @CsvSource({"tls, 443", "https, 443", "smtp, 25", "smtps, 465", "imap, 143", "imaps, 993", "pop3, 110", "pop3s, 995",
+            "ftp, 21", "ldap, 389", "ldaps, 636", "xmpp, 5222", "postgres, 5432", "postgresql, 5432", "mysql, 3306"})
+    void everySchemeHasItsDefaultPort(String scheme, int port) {
+        assertThat(TargetSpecs.parse(scheme + "://host.example").getPorts()).containsExactly(port);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tls", "https", "smtps", "imaps", "pop3s", "ldaps"})
+    void implicitTlsHandshakesAtOnce(String scheme) {
+        try (TlsServer server = TlsServer.builder().chain(cert).start()) {
+            Observation o = engine.scan(TargetSpecs.parse(scheme + "://127.0.0.1:" + server.port(), Map.of("sni", NAME), false), "s").get(0);
+            assertThat(o.getOutcome()).as("error: %s", o.getError()).isEqualTo(Outcome.OK);
+            assertThat(o.getChecks().getTrusted()).isTrue();
+            assertThat(o.getTimings().getStarttlsMillis()).isNull();
         }
     }
 
