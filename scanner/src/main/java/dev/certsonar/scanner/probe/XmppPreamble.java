@@ -73,8 +73,8 @@ final class XmppPreamble implements Preamble {
             }
             return;
         }
-        throw new ProbeException.NoTls(Phase.PREAMBLE, "the XMPP server refused STARTTLS: " + Plain.printable(answer.raw())
-                + (answer.empty() || answer.end() ? "" : " " + rest(plain, answer)));
+        throw new ProbeException.NoTls(Phase.PREAMBLE, "the XMPP server refused STARTTLS: "
+                + (answer.end() ? Plain.printable(answer.raw()) : rest(plain, answer)));
     }
 
     /** The tags within an element up to its end (for an error's condition), best effort within the byte cap. */
