@@ -12,11 +12,15 @@ import dev.certsonar.cli.run.Pipeline;
 import dev.certsonar.cli.run.StopSignal;
 import dev.certsonar.notifier.NotifierApp;
 import dev.certsonar.notifier.NotifierConfig;
+import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.probe.JudgementCache;
 import dev.certsonar.scanner.probe.Jsse;
 import dev.certsonar.scanner.probe.ProbeEngine;
 import dev.certsonar.scanner.worker.ScannerWorker;
 import dev.certsonar.scanner.worker.WorkerConfig;
+import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.Topics;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -99,6 +103,10 @@ public final class ComponentCommands {
         abstract Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry)
                 throws Exception;
 
+        /** Checks this command's own options against the configuration; an error names the option. */
+        void validate(CertsonarConfig config) {
+        }
+
         /** Runs before any Kafka client, which may use TLS. */
         void prepare() {
         }
@@ -116,6 +124,7 @@ public final class ComponentCommands {
             CertsonarConfig config;
             try {
                 config = options.load(configOptions);
+                validate(config);
             } catch (ConfigException | IllegalArgumentException e) {
                 err.println("certsonar " + name + ": " + e.getMessage());
                 return 3;
@@ -156,6 +165,49 @@ public final class ComponentCommands {
     @Command(name = "scanner", mixinStandardHelpOptions = true,
             description = "Run a scanner worker: probes the scan requests of its share of partitions (start more to scale out).")
     public static final class Scanner extends Component {
+        @Option(names = "--per-address-spacing", paramLabel = "DURATION",
+                description = "Least time between two probe starts of one address, e.g. 20ms, 0s (default: "
+                        + "scanner.perAddressSpacing, else 20ms).")
+        String perAddressSpacing;
+
+        @Option(names = "--per-address-concurrency", paramLabel = "N",
+                description = "Probes of one address at once at most (default: scanner.perAddressConcurrency, else 4).")
+        Integer perAddressConcurrency;
+
+        @Option(names = "--concurrency", paramLabel = "N",
+                description = "Scan requests probed at once at most; beyond it the worker pauses its partitions "
+                        + "(default: scanner.concurrency, else 1024).")
+        Integer concurrency;
+
+        @Option(names = "--group-id", paramLabel = "GROUP", defaultValue = WorkerConfig.DEFAULT_GROUP_ID,
+                description = "Consumer group the scanners share the scan requests in (default ${DEFAULT-VALUE}).")
+        String groupId;
+
+        /** The scanner settings of the configuration with this command's options applied. */
+        ScannerConfig scannerConfig(CertsonarConfig config) {
+            ScannerConfig scanner = config.scanner();
+            if (perAddressSpacing != null) {
+                try {
+                    scanner = scanner.withPerAddressSpacing(Durations.parse(perAddressSpacing));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--per-address-spacing: " + e.getMessage(), e);
+                }
+            }
+            if (perAddressConcurrency != null) {
+                scanner = scanner.withPerAddressConcurrency(perAddressConcurrency);
+            }
+            if (concurrency != null) {
+                scanner = scanner.withConcurrency(concurrency);
+            }
+            return scanner;
+        }
+
+        @Override
+        void validate(CertsonarConfig config) {
+            scannerConfig(config);
+            WorkerConfig.DEFAULT.withGroupId(groupId);
+        }
+
         /** The JDK reads its TLS constraints once: relax them for legacy servers before a Kafka client uses TLS. */
         @Override
         void prepare() {
@@ -164,11 +216,17 @@ public final class ComponentCommands {
 
         @Override
         Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
-            ProbeEngine engine = new ProbeEngine(config.scanner(), Clock.systemUTC());
+            ScannerConfig scanner = scannerConfig(config);
+            ProbeEngine engine = new ProbeEngine(scanner, Clock.systemUTC());
+            JudgementCache judgements = engine.judgements();
+            FunctionCounter.builder("certsonar.scanner.chain.analyses", judgements, JudgementCache::analyses)
+                    .description("served chains analysed: paths built and signatures verified").register(registry);
+            FunctionCounter.builder("certsonar.scanner.chain.reuses", judgements, JudgementCache::hits)
+                    .description("judgements that reused the analysis of an identical chain").register(registry);
             ScannerWorker worker;
             try {
                 worker = new ScannerWorker(kafka, topics, engine::scan,
-                        WorkerConfig.DEFAULT.withMaxInFlight(config.scanner().concurrency()), registry, Clock.systemUTC()).start();
+                        WorkerConfig.DEFAULT.withGroupId(groupId).withMaxInFlight(scanner.concurrency()), registry, Clock.systemUTC()).start();
             } catch (RuntimeException e) {
                 engine.close();
                 throw e;
