@@ -166,8 +166,7 @@ public final class ComponentCommands {
             description = "Run a scanner worker: probes the scan requests of its share of partitions (start more to scale out).")
     public static final class Scanner extends Component {
         @Option(names = "--per-address-spacing", paramLabel = "DURATION",
-                description = "Least time between two probe starts of one address, e.g. 20ms, 0s (default: "
-                        + "scanner.perAddressSpacing, else 20ms).")
+                description = "Least time between two probe starts of one address, e.g. 20ms, 0s (default 20ms).")
         String perAddressSpacing;
 
         @Option(names = "--per-address-concurrency", paramLabel = "N",
