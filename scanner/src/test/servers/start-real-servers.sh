@@ -3,8 +3,9 @@
 #   PostgreSQL (Debian's default cluster)  127.0.0.1:5432   SSLRequest, ssl = on
 #   Dovecot                                127.0.0.1:10143  IMAP STARTTLS    127.0.0.1:10993 IMAPS
 #                                          127.0.0.1:10110  POP3 STLS        127.0.0.1:10995 POP3S
+#   OpenLDAP slapd                         127.0.0.1:10389  LDAP StartTLS    127.0.0.1:10636 LDAPS
 # Both present a certificate generated here for localhost and 127.0.0.1, kept in $CERT_DIR (its cert.pem is the
-# trust anchor the tests use). Needs the Debian packages: postgresql dovecot-imapd dovecot-pop3d openssl.
+# trust anchor the tests use). Needs the Debian packages: postgresql dovecot-imapd dovecot-pop3d slapd openssl.
 # Idempotent: a server already listening is left running (PostgreSQL reloads its configuration).
 set -euo pipefail
 
@@ -111,4 +112,29 @@ wait_for 10143 "Dovecot IMAP"
 wait_for 10110 "Dovecot POP3"
 wait_for 10993 "Dovecot IMAPS"
 wait_for 10995 "Dovecot POP3S"
-echo "start-real-servers: PostgreSQL on 127.0.0.1:5432, Dovecot on 127.0.0.1:10143/10993 (IMAP) and 10110/10995 (POP3); certificate $CERT_DIR/cert.pem"
+# OpenLDAP: its own configuration file (the system's is left alone), StartTLS and LDAPS with the certificate above.
+SLAPD_DIR=$CERT_DIR/slapd
+mkdir -p "$SLAPD_DIR/db"
+install -m 0644 "$CERT_DIR/cert.pem" "$SLAPD_DIR/cert.pem"
+install -m 0600 "$CERT_DIR/key.pem" "$SLAPD_DIR/key.pem"
+cat > "$SLAPD_DIR/slapd.conf" <<CONF
+include /etc/ldap/schema/core.schema
+pidfile $SLAPD_DIR/slapd.pid
+argsfile $SLAPD_DIR/slapd.args
+modulepath /usr/lib/ldap
+moduleload back_mdb
+TLSCertificateFile $SLAPD_DIR/cert.pem
+TLSCertificateKeyFile $SLAPD_DIR/key.pem
+database mdb
+suffix "dc=certsonar,dc=test"
+rootdn "cn=admin,dc=certsonar,dc=test"
+directory $SLAPD_DIR/db
+CONF
+chown -R openldap:openldap "$SLAPD_DIR"
+if ! listening 10389; then
+  slapd -u openldap -g openldap -f "$SLAPD_DIR/slapd.conf" -h "ldap://127.0.0.1:10389/ ldaps://127.0.0.1:10636/"
+fi
+wait_for 10389 "slapd LDAP"
+wait_for 10636 "slapd LDAPS"
+
+echo "start-real-servers: PostgreSQL on 127.0.0.1:5432, Dovecot on 127.0.0.1:10143/10993 (IMAP) and 10110/10995 (POP3), slapd on 127.0.0.1:10389/10636 (LDAP); certificate $CERT_DIR/cert.pem"

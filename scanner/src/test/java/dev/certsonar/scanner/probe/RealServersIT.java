@@ -26,14 +26,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The probe engine against real servers from Debian's packages on loopback, started by
- * {@code src/test/servers/start-real-servers.sh}: PostgreSQL (SSLRequest) and Dovecot (IMAP STARTTLS, POP3 STLS,
- * IMAPS, POP3S). Each case skips, saying why, when its server does not listen.
+ * {@code src/test/servers/start-real-servers.sh}: PostgreSQL (SSLRequest), Dovecot (IMAP STARTTLS, POP3 STLS,
+ * IMAPS, POP3S) and OpenLDAP's slapd (StartTLS extended operation, LDAPS). Each case skips, saying why, when its
+ * server does not listen.
  */
 class RealServersIT {
 
     static final Path SERVERS_DIR = Path.of(System.getenv().getOrDefault("CERTSONAR_TEST_SERVERS_DIR", "/var/lib/certsonar-test-servers"));
     static final Clock CLOCK = Clock.systemUTC();
     static ProbeEngine engine;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RealServersIT.class);
 
     @BeforeAll
     static void engine() {
@@ -53,11 +55,13 @@ class RealServersIT {
             "imap, 10143, Dovecot IMAP",
             "pop3, 10110, Dovecot POP3",
             "imaps, 10993, Dovecot IMAPS",
-            "pop3s, 10995, Dovecot POP3S"})
+            "pop3s, 10995, Dovecot POP3S",
+            "ldap, 10389, OpenLDAP",
+            "ldaps, 10636, OpenLDAP LDAPS"})
     void aRealServerShowsItsCertificate(String scheme, int port, String server) throws Exception {
-        assumeTrue(listening(port), () -> server + " does not listen on 127.0.0.1:" + port
+        skipUnless(listening(port), server + " does not listen on 127.0.0.1:" + port
                 + "; start it with scanner/src/test/servers/start-real-servers.sh");
-        assumeTrue(Files.isReadable(SERVERS_DIR.resolve("cert.pem")), () -> "the certificate of the real servers is not at "
+        skipUnless(Files.isReadable(SERVERS_DIR.resolve("cert.pem")), "the certificate of the real servers is not at "
                 + SERVERS_DIR.resolve("cert.pem") + "; start-real-servers.sh writes it");
         Observation o = engine.scan(TargetSpecs.parse(scheme + "://localhost:" + port, Map.of(), false), "real").stream()
                 .filter(x -> "127.0.0.1".equals(x.getEndpoint().getAddress())).findFirst().orElseThrow();
@@ -71,6 +75,13 @@ class RealServersIT {
         if (!scheme.endsWith("s")) {
             assertThat(o.getTimings().getStarttlsMillis()).as("the STARTTLS exchange is timed").isNotNull();
         }
+    }
+
+    static void skipUnless(boolean condition, String reason) {
+        if (!condition) {
+            log.warn("skipped: {}", reason);
+        }
+        assumeTrue(condition, reason);
     }
 
     static boolean listening(int port) {
