@@ -59,7 +59,7 @@ class PolitenessTest {
     void probesOfOneAddressAreSpacedAndCapped() throws Exception {
         int n = 12;
         Duration spacing = Duration.ofMillis(40);
-        server = new CountingTlsServer(leaf, Duration.ofMillis(150));
+        server = new CountingTlsServer(leaf, Duration.ofMillis(250));
         engine = new ProbeEngine(ScannerConfig.DEFAULT.withTimeout(Duration.ofSeconds(10))
                 .withPerAddressConcurrency(2).withPerAddressSpacing(spacing), Clock.systemUTC());
 
@@ -80,7 +80,7 @@ class PolitenessTest {
     @Test
     void withoutSpacingTheCapAloneBoundsConcurrentProbes() throws Exception {
         int n = 16;
-        server = new CountingTlsServer(leaf, Duration.ofMillis(200));
+        server = new CountingTlsServer(leaf, Duration.ofMillis(300));
         engine = new ProbeEngine(ScannerConfig.DEFAULT.withTimeout(Duration.ofSeconds(10))
                 .withPerAddressConcurrency(4).withPerAddressSpacing(Duration.ZERO), Clock.systemUTC());
 
