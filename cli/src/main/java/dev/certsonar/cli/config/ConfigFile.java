@@ -13,7 +13,8 @@ record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, P
     record Topics(String prefix) {
     }
 
-    record Scanner(Integer concurrency, String timeout, Integer perAddressConcurrency, List<String> caFiles,
+    record Scanner(Integer concurrency, String timeout, Integer perAddressConcurrency, String perAddressSpacing,
+                   List<String> caFiles,
                    List<String> deny, List<String> allow, List<String> dnsServers) {
     }
 

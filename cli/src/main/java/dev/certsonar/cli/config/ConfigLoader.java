@@ -265,6 +265,10 @@ public final class ConfigLoader {
                 scanner = scanner.withPerAddressConcurrency(
                         atLeastOne(section.perAddressConcurrency(), at("scanner", "perAddressConcurrency")));
             }
+            if (section.perAddressSpacing() != null) {
+                scanner = scanner.withPerAddressSpacing(
+                        nonNegativeDuration(section.perAddressSpacing(), at("scanner", "perAddressSpacing")));
+            }
             if (section.caFiles() != null) {
                 List<Path> caFiles = new ArrayList<>();
                 for (int i = 0; i < section.caFiles().size(); i++) {
@@ -504,16 +508,27 @@ public final class ConfigLoader {
         }
 
         private Duration positiveDuration(String text, JsonPointer pointer) {
-            Duration duration;
-            try {
-                duration = Durations.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw problem(pointer, '"' + text + "\" is not a duration (write 90s, 10m, 6h, 7d or ISO-8601 like PT6H)");
-            }
+            Duration duration = duration(text, pointer);
             if (duration.isZero() || duration.isNegative()) {
                 throw problem(pointer, '"' + text + "\" is not a positive duration");
             }
             return duration;
+        }
+
+        private Duration nonNegativeDuration(String text, JsonPointer pointer) {
+            Duration duration = duration(text, pointer);
+            if (duration.isNegative()) {
+                throw problem(pointer, '"' + text + "\" is a negative duration");
+            }
+            return duration;
+        }
+
+        private Duration duration(String text, JsonPointer pointer) {
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw problem(pointer, '"' + text + "\" is not a duration (write 90s, 10m, 6h, 7d or ISO-8601 like PT6H)");
+            }
         }
 
         /** Expands {@code ${NAME}}, {@code ${NAME:-default}} and {@code $${} in every text value. */

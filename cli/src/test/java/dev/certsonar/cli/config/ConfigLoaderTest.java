@@ -84,6 +84,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void perAddressSpacingReadsAsADurationAndZeroTurnsItOff() throws IOException {
+        Path file = write("spacing.yaml", "scanner: {perAddressSpacing: 0s}\n");
+
+        CertsonarConfig config = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE);
+
+        assertThat(config.scanner().perAddressSpacing()).isEqualTo(Duration.ZERO);
+        assertThat(ScannerConfig.DEFAULT.perAddressSpacing()).isPositive();
+    }
+
+    @Test
     void anEmptyFileIsTheDefaults() throws IOException {
         Path file = write("empty.yaml", "# nothing set\n");
 
@@ -212,7 +222,10 @@ class ConfigLoaderTest {
                         scanner:
                           concurrency: 5
                           timout: 5s
-                        """, "c.yaml:3: scanner.timout: unknown key; known keys here: allow, caFiles, concurrency, deny, dnsServers, perAddressConcurrency, timeout"),
+                        """, "c.yaml:3: scanner.timout: unknown key; known keys here: allow, caFiles, concurrency, deny, dnsServers, perAddressConcurrency, perAddressSpacing, timeout"),
+                argumentSet("spacing that is no duration", """
+                        scanner: {perAddressSpacing: soon}
+                        """, "c.yaml:1: scanner.perAddressSpacing: \"soon\" is not a duration (write 90s, 10m, 6h, 7d or ISO-8601 like PT6H)"),
                 argumentSet("unknown key in a route's match", """
                         channels: [{name: log, type: log}]
                         routes:
