@@ -130,7 +130,8 @@ public final class EmailChannel implements Channel {
         StringBuilder m = new StringBuilder();
         header(m, "From", smtp.from());
         header(m, "To", String.join(", ", smtp.to()));
-        header(m, "Subject", encodeWord(NotificationText.title(n)));
+        m.append("Subject: ").append(encodeWords(NotificationText.title(n).replace("\r", " ").replace("\n", " ")))
+                .append("\r\n");
         header(m, "Date", DATE.format(clock.instant()));
         header(m, "Message-ID", "<" + WebhookChannel.idempotencyKey(n) + "@certsonar>");
         header(m, "MIME-Version", "1.0");
@@ -180,10 +181,40 @@ public final class EmailChannel implements Channel {
         m.append(name).append(": ").append(value.replace("\r", " ").replace("\n", " ")).append("\r\n");
     }
 
-    /** RFC 2047 encoded word when the text is not plain ASCII. */
-    private static String encodeWord(String text) {
+    /**
+     * The text as it is when plain ASCII, else as RFC 2047 encoded words: each at most 75 characters, split between
+     * characters (never inside one), on folded lines.
+     */
+    static String encodeWords(String text) {
         boolean ascii = text.chars().allMatch(c -> c >= 32 && c < 127);
-        return ascii ? text : "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
+        if (ascii) {
+            return text;
+        }
+        List<String> words = new ArrayList<>();
+        StringBuilder chunk = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            String c = new String(Character.toChars(cp));
+            int len = c.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + len > ENCODED_WORD_BYTES) {
+                words.add(encodedWord(chunk.toString()));
+                chunk.setLength(0);
+                bytes = 0;
+            }
+            chunk.append(c);
+            bytes += len;
+            i += Character.charCount(cp);
+        }
+        words.add(encodedWord(chunk.toString()));
+        return String.join("\r\n ", words);
+    }
+
+    /** 45 bytes are 60 Base64 characters, 72 with the {@code =?UTF-8?B?...?=} around them. */
+    private static final int ENCODED_WORD_BYTES = 45;
+
+    private static String encodedWord(String text) {
+        return "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
     }
 
     private static String escape(String s) {

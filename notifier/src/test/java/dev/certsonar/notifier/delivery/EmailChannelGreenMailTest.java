@@ -5,6 +5,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.certsonar.notifier.delivery.EmailChannel.Security;
 import dev.certsonar.notifier.delivery.EmailChannel.Smtp;
+import dev.certsonar.schemas.avro.Alert;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
@@ -96,6 +97,23 @@ class EmailChannelGreenMailTest {
         assertThat(m.getSubject()).startsWith("[CRITICAL] FIRING on 2 services: expiring CN=pay.example.com");
         String text = (String) ((Multipart) m.getContent()).getBodyPart(0).getContent();
         assertThat(text).contains("- shop: ").contains("- blog: ");
+    }
+
+    @Test
+    void a_long_subject_with_non_ascii_characters_reads_back_unchanged() throws Exception {
+        String service = "zahlungsdienst-münchen-straße-東京-" + "x".repeat(60);
+        Alert a = alert("e-1");
+        Alert named = Alert.newBuilder(a).setService(service)
+                .setMessage(a.getMessage().replace("payments-api", service)).build();
+        channel("p4ss").send(Notification.of(named));
+
+        assertThat(greenMail.waitForIncomingEmail(5_000, 2)).isTrue();
+        MimeMessage m = greenMail.getReceivedMessages()[0];
+        assertThat(m.getSubject()).isEqualTo("[CRITICAL] FIRING: certificate CN=pay.example.com on " + service
+                + " expires in 6.0 days (2026-12-03 12:00 UTC)");
+        assertThat(m.getHeader("Subject", null).split("\r\n")).allSatisfy(line ->
+                assertThat(line.length()).isLessThanOrEqualTo(78));
+        assertThat((String) ((Multipart) m.getContent()).getBodyPart(0).getContent()).contains("- " + service + ": ");
     }
 
     @Test
