@@ -3,6 +3,7 @@ package dev.certsonar.cli.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.certsonar.aggregator.AggregatorApp;
 import dev.certsonar.cli.config.CertsonarConfig;
 import dev.certsonar.cli.config.ConfigLoader;
 import dev.certsonar.cli.run.DemoWorld;
@@ -13,6 +14,8 @@ import dev.certsonar.notifier.delivery.WebhookChannel;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.sandbox.tls.LocalTlsWorld;
+import dev.certsonar.scanner.probe.ProbeEngine;
+import dev.certsonar.scanner.worker.ScannerWorker;
 import dev.certsonar.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +55,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Target in, webhook out: the whole pipeline on the embedded broker probes the local TLS servers and delivers through
  * the channels and routes of a configuration file to a real HTTP receiver. A second run on the same broker, with the
- * same application ids and state directories, sends nothing again.
+ * same application ids and state directories, sends nothing again. The {@code notifier} command, as its own process,
+ * delivers through the routes of the file given with {@code --config}.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class WebhookPipelineIT {
@@ -143,6 +148,63 @@ class WebhookPipelineIT {
                                 && quiet.deliveredAll());
                 assertThat(hook.requests()).as("nothing is sent again after the restart").hasSize(sentBefore);
             }
+        }
+    }
+
+    @Test
+    void theNotifierCommandDeliversThroughTheRoutesOfItsConfigurationFile(EmbeddedKafkaBroker broker) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+        Topics topics = Topics.withPrefix("t-" + run + ".");
+        Pipeline.ensureTopics(kafka, topics, 3, (short) 1);
+        Path config = dir.resolve("certsonar.yaml");
+        Files.writeString(config, """
+                channels:
+                  - {name: hook, type: webhook, url: "%s", secret: "%s"}
+                  - {name: other-team, type: webhook, url: "%s", secret: other}
+                routes:
+                  - {match: {owner: demo, minSeverity: CRITICAL}, channels: [hook]}
+                  - {match: {owner: team-web}, channels: [other-team]}
+                """.formatted(hook.url(), SECRET, other.url()));
+
+        try (LocalTlsWorld world = LocalTlsWorld.start(dir.resolve("tls"), Clock.systemUTC())) {
+            Pipeline.Settings demo = DemoWorld.settings(kafka, topics, dir, world.caFile(), -1);
+            TargetPublisher.publish(kafka, topics, DemoWorld.targets(world));
+            Path output = dir.resolve("notifier.log");
+            ProcessBuilder command = new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-XX:+UseSerialGC", "--sun-misc-unsafe-memory-access=allow",
+                    "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.certsonar",
+                    "-cp", System.getProperty("java.class.path"),
+                    "dev.certsonar.cli.Main", "notifier", "--config", config.toString(),
+                    "--bootstrap-server", broker.bootstrapServers(), "--topic-prefix", topics.prefix(),
+                    "--data-dir", dir.resolve("notifier-data").toString(), "--http-port", "0", "--partitions", "3");
+            command.environment().keySet().removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("CERTSONAR_"));
+            command.redirectErrorStream(true).redirectOutput(output.toFile());
+            Process notifier = command.start();
+            try (AggregatorApp aggregator = new AggregatorApp(kafka, topics,
+                    demo.aggregator().withApplicationId("aggregator-" + run), Clock.systemUTC());
+                 ProbeEngine engine = new ProbeEngine(demo.scanner(), Clock.systemUTC());
+                 ScannerWorker worker = new ScannerWorker(kafka, topics, engine::scan,
+                         demo.worker().withGroupId("scanner-" + run), new SimpleMeterRegistry(), Clock.systemUTC())) {
+                aggregator.start();
+                worker.start();
+                await("certsonar notifier --config delivers every broken server's alert to the routed webhook")
+                        .atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                            assertThat(notifier.isAlive()).as("notifier process; its output:%n%s",
+                                    Files.exists(output) ? Files.readString(output) : "").isTrue();
+                            assertThat(firing(hook.received()).stream().map(Delivered::service)
+                                    .collect(Collectors.toSet())).containsAll(BROKEN);
+                        });
+            } finally {
+                notifier.destroy();
+                assertThat(notifier.waitFor(60, TimeUnit.SECONDS)).as("the notifier stops on SIGTERM").isTrue();
+            }
+            assertThat(hook.requests()).allSatisfy(r -> assertThat(r.signature())
+                    .isEqualTo("v1=" + WebhookChannel.signature(SECRET, r.timestamp(), r.body())));
+            assertThat(firing(hook.received()).stream().collect(Collectors.groupingBy(Delivered::alertId,
+                    Collectors.counting()))).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+            assertThat(other.requests()).as("the other team's route matched no alert").isEmpty();
         }
     }
 
