@@ -67,9 +67,19 @@ public final class AggregatorApp implements AutoCloseable {
         }
     }
 
-    /** The Kafka Streams properties the aggregator runs with: the given client properties, then its own. */
+    /** Commit (one transaction under exactly-once) every second instead of every 100 ms. */
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = 1_000;
+    /** The record cache of all stores, which absorbs repeated writes of one key between commits. */
+    public static final long DEFAULT_STATESTORE_CACHE_BYTES = 32L << 20;
+
+    /**
+     * The Kafka Streams properties the aggregator runs with: the given client properties, then its own; the commit
+     * interval and the state-store cache size take the defaults above unless the client properties set them.
+     */
     public static Properties streamsProperties(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config) {
         Map<String, Object> props = new HashMap<>(kafkaProps);
+        props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
+        props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, DEFAULT_STATESTORE_CACHE_BYTES);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -55,7 +55,6 @@ public final class ExpiryTopology {
     public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config, Clock clock) {
         Topic<String, Target> targetsTopic = topics.targets();
         Serde<Target> targetSerde = AvroSerdes.serde(Target.class);
-        Serde<Observation> observationSerde = AvroSerdes.serde(Observation.class);
         Serde<ServiceStatus> statusSerde = AvroSerdes.serde(ServiceStatus.class);
         Serde<ServiceInput> inputSerde = ServiceInputSerde.create();
 
@@ -65,7 +64,7 @@ public final class ExpiryTopology {
         builder.addStateStore(store(StoreNames.SCHEDULER_EXPANSIONS, Serdes.String(), Serdes.Long()));
 
         builder.addStateStore(store(StoreNames.SERVICE_TARGETS, Serdes.String(), targetSerde));
-        builder.addStateStore(store(StoreNames.ENDPOINTS, Serdes.String(), observationSerde));
+        builder.addStateStore(store(StoreNames.ENDPOINTS, Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(store(StoreNames.SERVICES, Serdes.String(), statusSerde));
         builder.addStateStore(store(StoreNames.TRANSITION_INDEX, Serdes.Bytes(), Serdes.String()));
         builder.addStateStore(store(StoreNames.NEXT_TRANSITION, Serdes.String(), Serdes.Long()));

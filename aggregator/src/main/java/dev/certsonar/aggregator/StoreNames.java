@@ -13,7 +13,7 @@ public final class StoreNames {
     public static final String SCHEDULER_EXPANSIONS = "scheduler-expansions";
     /** service|targetId → Target. */
     public static final String SERVICE_TARGETS = "service-targets";
-    /** service|targetId|endpoint → the last Observation of the endpoint. */
+    /** service|targetId|endpoint → the last Observation of the endpoint, in Avro single-object encoding. */
     public static final String ENDPOINTS = "endpoints";
     /** service → ServiceStatus as last computed. */
     public static final String SERVICES = "services";

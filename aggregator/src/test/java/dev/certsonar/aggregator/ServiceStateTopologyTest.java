@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -262,6 +263,53 @@ class ServiceStateTopologyTest {
         assertThat(s.getStatus()).isEqualTo(Status.OK);
         KeyValueStore<String, Observation> endpoints = h.driver.getKeyValueStore(StoreNames.ENDPOINTS);
         assertThat(endpoints.get("shop|tls://shop.example.com:443|10.0.0.2:443 sni=shop.example.com")).isNull();
+    }
+
+    @Test
+    void aTargetNeverObservedTurnsItsServiceStaleAfterThreeIntervals() {
+        Target quiet = Obs.target("tls://quiet.example.com:443", "quiet", "team-quiet", "quiet.example.com");
+        h.target(quiet);
+        java.util.function.Supplier<List<ServiceStatus>> quietStatuses = () -> h.statusRecords().stream()
+                .filter(r -> r.key().equals("quiet")).map(TestRecord::value).toList();
+        h.advance(SIX_HOURS.multipliedBy(3));
+        assertThat(quietStatuses.get()).as("three intervals, not more: no status yet").isEmpty();
+        h.advance(Duration.ofMillis(1));
+        assertThat(quietStatuses.get()).singleElement().satisfies(stale -> {
+            assertThat(stale.getStatus()).isEqualTo(Status.STALE);
+            assertThat(stale.getOwner()).isEqualTo("team-quiet");
+            assertThat(stale.getEndpoints()).isEmpty();
+            assertThat(stale.getConditions()).singleElement().satisfies(c -> {
+                assertThat(c.getType()).isEqualTo(ConditionType.STALE);
+                assertThat(c.getMessage()).contains("tls://quiet.example.com:443");
+            });
+        });
+        h.advance(SIX_HOURS);
+        h.target(quiet);
+        assertThat(quietStatuses.get()).as("still stale, nothing new").isEmpty();
+
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(60)).service("quiet").target("tls://quiet.example.com:443")
+                .host("quiet.example.com").build());
+        assertThat(quietStatuses.get()).singleElement().satisfies(s -> assertThat(s.getStatus()).isEqualTo(Status.OK));
+    }
+
+    @Test
+    void aServiceWhoseNameExtendsAnotherWithTheSeparatorKeepsItsOwnEndpoints() {
+        Endpoint a = Obs.endpoint("10.0.0.1", 443, "shop.example.com");
+        Endpoint b = Obs.endpoint("10.0.0.2", 443, "shop.example.com");
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(60)).endpoint(a).scanEndpoints(a).build());
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(3)).service("shop|tls://shop.example.com:443")
+                .target("x").endpoint(b).scanEndpoints(b).build());
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(3)).service("shop\\").endpoint(b).scanEndpoints(b).build());
+        h.advance(Duration.ofMinutes(1));
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(59)).endpoint(a).scanEndpoints(a).build());
+        Map<String, ServiceStatus> last = new java.util.HashMap<>();
+        h.statusRecords().forEach(r -> last.put(r.key(), r.value()));
+        assertThat(last.get("shop").getEndpoints()).singleElement().satisfies(e -> assertThat(e.getEndpoint()).isEqualTo(a));
+        assertThat(last.get("shop").getStatus()).isEqualTo(Status.OK);
+        assertThat(last.get("shop|tls://shop.example.com:443").getEndpoints()).singleElement()
+                .satisfies(e -> assertThat(e.getEndpoint()).isEqualTo(b));
+        assertThat(last.get("shop\\").getEndpoints()).singleElement().satisfies(e -> assertThat(e.getEndpoint()).isEqualTo(b));
+        assertThat(last.get("shop\\").getStatus()).isEqualTo(Status.CRITICAL);
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.certsonar.aggregator.http;
 import dev.certsonar.aggregator.AggregatorConfig;
 import dev.certsonar.aggregator.StoreNames;
 import dev.certsonar.aggregator.state.StateKeys;
+import dev.certsonar.schemas.AvroSerde;
+import dev.certsonar.schemas.AvroSerdes;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,6 +35,8 @@ public final class StateQueries {
     }
 
     private static final StringSerializer KEYS = new StringSerializer();
+    /** The endpoints store holds observations in Avro single-object encoding. */
+    private static final AvroSerde<Observation> OBSERVATIONS = AvroSerdes.serde(Observation.class);
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -63,9 +67,9 @@ public final class StateQueries {
     /** The last observation of every endpoint of the service that this instance holds. */
     public List<Observation> localEndpoints(String service) {
         List<Observation> out = new ArrayList<>();
-        try (KeyValueIterator<String, Observation> it = store(StoreNames.ENDPOINTS, Observation.class)
+        try (KeyValueIterator<String, byte[]> it = store(StoreNames.ENDPOINTS, byte[].class)
                 .prefixScan(StateKeys.servicePrefix(service), KEYS)) {
-            it.forEachRemaining(kv -> out.add(kv.value));
+            it.forEachRemaining(kv -> out.add(OBSERVATIONS.decode(kv.value)));
         }
         return out;
     }
@@ -79,9 +83,8 @@ public final class StateQueries {
                 KeyValue<String, String> kv = it.next();
                 String rest = kv.key.substring(prefix.length());
                 String endpoint = kv.value;
-                String serviceAndTarget = rest.substring(0, rest.length() - endpoint.length() - 1);
-                int cut = serviceAndTarget.indexOf(StateKeys.SEPARATOR);
-                out.add(new Placement(serviceAndTarget.substring(0, cut), serviceAndTarget.substring(cut + 1), endpoint));
+                String[] serviceAndTarget = StateKeys.splitPair(rest.substring(0, rest.length() - endpoint.length() - 1));
+                out.add(new Placement(serviceAndTarget[0], serviceAndTarget[1], endpoint));
             }
         }
         return out;
@@ -89,7 +92,7 @@ public final class StateQueries {
 
     /** The last observation of one endpoint, if this instance holds it. */
     public Optional<Observation> localObservation(String service, String targetId, String endpoint) {
-        return Optional.ofNullable(store(StoreNames.ENDPOINTS, Observation.class).get(StateKeys.endpoint(service, targetId, endpoint)));
+        return Optional.ofNullable(OBSERVATIONS.decode(store(StoreNames.ENDPOINTS, byte[].class).get(StateKeys.endpoint(service, targetId, endpoint))));
     }
 
     /** The instance that holds the service, when it is another one; empty when it is this one or there is only one. */

@@ -138,6 +138,54 @@ public final class ServiceEvaluator {
         return new Evaluation(result, next);
     }
 
+    /**
+     * The status of a service whose targets were never observed for more than {@code staleIntervals} scan intervals:
+     * STALE, without endpoints, with one STALE condition.
+     */
+    public ServiceStatus neverObserved(String service, SortedMap<String, Target> targets, Instant now) {
+        Instant at = now.truncatedTo(ChronoUnit.MILLIS);
+        String message = "no observation of " + (targets.size() == 1 ? "target " + targets.firstKey() : targets.size() + " targets")
+                + " for more than " + config.staleIntervals() + " scan intervals since " + (targets.size() == 1 ? "it" : "they")
+                + " appeared";
+        List<String> problems = new ArrayList<>();
+        problems.add(message);
+        String owner = owner(targets, List.of(), problems);
+        return ServiceStatus.newBuilder()
+                .setService(service)
+                .setOwner(owner)
+                .setLabels(labels(targets, List.of()))
+                .setStatus(Status.STALE)
+                .setNotAfter(null)
+                .setDaysLeft(null)
+                .setConditions(List.of(Condition.newBuilder()
+                        .setType(ConditionType.STALE)
+                        .setLevel(Severity.WARNING)
+                        .setCertificate(null)
+                        .setEndpoints(List.of())
+                        .setSince(at)
+                        .setConsecutive(1)
+                        .setMessage(message)
+                        .build()))
+                .setEndpoints(List.of())
+                .setRollout(null)
+                .setProblems(problems)
+                .setUpdatedAt(at)
+                .build();
+    }
+
+    /** When a service whose targets have no observation turns STALE: {@code staleIntervals} of its shortest interval after now, plus 1 ms. */
+    public Instant neverObservedStaleAt(SortedMap<String, Target> targets, Instant now) {
+        java.time.Duration interval = null;
+        for (Target t : targets.values()) {
+            java.time.Duration i = policyOf(t).interval();
+            if (interval == null || i.compareTo(interval) < 0) {
+                interval = i;
+            }
+        }
+        java.time.Duration shortest = interval != null ? interval : config.policy().interval();
+        return now.truncatedTo(ChronoUnit.MILLIS).plus(shortest.multipliedBy(config.staleIntervals())).plusMillis(1);
+    }
+
     public ExpiryPolicy policyOf(Target target) {
         return target == null ? config.policy() : config.policy().withOverrides(target);
     }

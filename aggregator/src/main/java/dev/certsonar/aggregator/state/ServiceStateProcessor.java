@@ -26,7 +26,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +45,10 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
 
     private static final Logger log = LoggerFactory.getLogger(ServiceStateProcessor.class);
     private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
+    /** Most recently used endpoint observations kept decoded per stream task. */
+    private static final int DECODED_ENDPOINTS = 4_096;
+    /** Most recently used service statuses kept decoded per stream task. */
+    private static final int DECODED_SERVICES = 1_024;
 
     private final AggregatorConfig config;
     private final Clock clock;
@@ -50,8 +56,15 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
 
     private ProcessorContext<String, ServiceStatus> context;
     private KeyValueStore<String, Target> targets;
-    private KeyValueStore<String, Observation> endpoints;
+    private EndpointStore endpoints;
     private KeyValueStore<String, ServiceStatus> services;
+    /** The statuses last written to {@link #services}, most recently used first out; every write goes through here. */
+    private final Map<String, ServiceStatus> recentStatuses = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ServiceStatus> eldest) {
+            return size() > DECODED_SERVICES;
+        }
+    };
     private KeyValueStore<Bytes, String> transitions;
     private KeyValueStore<String, Long> nextTransition;
     private KeyValueStore<String, String> inventory;
@@ -66,12 +79,33 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     public void init(ProcessorContext<String, ServiceStatus> context) {
         this.context = context;
         this.targets = context.getStateStore(StoreNames.SERVICE_TARGETS);
-        this.endpoints = context.getStateStore(StoreNames.ENDPOINTS);
+        this.endpoints = new EndpointStore(context.getStateStore(StoreNames.ENDPOINTS), DECODED_ENDPOINTS);
         this.services = context.getStateStore(StoreNames.SERVICES);
         this.transitions = context.getStateStore(StoreNames.TRANSITION_INDEX);
         this.nextTransition = context.getStateStore(StoreNames.NEXT_TRANSITION);
         this.inventory = context.getStateStore(StoreNames.INVENTORY);
+        this.recentStatuses.clear();
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> advanceTime());
+    }
+
+    @Override
+    public void close() {
+        if (endpoints != null) {
+            endpoints.clearDecoded();
+        }
+        recentStatuses.clear();
+    }
+
+    /** The service's status as last computed, or null. */
+    private ServiceStatus status(String service) {
+        ServiceStatus held = recentStatuses.get(service);
+        if (held == null) {
+            held = services.get(service);
+            if (held != null) {
+                recentStatuses.put(service, held);
+            }
+        }
+        return held;
     }
 
     @Override
@@ -108,7 +142,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             return;
         }
         if (previous != null && sameFindings(previous, o)) {
-            ServiceStatus held = services.get(service);
+            ServiceStatus held = status(service);
             if (held != null && held.getConditions().isEmpty()) {
                 // nothing to count and nothing changed: only the time of the last observation moves on
                 endpoints.put(key, o);
@@ -161,13 +195,10 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         }
         String prefix = StateKeys.targetPrefix(service, o.getTargetId());
         List<KeyValue<String, Observation>> retired = new ArrayList<>();
-        try (KeyValueIterator<String, Observation> it = endpoints.prefixScan(prefix, PREFIX_SERIALIZER)) {
-            while (it.hasNext()) {
-                KeyValue<String, Observation> kv = it.next();
-                String other = kv.key.substring(prefix.length());
-                if (!found.contains(other) && kv.value.getHost().equals(o.getHost()) && kv.value.getObservedAt().isBefore(o.getObservedAt())) {
-                    retired.add(kv);
-                }
+        for (KeyValue<String, Observation> kv : endpoints.prefixScan(prefix)) {
+            String other = kv.key.substring(prefix.length());
+            if (!found.contains(other) && kv.value.getHost().equals(o.getHost()) && kv.value.getObservedAt().isBefore(o.getObservedAt())) {
+                retired.add(kv);
             }
         }
         for (KeyValue<String, Observation> kv : retired) {
@@ -191,11 +222,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     /** Forgets every endpoint of the target. */
     private void removeEndpoints(String service, String targetId) {
         String prefix = StateKeys.targetPrefix(service, targetId);
-        List<KeyValue<String, Observation>> removed = new ArrayList<>();
-        try (KeyValueIterator<String, Observation> it = endpoints.prefixScan(prefix, PREFIX_SERIALIZER)) {
-            it.forEachRemaining(removed::add);
-        }
-        for (KeyValue<String, Observation> kv : removed) {
+        for (KeyValue<String, Observation> kv : endpoints.prefixScan(prefix)) {
             endpoints.delete(kv.key);
             updateInventory(service, targetId, kv.key.substring(prefix.length()), kv.value, null);
         }
@@ -204,41 +231,76 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     /** Forgets the service and writes a tombstone to service-status. */
     private void drop(String service, Instant now) {
         clearTransition(service);
-        ServiceStatus previous = services.get(service);
+        ServiceStatus previous = status(service);
         if (previous != null) {
             services.delete(service);
+            recentStatuses.remove(service);
             context.forward(new Record<>(service, (ServiceStatus) null, now.toEpochMilli()));
             log.info("Service {} has no targets or endpoints left; wrote its tombstone", service);
         }
     }
 
     private void evaluate(String service, Set<String> observedNow, Instant now) {
+        evaluate(service, observedNow, now, false);
+    }
+
+    /** @param transitionDue the service's scheduled transition came due (called by the punctuator) */
+    private void evaluate(String service, Set<String> observedNow, Instant now, boolean transitionDue) {
         SortedMap<String, Target> serviceTargets = new TreeMap<>();
         String servicePrefix = StateKeys.servicePrefix(service);
         try (KeyValueIterator<String, Target> it = targets.prefixScan(servicePrefix, PREFIX_SERIALIZER)) {
-            it.forEachRemaining(kv -> serviceTargets.put(kv.key.substring(servicePrefix.length()), kv.value));
+            it.forEachRemaining(kv -> serviceTargets.put(StateKeys.unescape(kv.key.substring(servicePrefix.length())), kv.value));
         }
         List<ServiceEvaluator.EndpointObservation> observed = new ArrayList<>();
-        try (KeyValueIterator<String, Observation> it = endpoints.prefixScan(servicePrefix, PREFIX_SERIALIZER)) {
-            while (it.hasNext()) {
-                KeyValue<String, Observation> kv = it.next();
-                Observation o = kv.value;
-                String targetId = o.getTargetId();
-                String endpointKey = kv.key.substring(StateKeys.targetPrefix(service, targetId).length());
-                observed.add(new ServiceEvaluator.EndpointObservation(targetId, endpointKey, o));
-            }
+        for (KeyValue<String, Observation> kv : endpoints.prefixScan(servicePrefix)) {
+            Observation o = kv.value;
+            String targetId = o.getTargetId();
+            String endpointKey = kv.key.substring(StateKeys.targetPrefix(service, targetId).length());
+            observed.add(new ServiceEvaluator.EndpointObservation(targetId, endpointKey, o));
         }
         if (observed.isEmpty()) {
-            drop(service, now);
+            if (serviceTargets.isEmpty()) {
+                drop(service, now);
+            } else {
+                unobserved(service, serviceTargets, now, transitionDue);
+            }
             return;
         }
-        ServiceStatus previous = services.get(service);
+        ServiceStatus previous = status(service);
         ServiceEvaluator.Evaluation evaluation = evaluator.evaluate(service, serviceTargets, observed, previous, observedNow, now);
         ServiceStatus status = evaluation.status();
         services.put(service, status);
+        recentStatuses.put(service, status);
         scheduleTransition(service, evaluation.nextTransition());
         if (Significance.changed(previous, status, config.consecutiveReported())) {
             context.forward(new Record<>(service, status, now.toEpochMilli()));
+        }
+    }
+
+    /**
+     * A service with targets and no endpoint observed: no status until {@code staleIntervals} scan intervals passed
+     * since it had none, then STALE. A status it held with endpoints (all since removed) is withdrawn with a tombstone.
+     */
+    private void unobserved(String service, SortedMap<String, Target> serviceTargets, Instant now, boolean transitionDue) {
+        ServiceStatus previous = status(service);
+        boolean neverObservedHeld = previous != null && previous.getEndpoints().isEmpty();
+        if (neverObservedHeld || transitionDue) {
+            ServiceStatus stale = evaluator.neverObserved(service, serviceTargets, now);
+            if (neverObservedHeld) {
+                stale.setConditions(previous.getConditions());
+            }
+            services.put(service, stale);
+            recentStatuses.put(service, stale);
+            if (Significance.changed(previous, stale, config.consecutiveReported())) {
+                context.forward(new Record<>(service, stale, now.toEpochMilli()));
+            }
+            return;
+        }
+        if (previous != null) {
+            drop(service, now);
+        }
+        if (nextTransition.get(service) == null) {
+            scheduleTransition(service, Optional.of(evaluator.neverObservedStaleAt(serviceTargets, now)));
         }
     }
 
@@ -274,7 +336,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         }
         for (String service : due) {
             clearTransition(service);
-            evaluate(service, Set.of(), now);
+            evaluate(service, Set.of(), now, true);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.Arrays;
 /**
  * Keys of the aggregator's state stores. Composite keys join their parts with {@code |}, so a
  * prefix scan on {@code service|} or {@code service|targetId|} finds one service's or one target's entries.
+ * The service and the target id are escaped ({@code \} as {@code \\}, {@code |} as {@code \|}), so a service named
+ * {@code a|b} never falls under the prefix of service {@code a}; names without either character are kept as they are.
  * Time indexes are keyed by the big-endian epoch millis followed by the entry's name, so a range
  * query from zero to now yields what is due, in due order.
  */
@@ -34,16 +36,68 @@ public final class StateKeys {
         return endpoint.getPort() == 0 ? endpoint.getAddress() : Endpoints.key(endpoint);
     }
 
+    /** The part of a composite key: {@code \} and {@code |} escaped with a backslash. */
+    public static String escape(String part) {
+        if (part.indexOf('|') < 0 && part.indexOf('\\') < 0) {
+            return part;
+        }
+        StringBuilder out = new StringBuilder(part.length() + 4);
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c == '|' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Splits {@code escapedA|escapedB} at its first unescaped separator and unescapes both parts.
+     *
+     * @throws IllegalArgumentException when there is no unescaped separator
+     */
+    public static String[] splitPair(String key) {
+        StringBuilder first = new StringBuilder();
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '\\' && i + 1 < key.length()) {
+                first.append(key.charAt(++i));
+            } else if (c == '|') {
+                return new String[]{first.toString(), unescape(key.substring(i + 1))};
+            } else {
+                first.append(c);
+            }
+        }
+        throw new IllegalArgumentException("No separator in state key '" + key + "'");
+    }
+
+    /** The inverse of {@link #escape}. */
+    public static String unescape(String part) {
+        if (part.indexOf('\\') < 0) {
+            return part;
+        }
+        StringBuilder out = new StringBuilder(part.length());
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c == '\\' && i + 1 < part.length()) {
+                c = part.charAt(++i);
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
     public static String servicePrefix(String service) {
-        return service + SEPARATOR;
+        return escape(service) + SEPARATOR;
     }
 
     public static String targetPrefix(String service, String targetId) {
-        return service + SEPARATOR + targetId + SEPARATOR;
+        return escape(service) + SEPARATOR + escape(targetId) + SEPARATOR;
     }
 
     public static String serviceTarget(String service, String targetId) {
-        return service + SEPARATOR + targetId;
+        return escape(service) + SEPARATOR + escape(targetId);
     }
 
     public static String endpoint(String service, String targetId, String endpointKey) {
