@@ -11,8 +11,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A trust manager that accepts every server chain and hands it, with the negotiated version and cipher suite, to the
- * probe whose engine received it. Trust is judged afterwards, on the captured chain.
+ * A trust manager that records every server chain, with the negotiated version and cipher suite (known from the
+ * ServerHello), for the probe whose engine received it, and accepts it: trust is judged afterwards, on the captured
+ * chain. With {@link HandshakeEnd#AT_CERTIFICATE} it ends the handshake right there instead: what follows the
+ * certificate (the server's signature, the key exchange, Finished) tells the scanner nothing it needs and costs most
+ * of the client's CPU, but the server then sees an aborted handshake. The handshake fails with {@link Captured} as
+ * its cause, which the connector takes as success.
  */
 final class CapturingTrustManager extends X509ExtendedTrustManager {
 
@@ -20,7 +24,42 @@ final class CapturingTrustManager extends X509ExtendedTrustManager {
     record Capture(List<X509Certificate> chain, String protocol, String cipherSuite) {
     }
 
+    /** Ends the handshake once the chain is recorded; not a failure of the server. */
+    static final class Captured extends CertificateException {
+        private Captured() {
+            super("the server's certificate chain is captured; the handshake ends here");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /** Whether a handshake failure is the end the trust manager put to it after recording the chain. */
+    static boolean isCaptured(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof Captured) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
     private final Map<SSLEngine, Capture> captures = new ConcurrentHashMap<>();
+    private final HandshakeEnd end;
+
+    CapturingTrustManager() {
+        this(HandshakeEnd.COMPLETE);
+    }
+
+    CapturingTrustManager(HandshakeEnd end) {
+        this.end = end;
+    }
+
     /** The capture of this engine, forgetting the engine. */
     Capture release(SSLEngine engine) {
         return captures.remove(engine);
@@ -31,6 +70,9 @@ final class CapturingTrustManager extends X509ExtendedTrustManager {
         if (engine != null) {
             SSLSession s = engine.getHandshakeSession();
             captures.put(engine, new Capture(List.of(chain), s == null ? null : s.getProtocol(), s == null ? null : s.getCipherSuite()));
+            if (end == HandshakeEnd.AT_CERTIFICATE) {
+                throw new Captured();
+            }
         }
     }
 

@@ -89,7 +89,7 @@ public final class ChainJudge {
 
         List<String> problems = new ArrayList<>();
         Instant servedNotAfter = served.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
-        boolean selfSigned = CertificateParser.isSelfSigned(leaf);
+        boolean selfSigned = selfSigned(leaf, verified);
         boolean trusted;
         boolean chainComplete;
         boolean publicAnchor = false;
@@ -115,7 +115,7 @@ public final class ChainJudge {
             trusted = false;
             List<X509Certificate> partial = partialChain(leaf, served, verified);
             X509Certificate top = partial.get(partial.size() - 1);
-            boolean topSelfSigned = CertificateParser.isSelfSigned(top);
+            boolean topSelfSigned = selfSigned(top, verified);
             chainComplete = topSelfSigned;
             judged = partial;
             if (topSelfSigned && partial.size() > 1) {
@@ -270,7 +270,7 @@ public final class ChainJudge {
                                                Map<X509Certificate, Map<PublicKey, Boolean>> verified) {
         List<X509Certificate> chain = new ArrayList<>(List.of(leaf));
         X509Certificate current = leaf;
-        while (chain.size() < MAX_DEPTH && !CertificateParser.isSelfSigned(current)) {
+        while (chain.size() < MAX_DEPTH && !selfSigned(current, verified)) {
             X509Certificate next = null;
             for (X509Certificate candidate : served) {
                 if (!containsIdentity(chain, candidate)
@@ -302,6 +302,12 @@ public final class ChainJudge {
             }
         }
         return false;
+    }
+
+    /** As {@link CertificateParser#isSelfSigned}, the signature checked once per judgement. */
+    private static boolean selfSigned(X509Certificate cert, Map<X509Certificate, Map<PublicKey, Boolean>> cache) {
+        return cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal())
+                && verifies(cert, cert.getPublicKey(), cache);
     }
 
     private static boolean verifies(X509Certificate cert, PublicKey key, Map<X509Certificate, Map<PublicKey, Boolean>> cache) {

@@ -97,29 +97,45 @@ public final class Jsse {
     }
 
     /**
+     * What every client engine of a context offers: TLS 1.3 to 1.0 and every usable cipher suite. Worked out once per
+     * context; {@link #clientEngine} applies it with the server name of one connection.
+     */
+    record ClientOffer(String[] protocols, String[] cipherSuites) {
+
+        static ClientOffer of(SSLContext ctx) {
+            SSLEngine engine = ctx.createSSLEngine();
+            engine.setUseClientMode(true);
+            Set<String> supported = Set.of(engine.getSupportedProtocols());
+            List<String> protocols = new ArrayList<>();
+            for (String p : PROTOCOLS) {
+                if (supported.contains(p)) {
+                    protocols.add(p);
+                }
+            }
+            Set<String> suites = new LinkedHashSet<>(List.of(engine.getEnabledCipherSuites()));
+            for (String s : engine.getSupportedCipherSuites()) {
+                String u = s.toUpperCase(Locale.ROOT);
+                if (!u.contains("_NULL_") && !u.contains("_ANON_") && !u.contains("KRB5")) {
+                    suites.add(s);
+                }
+            }
+            return new ClientOffer(protocols.toArray(String[]::new), suites.toArray(String[]::new));
+        }
+    }
+
+    /**
      * A client engine without a peer identity (so no session is ever resumed and every handshake shows the
      * certificate), offering TLS 1.3 to 1.0 and every usable cipher suite, sending {@code sni} when not null.
      */
     static SSLEngine clientEngine(SSLContext ctx, String sni) {
+        return clientEngine(ctx, ClientOffer.of(ctx), sni);
+    }
+
+    /** As {@link #clientEngine(SSLContext, String)}, with the offer worked out beforehand. */
+    static SSLEngine clientEngine(SSLContext ctx, ClientOffer offer, String sni) {
         SSLEngine engine = ctx.createSSLEngine();
         engine.setUseClientMode(true);
-        SSLParameters params = engine.getSSLParameters();
-        Set<String> supported = Set.of(engine.getSupportedProtocols());
-        List<String> protocols = new ArrayList<>();
-        for (String p : PROTOCOLS) {
-            if (supported.contains(p)) {
-                protocols.add(p);
-            }
-        }
-        params.setProtocols(protocols.toArray(String[]::new));
-        Set<String> suites = new LinkedHashSet<>(List.of(engine.getEnabledCipherSuites()));
-        for (String s : engine.getSupportedCipherSuites()) {
-            String u = s.toUpperCase(Locale.ROOT);
-            if (!u.contains("_NULL_") && !u.contains("_ANON_") && !u.contains("KRB5")) {
-                suites.add(s);
-            }
-        }
-        params.setCipherSuites(suites.toArray(String[]::new));
+        SSLParameters params = new SSLParameters(offer.cipherSuites().clone(), offer.protocols().clone());
         params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
         params.setEndpointIdentificationAlgorithm(null);
         engine.setSSLParameters(params);

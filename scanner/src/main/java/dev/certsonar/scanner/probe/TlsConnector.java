@@ -19,8 +19,9 @@ import java.util.List;
 /**
  * One TLS connection of a probe, on a blocking socket (cheap on a virtual thread): connect, the preamble in plain text,
  * then the handshake driven through an {@link SSLEngine} so that every read is bounded by the deadline and the bytes a
- * server may send are capped. The served chain is captured whatever its state; a handshake that fails after the
- * certificate arrived still yields it, with the failure noted.
+ * server may send are capped. The served chain is captured whatever its state, and the handshake ends as soon as it
+ * is ({@link CapturingTrustManager}); a handshake that fails otherwise after the certificate arrived still yields it,
+ * with the failure noted.
  */
 final class TlsConnector {
 
@@ -46,6 +47,7 @@ final class TlsConnector {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SSLContext context;
+    private final Jsse.ClientOffer offer;
     private final CapturingTrustManager trustManager;
     private final int maxHandshakeBytes;
     private final Duration connectCap;
@@ -54,6 +56,7 @@ final class TlsConnector {
     TlsConnector(SSLContext context, CapturingTrustManager trustManager, int maxHandshakeBytes,
                  Duration connectCap, Duration handshakeCap) {
         this.context = context;
+        this.offer = Jsse.ClientOffer.of(context);
         this.trustManager = trustManager;
         this.maxHandshakeBytes = maxHandshakeBytes;
         this.connectCap = connectCap;
@@ -80,7 +83,7 @@ final class TlsConnector {
             }
             phase = Phase.HANDSHAKE;
             long t2 = System.nanoTime();
-            SSLEngine engine = Jsse.clientEngine(context, sni);
+            SSLEngine engine = Jsse.clientEngine(context, offer, sni);
             try {
                 handshake(engine, socket, in, out, deadline);
                 SSLSession session = engine.getSession();
@@ -95,8 +98,9 @@ final class TlsConnector {
             } catch (IOException | RuntimeException e) {
                 CapturingTrustManager.Capture capture = trustManager.release(engine);
                 if (capture != null && !capture.chain().isEmpty()) {
+                    String lateFailure = CapturingTrustManager.isCaptured(e) ? null : Outcomes.describe(e, Phase.HANDSHAKE);
                     return new Handshake(capture.chain(), capture.protocol(), capture.cipherSuite(),
-                            connectMillis, preambleMillis, millisSince(t2), Outcomes.describe(e, Phase.HANDSHAKE));
+                            connectMillis, preambleMillis, millisSince(t2), lateFailure);
                 }
                 throw e;
             }

@@ -18,6 +18,8 @@ import dev.certsonar.schemas.policy.StatusRules;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
@@ -363,6 +365,61 @@ class ProbeEngineTest {
         assertThat(o.getChecks().getHostnameChecked()).isEqualTo("127.0.0.1");
         assertThat(o.getChecks().getHostnameMatch()).isTrue();
         assertThat(status(o)).isEqualTo(Status.OK);
+    }
+
+    @ParameterizedTest
+    @EnumSource(HandshakeEnd.class)
+    void twoNamesOnOneAddressAndPortEachSeeTheirOwnCertificateEveryTime(HandshakeEnd end) {
+        String other = "other.test";
+        IssuedCertificate byName = intermediate.leaf().dnsNames(NAME).validFor(Duration.ofDays(40)).issue();
+        IssuedCertificate byOther = intermediate.leaf().dnsNames(other).validFor(Duration.ofDays(80)).issue();
+        TlsServer server = TlsServer.builder().chain(byName).sni(NAME, byName).sni(other, byOther).start();
+        closing.add(server);
+        try (ProbeEngine e = new ProbeEngine(config(), CLOCK, TrustAnchors.load(List.of(caFile)), end)) {
+            for (int round = 0; round < 3; round++) {
+                Observation a = scanOne(e, "127.0.0.1:" + server.port(), NAME);
+                Observation b = scanOne(e, "127.0.0.1:" + server.port(), other);
+                assertThat(a.getNotAfter()).isEqualTo(byName.certificate().getNotAfter().toInstant());
+                assertThat(b.getNotAfter()).isEqualTo(byOther.certificate().getNotAfter().toInstant());
+                assertThat(List.of(a, b)).allSatisfy(o -> {
+                    assertThat(o.getOutcome()).isEqualTo(Outcome.OK);
+                    assertThat(o.getTlsVersion()).isEqualTo("TLSv1.3");
+                    assertThat(o.getChain()).hasSize(2);
+                    assertThat(o.getChecks().getHostnameMatch()).isTrue();
+                    assertThat(o.getChecks().getProblems()).isEmpty();
+                });
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(HandshakeEnd.class)
+    void aHandshakeEndsWhereAskedWithTheChainVersionAndCipherKnown(HandshakeEnd end) {
+        IssuedCertificate leaf = intermediate.leaf().dnsNames(NAME).validFor(Duration.ofDays(90)).issue();
+        try (ProbeEngine e = new ProbeEngine(config(), CLOCK, TrustAnchors.load(List.of(caFile)), end)) {
+            for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+                TlsServer server = serve(leaf.certificate(), leaf.privateKey(), leaf.chain(), protocol);
+                Observation o = scanOne(e, "127.0.0.1:" + server.port(), NAME);
+                assertThat(o.getOutcome()).isEqualTo(Outcome.OK);
+                assertThat(o.getTlsVersion()).isEqualTo(protocol);
+                assertThat(o.getCipherSuite()).startsWith("TLS_").doesNotContain("NULL");
+                assertThat(o.getChain()).hasSize(2);
+                assertThat(o.getChain().get(0).getSha256()).isEqualTo(sha256(leaf.certificate()));
+                assertThat(o.getChecks().getTrusted()).isTrue();
+                assertThat(o.getChecks().getProblems()).isEmpty();
+                assertThat(status(o)).isEqualTo(Status.OK);
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.handshakes() + server.failedHandshakes()).isEqualTo(1));
+                assertThat(server.handshakes()).as("handshakes the server completed").isEqualTo(end == HandshakeEnd.COMPLETE ? 1 : 0);
+            }
+        }
+    }
+
+    static String sha256(X509Certificate c) {
+        try {
+            return CertificateParser.sha256(c.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     @Test
