@@ -12,7 +12,8 @@ snapshot_launcher() {
   for j in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do [[ -n $j && -x $j/bin/java ]] && { java=$j/bin/java; break; }; done
   mkdir -p "$out/app"
   cp "$target/certsonar-cli.jar" "$out/app/" && cp -r "$target/lib" "$out/app/" || return 1
-  unzip -l "$out/app/certsonar-cli.jar" 2> /dev/null | grep -q 'dev/certsonar/cli/Main.class' \
+  # the listing is read whole (grep -q would close the pipe early and fail it under pipefail)
+  [[ $(unzip -l "$out/app/certsonar-cli.jar" 2> /dev/null) == *dev/certsonar/cli/Main.class* ]] \
     || { echo "snapshot: cli/target/certsonar-cli.jar has no Main (a build is running?); try again" >&2; return 1; }
   cat > "$out/app/certsonar" <<LAUNCHER
 #!/usr/bin/env bash
