@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,20 +101,32 @@ public final class AlertsCommand implements Callable<Integer> {
             try {
                 consumer.subscribe(List.of(topic.name()), new ConsumerRebalanceListener() {
                     private boolean announced;
+                    /** Where each partition was when taken away: a later rebalance resumes there, skipping nothing. */
+                    private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
 
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        partitions.forEach(partition -> resumeAt.put(partition, consumer.position(partition)));
                     }
 
                     @Override
                     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        List<TopicPartition> fresh = new ArrayList<>();
+                        for (TopicPartition partition : partitions) {
+                            Long position = resumeAt.get(partition);
+                            if (position == null) {
+                                fresh.add(partition);
+                            } else {
+                                consumer.seek(partition, position);
+                            }
+                        }
                         if (fromBeginning) {
-                            consumer.seekToBeginning(partitions);
+                            consumer.seekToBeginning(fresh);
                         } else {
-                            consumer.seekToEnd(partitions);
+                            consumer.seekToEnd(fresh);
                         }
                         partitions.forEach(consumer::position);
-                        if (!announced) {
+                        if (!announced && !partitions.isEmpty()) {
                             announced = true;
                             err.println("following " + topic.name() + (fromBeginning ? " from the beginning" : "")
                                     + " (Ctrl-C stops)");
