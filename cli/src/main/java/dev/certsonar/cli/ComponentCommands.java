@@ -13,6 +13,7 @@ import dev.certsonar.cli.run.StopSignal;
 import dev.certsonar.notifier.NotifierApp;
 import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.probe.TlsLibrary;
 import dev.certsonar.scanner.probe.JudgementCache;
 import dev.certsonar.scanner.probe.Jsse;
 import dev.certsonar.scanner.probe.ProbeEngine;
@@ -169,6 +170,10 @@ public final class ComponentCommands {
                 description = "Least time between two probe starts of one address, e.g. 20ms, 0s (default 20ms).")
         String perAddressSpacing;
 
+        @Option(names = "--tls-library", paramLabel = "LIBRARY", converter = TlsLibraryConverter.class,
+                description = "TLS implementation of the handshakes: boringssl or jdk (default: scanner.tlsLibrary, else boringssl).")
+        TlsLibrary tlsLibrary;
+
         @Option(names = "--per-address-concurrency", paramLabel = "N",
                 description = "Probes of one address at once at most (default: scanner.perAddressConcurrency, else 4).")
         Integer perAddressConcurrency;
@@ -194,6 +199,9 @@ public final class ComponentCommands {
             }
             if (perAddressConcurrency != null) {
                 scanner = scanner.withPerAddressConcurrency(perAddressConcurrency);
+            }
+            if (tlsLibrary != null) {
+                scanner = scanner.withTlsLibrary(tlsLibrary);
             }
             if (concurrency != null) {
                 scanner = scanner.withConcurrency(concurrency);

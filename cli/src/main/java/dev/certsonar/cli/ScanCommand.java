@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.certsonar.cli.scan.Progress;
 import dev.certsonar.cli.scan.ScanTable;
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.probe.TlsLibrary;
 import dev.certsonar.scanner.probe.ProbeEngine;
 import dev.certsonar.scanner.probe.TargetSpecs;
 import dev.certsonar.schemas.Durations;
@@ -78,6 +79,10 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--sni", paramLabel = "NAME", description = "SNI name to send (and check) for targets that do not name one.")
     String sni;
+
+    @Option(names = "--tls-library", paramLabel = "LIBRARY", converter = TlsLibraryConverter.class,
+            description = "TLS implementation of the handshakes: boringssl (default; the JDK's TLS for servers it cannot talk to) or jdk.")
+    TlsLibrary tlsLibrary = ScannerConfig.DEFAULT.tlsLibrary();
 
     @Option(names = "--allow-large-ranges", description = "Allow CIDR ranges larger than a /16.")
     boolean allowLargeRanges;
@@ -184,7 +189,7 @@ public final class ScanCommand implements Callable<Integer> {
             }
         }
         return ScannerConfig.DEFAULT.withConcurrency(concurrency).withTimeout(t).withCaFiles(caFiles)
-                .withDnsServers(dnsServers).withAllowLargeRanges(allowLargeRanges);
+                .withDnsServers(dnsServers).withAllowLargeRanges(allowLargeRanges).withTlsLibrary(tlsLibrary);
     }
 
     private List<Target> readTargets() {

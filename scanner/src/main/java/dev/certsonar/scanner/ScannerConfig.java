@@ -1,5 +1,7 @@
 package dev.certsonar.scanner;
 
+import dev.certsonar.scanner.probe.TlsLibrary;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,10 +21,12 @@ import java.util.Objects;
  * @param allowLargeRanges      whether a CIDR target may be larger than a /16 (65536 addresses)
  * @param maxHandshakeBytes     bytes a server may send before the handshake ends
  * @param perAddressSpacing     least time between the starts of two probes of one address (zero: none)
+ * @param tlsLibrary            the TLS implementation of the client side of handshakes
  */
 public record ScannerConfig(int concurrency, Duration timeout, int perAddressConcurrency, List<Path> caFiles,
                             List<String> deny, List<String> allow, List<String> dnsServers,
-                            boolean allowLargeRanges, int maxHandshakeBytes, Duration perAddressSpacing) {
+                            boolean allowLargeRanges, int maxHandshakeBytes, Duration perAddressSpacing,
+                            TlsLibrary tlsLibrary) {
 
     /**
      * 20 ms between two probe starts of one address: at most 50 new handshakes a second reach one load balancer
@@ -34,7 +38,7 @@ public record ScannerConfig(int concurrency, Duration timeout, int perAddressCon
     public static final List<String> DEFAULT_DENY = List.of("169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128");
 
     public static final ScannerConfig DEFAULT = new ScannerConfig(1024, Duration.ofSeconds(10), 4, List.of(),
-            DEFAULT_DENY, List.of(), List.of(), false, 256 * 1024, DEFAULT_PER_ADDRESS_SPACING);
+            DEFAULT_DENY, List.of(), List.of(), false, 256 * 1024, DEFAULT_PER_ADDRESS_SPACING, TlsLibrary.BORINGSSL);
 
     public ScannerConfig {
         if (concurrency < 1) {
@@ -54,6 +58,7 @@ public record ScannerConfig(int concurrency, Duration timeout, int perAddressCon
         if (perAddressSpacing.isNegative()) {
             throw new IllegalArgumentException("scanner.perAddressSpacing must not be negative, was " + perAddressSpacing);
         }
+        Objects.requireNonNull(tlsLibrary, "scanner.tlsLibrary");
         caFiles = List.copyOf(caFiles);
         deny = List.copyOf(deny);
         allow = List.copyOf(allow);
@@ -64,46 +69,50 @@ public record ScannerConfig(int concurrency, Duration timeout, int perAddressCon
     public ScannerConfig(int concurrency, Duration timeout, int perAddressConcurrency, List<Path> caFiles,
                          List<String> deny, List<String> allow, List<String> dnsServers) {
         this(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, false, 256 * 1024,
-                DEFAULT_PER_ADDRESS_SPACING);
+                DEFAULT_PER_ADDRESS_SPACING, TlsLibrary.BORINGSSL);
     }
 
     public ScannerConfig withConcurrency(int value) {
-        return new ScannerConfig(value, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing);
+        return new ScannerConfig(value, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary);
     }
 
     public ScannerConfig withTimeout(Duration value) {
-        return new ScannerConfig(concurrency, value, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing);
+        return new ScannerConfig(concurrency, value, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary);
     }
 
     public ScannerConfig withPerAddressConcurrency(int value) {
-        return new ScannerConfig(concurrency, timeout, value, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing);
+        return new ScannerConfig(concurrency, timeout, value, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary);
     }
 
     public ScannerConfig withCaFiles(List<Path> value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, value, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, value, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary);
     }
 
     public ScannerConfig withDeny(List<String> value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, value, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, value, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary);
     }
 
     public ScannerConfig withAllow(List<String> value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, value, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, value, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary);
     }
 
     public ScannerConfig withDnsServers(List<String> value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, value, allowLargeRanges, maxHandshakeBytes, perAddressSpacing);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, value, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary);
     }
 
     public ScannerConfig withAllowLargeRanges(boolean value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, value, maxHandshakeBytes, perAddressSpacing);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, value, maxHandshakeBytes, perAddressSpacing, tlsLibrary);
     }
 
     public ScannerConfig withMaxHandshakeBytes(int value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, value, perAddressSpacing);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, value, perAddressSpacing, tlsLibrary);
+    }
+
+    public ScannerConfig withTlsLibrary(TlsLibrary value) {
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, value);
     }
 
     public ScannerConfig withPerAddressSpacing(Duration value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, value);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, value, tlsLibrary);
     }
 }

@@ -14,7 +14,7 @@ record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, P
     }
 
     record Scanner(Integer concurrency, String timeout, Integer perAddressConcurrency, String perAddressSpacing,
-                   List<String> caFiles,
+                   String tlsLibrary, List<String> caFiles,
                    List<String> deny, List<String> allow, List<String> dnsServers) {
     }
 

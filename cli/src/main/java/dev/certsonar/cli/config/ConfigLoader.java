@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.probe.TlsLibrary;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
@@ -268,6 +269,13 @@ public final class ConfigLoader {
             if (section.perAddressSpacing() != null) {
                 scanner = scanner.withPerAddressSpacing(
                         nonNegativeDuration(section.perAddressSpacing(), at("scanner", "perAddressSpacing")));
+            }
+            if (section.tlsLibrary() != null) {
+                try {
+                    scanner = scanner.withTlsLibrary(TlsLibrary.parse(section.tlsLibrary()));
+                } catch (IllegalArgumentException e) {
+                    throw problem(at("scanner", "tlsLibrary"), e.getMessage());
+                }
             }
             if (section.caFiles() != null) {
                 List<Path> caFiles = new ArrayList<>();

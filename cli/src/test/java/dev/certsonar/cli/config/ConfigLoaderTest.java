@@ -1,6 +1,7 @@
 package dev.certsonar.cli.config;
 
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.probe.TlsLibrary;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,18 @@ class ConfigLoaderTest {
 
         assertThat(config.scanner().perAddressSpacing()).isEqualTo(Duration.ZERO);
         assertThat(ScannerConfig.DEFAULT.perAddressSpacing()).isPositive();
+    }
+
+    @Test
+    void theTlsLibraryIsChosenByNameAndAnUnknownOneIsNamedInTheError() throws IOException {
+        assertThat(ScannerConfig.DEFAULT.tlsLibrary()).isEqualTo(TlsLibrary.BORINGSSL);
+        Path jdk = write("jdk.yaml", "scanner: {tlsLibrary: jdk}\n");
+        assertThat(new ConfigLoader(Map.of()).load(jdk, ConfigOverrides.NONE).scanner().tlsLibrary()).isEqualTo(TlsLibrary.JDK);
+
+        Path wrong = write("wrong.yaml", "scanner:\n  tlsLibrary: openssl\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(wrong, ConfigOverrides.NONE))
+                .hasMessageContaining("scanner.tlsLibrary")
+                .hasMessageContaining("unknown TLS library 'openssl': expected boringssl or jdk");
     }
 
     @Test
@@ -222,7 +235,7 @@ class ConfigLoaderTest {
                         scanner:
                           concurrency: 5
                           timout: 5s
-                        """, "c.yaml:3: scanner.timout: unknown key; known keys here: allow, caFiles, concurrency, deny, dnsServers, perAddressConcurrency, perAddressSpacing, timeout"),
+                        """, "c.yaml:3: scanner.timout: unknown key; known keys here: allow, caFiles, concurrency, deny, dnsServers, perAddressConcurrency, perAddressSpacing, timeout, tlsLibrary"),
                 argumentSet("spacing that is no duration", """
                         scanner: {perAddressSpacing: soon}
                         """, "c.yaml:1: scanner.perAddressSpacing: \"soon\" is not a duration (write 90s, 10m, 6h, 7d or ISO-8601 like PT6H)"),

@@ -1,7 +1,6 @@
 package dev.certsonar.scanner.probe;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -68,8 +67,8 @@ final class CapturingTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
         if (engine != null) {
-            SSLSession s = engine.getHandshakeSession();
-            captures.put(engine, new Capture(List.of(chain), s == null ? null : s.getProtocol(), s == null ? null : s.getCipherSuite()));
+            ClientEngines.Negotiated n = ClientEngines.Negotiated.during(engine);
+            captures.put(engine, new Capture(List.of(chain), n.protocol(), n.cipherSuite()));
             if (end == HandshakeEnd.AT_CERTIFICATE) {
                 throw new Captured();
             }

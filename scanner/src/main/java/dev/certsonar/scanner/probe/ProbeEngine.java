@@ -13,7 +13,6 @@ import dev.certsonar.schemas.avro.Timings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
 import java.math.BigInteger;
 import java.net.IDN;
 import java.net.InetAddress;
@@ -80,8 +79,7 @@ public final class ProbeEngine implements AutoCloseable {
         Duration half = config.timeout().dividedBy(2);
         this.resolver = new Resolver(config.dnsServers(), half);
         CapturingTrustManager tm = new CapturingTrustManager(end);
-        SSLContext ctx = Jsse.capturingContext(tm);
-        this.connector = new TlsConnector(ctx, tm, config.maxHandshakeBytes(), half, config.timeout());
+        this.connector = new TlsConnector(config.tlsLibrary(), tm, config.maxHandshakeBytes(), half, config.timeout());
         this.judge = new JudgementCache(new ChainJudge(anchors), clock);
         this.probes = new Semaphore(config.concurrency());
         this.perAddress = new AddressGate(config.perAddressConcurrency(), config.perAddressSpacing());
@@ -89,6 +87,11 @@ public final class ProbeEngine implements AutoCloseable {
 
     public ScannerConfig config() {
         return config;
+    }
+
+    /** The TLS implementation the probes use: the configured one, or the JDK's when BoringSSL could not be loaded. */
+    public TlsLibrary tlsLibrary() {
+        return connector.library();
     }
 
     /** The judgements of served chains, with how many were analysed and how many reused. */

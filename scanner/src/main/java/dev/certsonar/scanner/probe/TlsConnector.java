@@ -1,6 +1,7 @@
 package dev.certsonar.scanner.probe;
 
-import javax.net.ssl.SSLContext;
+import dev.certsonar.schemas.avro.Outcome;
+
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -22,6 +24,10 @@ import java.util.List;
  * server may send are capped. The served chain is captured whatever its state, and the handshake ends as soon as it
  * is ({@link CapturingTrustManager}); a handshake that fails otherwise after the certificate arrived still yields it,
  * with the failure noted.
+ *
+ * <p>With BoringSSL, a handshake that fails before the certificate arrived for a reason of TLS itself (an alert, an
+ * unexpected message, a closed connection: a server that speaks only what BoringSSL left out, such as finite-field
+ * DHE suites) is tried once more, on a new connection, with the JDK's TLS, which offers those.
  */
 final class TlsConnector {
 
@@ -46,24 +52,56 @@ final class TlsConnector {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private final SSLContext context;
-    private final Jsse.ClientOffer offer;
+    private final ClientEngines engines;
+    private final ClientEngines fallback;
     private final CapturingTrustManager trustManager;
     private final int maxHandshakeBytes;
     private final Duration connectCap;
     private final Duration handshakeCap;
 
-    TlsConnector(SSLContext context, CapturingTrustManager trustManager, int maxHandshakeBytes,
+    TlsConnector(TlsLibrary library, CapturingTrustManager trustManager, int maxHandshakeBytes,
                  Duration connectCap, Duration handshakeCap) {
-        this.context = context;
-        this.offer = Jsse.ClientOffer.of(context);
+        this.engines = ClientEngines.of(library, trustManager);
+        this.fallback = engines.library() == TlsLibrary.JDK ? null : ClientEngines.of(TlsLibrary.JDK, trustManager);
         this.trustManager = trustManager;
         this.maxHandshakeBytes = maxHandshakeBytes;
         this.connectCap = connectCap;
         this.handshakeCap = handshakeCap;
     }
 
+    /** The library whose engines make the handshakes (the JDK's when BoringSSL could not be loaded). */
+    TlsLibrary library() {
+        return engines.library();
+    }
+
     Handshake probe(InetSocketAddress address, String sni, String serverName, Preamble preamble, Deadline deadline) throws Failure {
+        try {
+            return probe(engines, address, sni, serverName, preamble, deadline);
+        } catch (Failure f) {
+            if (fallback == null || f.phase != Phase.HANDSHAKE || !worthAnotherLibrary(f.getCause()) || deadline.passed()) {
+                throw f;
+            }
+            return probe(fallback, address, sni, serverName, preamble, deadline);
+        }
+    }
+
+    /**
+     * A failure of TLS itself, which another implementation may not have: not a timeout, not the scanner's own limits,
+     * not a server that does not speak TLS at all, not a message too large for any client.
+     */
+    private static boolean worthAnotherLibrary(Throwable cause) {
+        if (cause instanceof ProbeException || cause instanceof SocketTimeoutException) {
+            return false;
+        }
+        if (cause instanceof SSLException e) {
+            Outcome outcome = Outcomes.classify(e);
+            return outcome != Outcome.NO_TLS && outcome != Outcome.PROTOCOL_ERROR;
+        }
+        return cause instanceof EOFException;
+    }
+
+    private Handshake probe(ClientEngines engines, InetSocketAddress address, String sni, String serverName,
+                            Preamble preamble, Deadline deadline) throws Failure {
         Phase phase = Phase.CONNECT;
         Long connectMillis = null;
         Long preambleMillis = null;
@@ -83,7 +121,7 @@ final class TlsConnector {
             }
             phase = Phase.HANDSHAKE;
             long t2 = System.nanoTime();
-            SSLEngine engine = Jsse.clientEngine(context, offer, sni);
+            SSLEngine engine = engines.create(sni);
             try {
                 handshake(engine, socket, in, out, deadline);
                 SSLSession session = engine.getSession();
@@ -103,6 +141,8 @@ final class TlsConnector {
                             connectMillis, preambleMillis, millisSince(t2), lateFailure);
                 }
                 throw e;
+            } finally {
+                engines.release(engine);
             }
         } catch (IOException | RuntimeException e) {
             throw new Failure(e, phase, connectMillis, preambleMillis);
@@ -146,6 +186,10 @@ final class TlsConnector {
                     netIn.compact();
                     app.clear();
                     hs = r.getHandshakeStatus();
+                    if (hs == SSLEngineResult.HandshakeStatus.FINISHED || hs == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
+                        // BoringSSL may report the end of the handshake together with a wish for more bytes
+                        break;
+                    }
                     switch (r.getStatus()) {
                         case BUFFER_UNDERFLOW -> {
                             if (!netIn.hasRemaining()) {

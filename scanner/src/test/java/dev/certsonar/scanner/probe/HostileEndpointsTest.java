@@ -291,7 +291,7 @@ class HostileEndpointsTest {
 
         // what one probe allocates in all, measured on this thread, stays far below what the server sends
         CapturingTrustManager tm = new CapturingTrustManager();
-        TlsConnector connector = new TlsConnector(Jsse.capturingContext(tm), tm, ScannerConfig.DEFAULT.maxHandshakeBytes(),
+        TlsConnector connector = new TlsConnector(TlsLibrary.BORINGSSL, tm, ScannerConfig.DEFAULT.maxHandshakeBytes(),
                 Duration.ofSeconds(5), Duration.ofSeconds(10));
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -392,6 +392,53 @@ class ProbeEngineTest {
         }
     }
 
+    @Test
+    void handshakesAreMadeWithBoringSslByDefault() {
+        // fails where the bundled native library cannot be loaded: the scanner would then fall back to the JDK's TLS
+        assertThat(engine.tlsLibrary()).isEqualTo(TlsLibrary.BORINGSSL);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TlsLibrary.class)
+    void aServerOfferingOnlyFiniteFieldDheIsProbedWithTheJdksTlsWhenBoringSslCannot(TlsLibrary library) {
+        IssuedCertificate leaf = intermediate.leaf().dnsNames(NAME).key(KeySpec.rsa(2048)).validFor(Duration.ofDays(100)).issue();
+        TlsServer server = TlsServer.builder().chain(leaf.privateKey(), leaf.chain()).protocols("TLSv1.2")
+                .cipherSuites("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256").start();
+        closing.add(server);
+        try (ProbeEngine e = new ProbeEngine(config().withTlsLibrary(library), CLOCK, TrustAnchors.load(List.of(caFile)))) {
+            Observation o = scanOne(e, "127.0.0.1:" + server.port(), NAME);
+            assertThat(o.getOutcome()).as("error: %s", o.getError()).isEqualTo(Outcome.OK);
+            assertThat(o.getTlsVersion()).isEqualTo("TLSv1.2");
+            assertThat(o.getCipherSuite()).isEqualTo("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256");
+            assertThat(o.getChecks().getTrusted()).isTrue();
+            assertThat(e.tlsLibrary()).isEqualTo(library);
+        }
+        // BoringSSL has no finite-field DHE: its attempt fails and the JDK's succeeds, on a second connection
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(server.handshakes()).isEqualTo(1);
+            assertThat(server.failedHandshakes()).isEqualTo(library == TlsLibrary.BORINGSSL ? 1 : 0);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(TlsLibrary.class)
+    void eitherLibrarySeesTheSameCertificateVersionAndSuite(TlsLibrary library) {
+        IssuedCertificate leaf = intermediate.leaf().dnsNames(NAME).validFor(Duration.ofDays(90)).issue();
+        try (ProbeEngine e = new ProbeEngine(config().withTlsLibrary(library), CLOCK, TrustAnchors.load(List.of(caFile)))) {
+            for (String protocol : List.of("TLSv1.3", "TLSv1.2", "TLSv1")) {
+                TlsServer server = serve(leaf.certificate(), leaf.privateKey(), leaf.chain(), protocol);
+                Observation o = scanOne(e, "127.0.0.1:" + server.port(), NAME);
+                assertThat(o.getOutcome()).as("%s: %s", protocol, o.getError()).isEqualTo(Outcome.OK);
+                assertThat(o.getTlsVersion()).isEqualTo(protocol);
+                assertThat(o.getCipherSuite()).startsWith("TLS_").doesNotContain("NULL");
+                assertThat(o.getChain().get(0).getSha256()).isEqualTo(sha256(leaf.certificate()));
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                        assertThat(server.handshakes()).as("one completed handshake, no second attempt").isEqualTo(1));
+                assertThat(server.failedHandshakes()).isZero();
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(HandshakeEnd.class)
     void aHandshakeEndsWhereAskedWithTheChainVersionAndCipherKnown(HandshakeEnd end) {
@@ -513,7 +560,9 @@ class ProbeEngineTest {
             });
             Observation o = scanOne(engine, "127.0.0.1:" + flood.getLocalPort(), null);
             assertThat(o.getOutcome()).isEqualTo(Outcome.PROTOCOL_ERROR);
-            assertThat(o.getError()).contains("more than " + ScannerConfig.DEFAULT.maxHandshakeBytes() + " bytes");
+            // the scanner's cap on bytes read, or BoringSSL's own limit on a handshake message, whichever comes first
+            assertThat(o.getError()).containsAnyOf("more than " + ScannerConfig.DEFAULT.maxHandshakeBytes() + " bytes",
+                    "exceeds the maximum allowed size");
         }
     }
 
