@@ -7,6 +7,8 @@ import dev.certsonar.schemas.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -21,19 +23,24 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The aggregator as a running Kafka Streams application, with its HTTP API when a port is configured.
- * The topics must exist (see {@code TopicAdmin.ensureTopics}). An unexpected error in a stream thread
+ * The topics must exist (see {@code TopicAdmin.ensureTopics}); the constructor reads the observations topic's partition count. An unexpected error in a stream thread
  * shuts the whole client down, logged at ERROR; {@link #isReady()} then turns false.
  */
 public final class AggregatorApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AggregatorApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TOPIC_LOOKUP_TIMEOUT = Duration.ofSeconds(30);
 
     private final AggregatorConfig config;
     private final Topology topology;
@@ -48,7 +55,8 @@ public final class AggregatorApp implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
-        this.topology = ExpiryTopology.build(new StreamsBuilder(), topics, config, clock).build();
+        this.topology = ExpiryTopology.build(new StreamsBuilder(), topics, config, clock,
+                partitionsOf(kafkaProps, topics.observations().name())).build();
         this.streams = new KafkaStreams(topology, streamsProperties(kafkaProps, topics, config));
         this.streams.setUncaughtExceptionHandler(exception -> {
             log.error("The aggregator stops: unexpected error in a stream thread", exception);
@@ -64,6 +72,27 @@ public final class AggregatorApp implements AutoCloseable {
                     registry, this::isReady, this::isAlive, clock);
         } else {
             this.api = null;
+        }
+    }
+
+    /** The partition count of a topic, which must exist. */
+    static int partitionsOf(Map<String, Object> kafkaProps, String topic) {
+        Map<String, Object> adminProps = new HashMap<>();
+        AdminClientConfig.configNames().forEach(name -> {
+            if (kafkaProps.containsKey(name)) {
+                adminProps.put(name, kafkaProps.get(name));
+            }
+        });
+        try (Admin admin = Admin.create(adminProps)) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(TOPIC_LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking for the partitions of topic " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("The aggregator needs topic " + topic + " to exist (see TopicAdmin.ensureTopics); "
+                    + "asking for its partitions failed: " + cause.getMessage(), e);
         }
     }
 

@@ -9,11 +9,9 @@ import dev.certsonar.schemas.AvroSerdes;
 import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Observation;
-import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Target;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -33,16 +31,24 @@ import java.time.Clock;
  * targets ──► scheduler (by target id) ──► scan-requests (by host)
  *                  │ target events (by service)
  *                  ▼
- * observations ──► service-input (repartitioned by service) ──► service state ──► service-status
+ *             service-input (repartitioned by service) ───┐
+ *                                                         ▼
+ * observations (keyed by service) ─────────────────► service state ──► service-status
+ *      │ observations keyed otherwise                     ▲
+ *      └──► observations-by-service (repartitioned) ──────┘
  * </pre>
  *
- * Targets and observations meet in one internal topic keyed by service, so they are co-partitioned
- * whatever the partition counts of the input topics.
+ * Observations arrive keyed by their service, so the service state reads them from the observations topic as they
+ * are; only target events (and any observation keyed otherwise) pass through internal topics keyed by service. Those
+ * internal topics get the observations topic's partition count, so that partition {@code n} of each holds the same
+ * services as partition {@code n} of the observations topic.
  */
 public final class ExpiryTopology {
 
     /** Name of the internal repartition topic (after the application id). */
     public static final String SERVICE_INPUT = "service-input";
+    /** Name of the internal repartition topic of observations not keyed by their service (after the application id). */
+    public static final String OBSERVATIONS_BY_SERVICE = "observations-by-service";
 
     private ExpiryTopology() {
     }
@@ -52,10 +58,31 @@ public final class ExpiryTopology {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values).withCachingEnabled();
     }
 
+    /** An observation keyed by its service, as the observations topic carries them. */
+    private static boolean keyedByService(String key, ServiceInput input) {
+        return input instanceof ServiceInput.Observed o && o.observation().getService().equals(key);
+    }
+
+    private static <K, V> Repartitioned<K, V> repartitioned(Repartitioned<K, V> repartitioned, int partitions) {
+        return partitions > 0 ? repartitioned.withNumberOfPartitions(partitions) : repartitioned;
+    }
+
+    /**
+     * The topology with its internal topics partitioned as Kafka Streams derives it (the targets topic's partition
+     * count); correct as long as the targets and observations topics have the same number of partitions. For tests.
+     */
     public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config, Clock clock) {
+        return build(builder, topics, config, clock, 0);
+    }
+
+    /**
+     * @param servicePartitions the partition count of the observations topic, given to the internal topics that the
+     *                          service state reads next to it (0: as Kafka Streams derives it)
+     */
+    public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config, Clock clock,
+                                       int servicePartitions) {
         Topic<String, Target> targetsTopic = topics.targets();
         Serde<Target> targetSerde = AvroSerdes.serde(Target.class);
-        Serde<ServiceStatus> statusSerde = AvroSerdes.serde(ServiceStatus.class);
         Serde<ServiceInput> inputSerde = ServiceInputSerde.create();
 
         builder.addStateStore(store(StoreNames.SCHEDULER_TARGETS, Serdes.String(), targetSerde));
@@ -65,7 +92,7 @@ public final class ExpiryTopology {
 
         builder.addStateStore(store(StoreNames.SERVICE_TARGETS, Serdes.String(), targetSerde));
         builder.addStateStore(store(StoreNames.ENDPOINTS, Serdes.String(), Serdes.ByteArray()));
-        builder.addStateStore(store(StoreNames.SERVICES, Serdes.String(), statusSerde));
+        builder.addStateStore(store(StoreNames.SERVICES, Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(store(StoreNames.TRANSITION_INDEX, Serdes.Bytes(), Serdes.String()));
         builder.addStateStore(store(StoreNames.NEXT_TRANSITION, Serdes.String(), Serdes.Long()));
         builder.addStateStore(store(StoreNames.INVENTORY, Serdes.String(), Serdes.String()));
@@ -86,21 +113,27 @@ public final class ExpiryTopology {
         KStream<String, ServiceInput> targetEvents = scheduled
                 .filter((service, out) -> out.event() != null, Named.as("target-events-only"))
                 .mapValues(SchedulerOutput::event, Named.as("target-event"));
+        KStream<String, ServiceInput> targetInputs = targetEvents.repartition(
+                repartitioned(Repartitioned.with(Serdes.String(), inputSerde).withName(SERVICE_INPUT), servicePartitions));
 
         Topic<String, Observation> observationsTopic = topics.observations();
         KStream<String, ServiceInput> observations = builder
-                .stream(observationsTopic.name(), Consumed.with(observationsTopic.keySerde(), observationsTopic.valueSerde())
-                        .withName("observations"))
-                .filter((key, o) -> o != null, Named.as("observations-not-null"))
-                .map((key, o) -> KeyValue.pair(o.getService(), (ServiceInput) new ServiceInput.Observed(o)),
-                        Named.as("observation-by-service"));
+                .stream(observationsTopic.name(), Consumed.with(observationsTopic.keySerde(),
+                        ServiceInputSerde.observations(observationsTopic.valueSerde())).withName("observations"))
+                .filter((key, o) -> o != null, Named.as("observations-not-null"));
+        KStream<String, ServiceInput> rekeyed = observations
+                .filterNot(ExpiryTopology::keyedByService, Named.as("observations-keyed-otherwise"))
+                .selectKey((key, o) -> ((ServiceInput.Observed) o).observation().getService(), Named.as("observation-by-service"))
+                .repartition(repartitioned(Repartitioned.with(Serdes.String(), inputSerde).withName(OBSERVATIONS_BY_SERVICE),
+                        servicePartitions));
 
-        targetEvents.merge(observations, Named.as("service-inputs"))
-                .repartition(Repartitioned.with(Serdes.String(), inputSerde).withName(SERVICE_INPUT))
+        observations.filter(ExpiryTopology::keyedByService, Named.as("observations-keyed-by-service"))
+                .merge(rekeyed, Named.as("observations-merged"))
+                .merge(targetInputs, Named.as("service-inputs"))
                 .process(() -> new ServiceStateProcessor(config, clock), Named.as("service-state"),
                         StoreNames.SERVICE_TARGETS, StoreNames.ENDPOINTS, StoreNames.SERVICES, StoreNames.TRANSITION_INDEX,
                         StoreNames.NEXT_TRANSITION, StoreNames.INVENTORY)
-                .to(topics.serviceStatus().name(), Produced.with(topics.serviceStatus().keySerde(), topics.serviceStatus().valueSerde()).withName("service-status"));
+                .to(topics.serviceStatus().name(), Produced.with(topics.serviceStatus().keySerde(), Serdes.ByteArray()).withName("service-status"));
         return builder;
     }
 }

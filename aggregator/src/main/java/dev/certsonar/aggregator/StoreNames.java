@@ -15,7 +15,7 @@ public final class StoreNames {
     public static final String SERVICE_TARGETS = "service-targets";
     /** service|targetId|endpoint → the last Observation of the endpoint, in Avro single-object encoding. */
     public static final String ENDPOINTS = "endpoints";
-    /** service → ServiceStatus as last computed. */
+    /** service → ServiceStatus as last computed, in Avro single-object encoding (the bytes written to service-status). */
     public static final String SERVICES = "services";
     /** Big-endian millis + service → service: when a service's status next changes by time alone. */
     public static final String TRANSITION_INDEX = "transition-index";

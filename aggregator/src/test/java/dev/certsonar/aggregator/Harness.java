@@ -89,6 +89,12 @@ final class Harness implements AutoCloseable {
         observations.pipeInput(o.getService(), o, now());
     }
 
+    /** The status the services store holds for the service, or null. */
+    ServiceStatus heldStatus(String service) {
+        byte[] held = driver.<String, byte[]>getKeyValueStore(StoreNames.SERVICES).get(service);
+        return topics.serviceStatus().valueSerde().deserializer().deserialize(topics.serviceStatus().name(), held);
+    }
+
     List<TestRecord<String, ServiceStatus>> statusRecords() {
         return statuses.readRecordsToList();
     }

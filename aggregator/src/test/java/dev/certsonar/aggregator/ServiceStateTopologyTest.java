@@ -115,6 +115,26 @@ class ServiceStateTopologyTest {
     }
 
     @Test
+    void anObservationKeyedOtherwiseOrWithoutKeyCountsForItsService() {
+        Endpoint one = Obs.endpoint("10.0.0.1", 443, "shop.example.com");
+        Endpoint two = Obs.endpoint("10.0.0.2", 443, "shop.example.com");
+        Observation first = Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(60)).endpoint(one).scanEndpoints(one, two).build();
+        h.observations.pipeInput("not-the-service", first, h.now());
+        List<TestRecord<String, ServiceStatus>> records = h.statusRecords();
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("shop");
+            assertThat(r.value().getEndpoints()).hasSize(1);
+        });
+
+        h.advance(SIX_HOURS);
+        Observation second = Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(60))
+                .endpoint(two).scanEndpoints(one, two).build();
+        h.observations.pipeInput((String) null, second, h.now());
+        assertThat(h.onlyStatus().getEndpoints()).extracting(e -> e.getEndpoint().getAddress())
+                .containsExactly("10.0.0.1", "10.0.0.2");
+    }
+
+    @Test
     void anUnreachableEndpointIsUnreachableWithoutACertificate() {
         h.observe(Obs.unreachable(h.now(), Outcome.TIMEOUT).build());
         ServiceStatus s = h.onlyStatus();
@@ -339,7 +359,7 @@ class ServiceStateTopologyTest {
                 assertThat(written).as("beyond the cap, consecutive counts are kept but not written").isEmpty();
             }
         }
-        ServiceStatus held = h.driver.<String, ServiceStatus>getKeyValueStore(StoreNames.SERVICES).get("shop");
+        ServiceStatus held = h.heldStatus("shop");
         assertThat(held.getConditions().get(0).getConsecutive()).isEqualTo(5);
         assertThat(held.getConditions().get(0).getSince()).isEqualTo(T0);
     }
@@ -373,7 +393,7 @@ class ServiceStateTopologyTest {
             assertThat(r.key()).isEqualTo("shop");
             assertThat(r.value()).as("tombstone").isNull();
         });
-        assertThat(h.driver.<String, ServiceStatus>getKeyValueStore(StoreNames.SERVICES).get("shop")).isNull();
+        assertThat(h.heldStatus("shop")).isNull();
     }
 
     @Test

@@ -37,6 +37,8 @@ public final class StateQueries {
     private static final StringSerializer KEYS = new StringSerializer();
     /** The endpoints store holds observations in Avro single-object encoding. */
     private static final AvroSerde<Observation> OBSERVATIONS = AvroSerdes.serde(Observation.class);
+    /** The services store holds statuses in Avro single-object encoding. */
+    private static final AvroSerde<ServiceStatus> STATUSES = AvroSerdes.serde(ServiceStatus.class);
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -54,14 +56,14 @@ public final class StateQueries {
 
     public List<ServiceStatus> localServices() {
         List<ServiceStatus> out = new ArrayList<>();
-        try (KeyValueIterator<String, ServiceStatus> it = store(StoreNames.SERVICES, ServiceStatus.class).all()) {
-            it.forEachRemaining(kv -> out.add(kv.value));
+        try (KeyValueIterator<String, byte[]> it = store(StoreNames.SERVICES, byte[].class).all()) {
+            it.forEachRemaining(kv -> out.add(STATUSES.decode(kv.value)));
         }
         return out;
     }
 
     public Optional<ServiceStatus> localService(String service) {
-        return Optional.ofNullable(store(StoreNames.SERVICES, ServiceStatus.class).get(service));
+        return Optional.ofNullable(STATUSES.decode(store(StoreNames.SERVICES, byte[].class).get(service)));
     }
 
     /** The last observation of every endpoint of the service that this instance holds. */

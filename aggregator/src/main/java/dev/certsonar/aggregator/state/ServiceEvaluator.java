@@ -45,9 +45,26 @@ public final class ServiceEvaluator {
     }
 
     private final AggregatorConfig config;
+    private final JudgementMemo judgements;
 
     public ServiceEvaluator(AggregatorConfig config) {
+        this(config, 0);
+    }
+
+    /**
+     * @param memoSize how many endpoint judgements to remember, to be reused while nothing in them can have changed
+     *                 (0: none); with a memo, the evaluator is for one thread only
+     */
+    public ServiceEvaluator(AggregatorConfig config, int memoSize) {
         this.config = Objects.requireNonNull(config, "config");
+        this.judgements = memoSize > 0 ? new JudgementMemo(memoSize) : null;
+    }
+
+    private EndpointJudgement judge(String endpointKey, Observation o, ExpiryPolicy policy, Instant at) {
+        if (judgements == null) {
+            return EndpointJudgement.judge(endpointKey, o, policy, config.staleIntervals(), at);
+        }
+        return judgements.judge(endpointKey, o, policy, config.staleIntervals(), at);
     }
 
     /**
@@ -63,8 +80,7 @@ public final class ServiceEvaluator {
         List<EndpointObservation> sorted = new ArrayList<>(endpoints);
         sorted.sort(Comparator.comparing(EndpointObservation::endpointKey).thenComparing(EndpointObservation::targetId));
         for (EndpointObservation e : sorted) {
-            judgements.add(EndpointJudgement.judge(e.endpointKey(), e.observation(), policyOf(targets.get(e.targetId())),
-                    config.staleIntervals(), at));
+            judgements.add(judge(e.endpointKey(), e.observation(), policyOf(targets.get(e.targetId())), at));
         }
 
         Status status = Status.OK;

@@ -26,10 +26,19 @@ public sealed interface ServiceInput {
         }
     }
 
-    /** An observation of one endpoint of the service. */
-    record Observed(Observation observation) implements ServiceInput {
+    /**
+     * An observation of one endpoint of the service.
+     *
+     * @param encoded the observation in Avro single-object encoding as it was read (any frozen writer version),
+     *                or null when it was not read from bytes
+     */
+    record Observed(Observation observation, byte[] encoded) implements ServiceInput {
         public Observed {
             Objects.requireNonNull(observation, "observation");
+        }
+
+        public Observed(Observation observation) {
+            this(observation, null);
         }
     }
 }

@@ -27,6 +27,27 @@ public final class ServiceInputSerde {
     private ServiceInputSerde() {
     }
 
+    /**
+     * The serde of the observations topic as the service-state processor reads it: each value decoded into an
+     * {@link ServiceInput.Observed} that keeps the bytes it was read from; a value that cannot be read throws the
+     * observation serde's {@link SerializationException}.
+     */
+    public static Serde<ServiceInput> observations(Serde<Observation> observations) {
+        Serializer<ServiceInput> serializer = (topic, input) -> switch (input) {
+            case null -> null;
+            case ServiceInput.Observed o -> o.encoded() != null ? o.encoded() : observations.serializer().serialize(topic, o.observation());
+            default -> throw new SerializationException("Only observations are written to " + topic + ", not " + input);
+        };
+        Deserializer<ServiceInput> deserializer = (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            Observation o = observations.deserializer().deserialize(topic, bytes);
+            return o == null ? null : new ServiceInput.Observed(o, bytes);
+        };
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
+
     public static Serde<ServiceInput> create() {
         Serde<Target> targets = AvroSerdes.serde(Target.class);
         Serde<Observation> observations = AvroSerdes.serde(Observation.class);
@@ -40,7 +61,7 @@ public final class ServiceInputSerde {
             case ServiceInput.TargetUpserted t -> tagged(TARGET_UPSERTED, t.targetId(), targets.serializer().serialize(topic, t.target()));
             case ServiceInput.TargetRemoved t -> tagged(TARGET_REMOVED, t.targetId(), new byte[0]);
             case ServiceInput.Observed o -> {
-                byte[] body = observations.serializer().serialize(topic, o.observation());
+                byte[] body = o.encoded() != null ? o.encoded() : observations.serializer().serialize(topic, o.observation());
                 byte[] out = new byte[body.length + 1];
                 out[0] = OBSERVED;
                 System.arraycopy(body, 0, out, 1, body.length);
@@ -60,7 +81,8 @@ public final class ServiceInputSerde {
             throw new SerializationException("Empty service-input record on " + topic);
         }
         if (bytes[0] == OBSERVED) {
-            return new ServiceInput.Observed(observations.deserializer().deserialize(topic, Arrays.copyOfRange(bytes, 1, bytes.length)));
+            byte[] body = Arrays.copyOfRange(bytes, 1, bytes.length);
+            return new ServiceInput.Observed(observations.deserializer().deserialize(topic, body), body);
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         byte tag = buffer.get();

@@ -2,6 +2,8 @@ package dev.certsonar.aggregator.state;
 
 import dev.certsonar.aggregator.AggregatorConfig;
 import dev.certsonar.aggregator.StoreNames;
+import dev.certsonar.schemas.AvroSerde;
+import dev.certsonar.schemas.AvroSerdes;
 import dev.certsonar.schemas.Endpoints;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.Endpoint;
@@ -36,17 +38,21 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Keeps the state of every endpoint and service, keyed by service, and writes a service's status
- * when something a person cares about changed. A wall-clock punctuator revisits services whose
+ * Keeps the state of every endpoint and service, keyed by service, and writes a service's status (in Avro
+ * single-object encoding) when something a person cares about changed. A wall-clock punctuator revisits services whose
  * status changes by time alone (thresholds, expiry, staleness, rollout grace), in the order of an
  * index keyed by the next transition time.
  */
-public final class ServiceStateProcessor implements Processor<String, ServiceInput, String, ServiceStatus> {
+public final class ServiceStateProcessor implements Processor<String, ServiceInput, String, byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceStateProcessor.class);
     private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
-    /** Most recently used endpoint observations kept decoded per stream task. */
+    /** Statuses are encoded once, for the services store and for service-status alike. */
+    private static final AvroSerde<ServiceStatus> STATUSES = AvroSerdes.serde(ServiceStatus.class);
+    /** Endpoint observations kept decoded per stream task (those of the most recently used services). */
     private static final int DECODED_ENDPOINTS = 4_096;
+    /** Services whose targets are kept decoded per stream task. */
+    private static final int DECODED_TARGET_SETS = 1_024;
     /** Most recently used service statuses kept decoded per stream task. */
     private static final int DECODED_SERVICES = 1_024;
 
@@ -54,14 +60,22 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     private final Clock clock;
     private final ServiceEvaluator evaluator;
 
-    private ProcessorContext<String, ServiceStatus> context;
+    private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, Target> targets;
-    private EndpointStore endpoints;
-    private KeyValueStore<String, ServiceStatus> services;
-    /** The statuses last written to {@link #services}, most recently used first out; every write goes through here. */
-    private final Map<String, ServiceStatus> recentStatuses = new LinkedHashMap<>(256, 0.75f, true) {
+    /** The targets of the most recently used services by target id, as {@link #targets} holds them; every write goes through here. */
+    private final Map<String, SortedMap<String, Target>> recentTargets = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ServiceStatus> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, SortedMap<String, Target>> eldest) {
+            return size() > DECODED_TARGET_SETS;
+        }
+    };
+    private EndpointStore endpoints;
+    /** Service → its status in Avro single-object encoding, the same bytes as written to service-status. */
+    private KeyValueStore<String, byte[]> services;
+    /** The statuses last written to {@link #services}, most recently used first out; every write goes through here. */
+    private final Map<String, HeldStatus> recentStatuses = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, HeldStatus> eldest) {
             return size() > DECODED_SERVICES;
         }
     };
@@ -72,11 +86,11 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     public ServiceStateProcessor(AggregatorConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.evaluator = new ServiceEvaluator(config);
+        this.evaluator = new ServiceEvaluator(config, 2 * DECODED_ENDPOINTS);
     }
 
     @Override
-    public void init(ProcessorContext<String, ServiceStatus> context) {
+    public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.targets = context.getStateStore(StoreNames.SERVICE_TARGETS);
         this.endpoints = new EndpointStore(context.getStateStore(StoreNames.ENDPOINTS), DECODED_ENDPOINTS);
@@ -85,6 +99,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         this.nextTransition = context.getStateStore(StoreNames.NEXT_TRANSITION);
         this.inventory = context.getStateStore(StoreNames.INVENTORY);
         this.recentStatuses.clear();
+        this.recentTargets.clear();
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> advanceTime());
     }
 
@@ -94,18 +109,88 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             endpoints.clearDecoded();
         }
         recentStatuses.clear();
+        recentTargets.clear();
+    }
+
+    /** A status as last written, with what a person cares about in it once worked out. */
+    private static final class HeldStatus {
+        final ServiceStatus status;
+        private Significance significance;
+
+        HeldStatus(ServiceStatus status) {
+            this.status = status;
+        }
+
+        Significance significance(int consecutiveCap) {
+            if (significance == null) {
+                significance = Significance.of(status, consecutiveCap);
+            }
+            return significance;
+        }
     }
 
     /** The service's status as last computed, or null. */
     private ServiceStatus status(String service) {
-        ServiceStatus held = recentStatuses.get(service);
+        HeldStatus held = heldStatus(service);
+        return held != null ? held.status : null;
+    }
+
+    private HeldStatus heldStatus(String service) {
+        HeldStatus held = recentStatuses.get(service);
         if (held == null) {
-            held = services.get(service);
-            if (held != null) {
+            ServiceStatus stored = STATUSES.decode(services.get(service));
+            if (stored != null) {
+                held = new HeldStatus(stored);
                 recentStatuses.put(service, held);
             }
         }
         return held;
+    }
+
+    /** Writes the service's new status and forwards it when it differs from the previous one in what a person cares about. */
+    private void write(String service, ServiceStatus status, Instant now) {
+        HeldStatus previous = heldStatus(service);
+        HeldStatus next = new HeldStatus(status);
+        byte[] encoded = STATUSES.encode(status);
+        services.put(service, encoded);
+        recentStatuses.put(service, next);
+        int cap = config.consecutiveReported();
+        if (previous == null || !previous.significance(cap).equals(next.significance(cap))) {
+            context.forward(new Record<>(service, encoded, now.toEpochMilli()));
+        }
+    }
+
+    /** The service's targets by id (not to be modified), read from the store the first time. */
+    private SortedMap<String, Target> targetsOf(String service) {
+        SortedMap<String, Target> held = recentTargets.get(service);
+        if (held == null) {
+            held = new TreeMap<>();
+            String servicePrefix = StateKeys.servicePrefix(service);
+            try (KeyValueIterator<String, Target> it = targets.prefixScan(servicePrefix, PREFIX_SERIALIZER)) {
+                while (it.hasNext()) {
+                    KeyValue<String, Target> kv = it.next();
+                    held.put(StateKeys.unescape(kv.key.substring(servicePrefix.length())), kv.value);
+                }
+            }
+            recentTargets.put(service, held);
+        }
+        return held;
+    }
+
+    private void putTarget(String service, String targetId, Target target) {
+        targets.put(StateKeys.serviceTarget(service, targetId), target);
+        SortedMap<String, Target> held = recentTargets.get(service);
+        if (held != null) {
+            held.put(targetId, target);
+        }
+    }
+
+    private void deleteTarget(String service, String targetId) {
+        targets.delete(StateKeys.serviceTarget(service, targetId));
+        SortedMap<String, Target> held = recentTargets.get(service);
+        if (held != null) {
+            held.remove(targetId);
+        }
     }
 
     @Override
@@ -117,22 +202,23 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         Instant now = now();
         switch (record.value()) {
             case ServiceInput.TargetUpserted t -> {
-                Target before = targets.get(StateKeys.serviceTarget(service, t.targetId()));
+                Target before = targetsOf(service).get(t.targetId());
                 if (before != null && !before.getHost().equals(t.target().getHost())) {
                     removeEndpoints(service, t.targetId());
                 }
-                targets.put(StateKeys.serviceTarget(service, t.targetId()), t.target());
+                putTarget(service, t.targetId(), t.target());
                 evaluate(service, Set.of(), now);
             }
             case ServiceInput.TargetRemoved t -> removeTarget(service, t.targetId(), now);
-            case ServiceInput.Observed o -> observe(service, o.observation(), now);
+            case ServiceInput.Observed o -> observe(service, o.observation(), o.encoded(), now);
         }
     }
 
-    private void observe(String service, Observation o, Instant now) {
+    /** @param encoded the observation as read, in Avro single-object encoding, or null */
+    private void observe(String service, Observation o, byte[] encoded, Instant now) {
         String endpointKey = StateKeys.endpointKey(o);
         String key = StateKeys.endpoint(service, o.getTargetId(), endpointKey);
-        Observation previous = endpoints.get(key);
+        Observation previous = endpoints.get(service, key);
         if (previous == null && o.getOutcome() != Outcome.OK && isRangeBlock(o)) {
             retire(service, o, endpointKey);
             return;
@@ -145,11 +231,11 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             ServiceStatus held = status(service);
             if (held != null && held.getConditions().isEmpty()) {
                 // nothing to count and nothing changed: only the time of the last observation moves on
-                endpoints.put(key, o);
+                endpoints.put(service, key, o, encoded);
                 return;
             }
         }
-        endpoints.put(key, o);
+        endpoints.put(service, key, o, encoded);
         updateInventory(service, o.getTargetId(), endpointKey, previous, o);
         retire(service, o, endpointKey);
         evaluate(service, Set.of(endpointKey), now);
@@ -195,7 +281,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         }
         String prefix = StateKeys.targetPrefix(service, o.getTargetId());
         List<KeyValue<String, Observation>> retired = new ArrayList<>();
-        for (KeyValue<String, Observation> kv : endpoints.prefixScan(prefix)) {
+        for (KeyValue<String, Observation> kv : endpoints.withPrefix(service, prefix)) {
             String other = kv.key.substring(prefix.length());
             if (!found.contains(other) && kv.value.getHost().equals(o.getHost()) && kv.value.getObservedAt().isBefore(o.getObservedAt())) {
                 retired.add(kv);
@@ -204,15 +290,15 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         for (KeyValue<String, Observation> kv : retired) {
             log.info("Retiring endpoint {} of service {}: scan {} of target {} no longer finds it",
                     kv.key.substring(prefix.length()), service, o.getScanId(), o.getTargetId());
-            endpoints.delete(kv.key);
+            endpoints.delete(service, kv.key);
             updateInventory(service, o.getTargetId(), kv.key.substring(prefix.length()), kv.value, null);
         }
     }
 
     private void removeTarget(String service, String targetId, Instant now) {
-        targets.delete(StateKeys.serviceTarget(service, targetId));
+        deleteTarget(service, targetId);
         removeEndpoints(service, targetId);
-        if (!hasAny(targets, StateKeys.servicePrefix(service))) {
+        if (targetsOf(service).isEmpty()) {
             drop(service, now);
         } else {
             evaluate(service, Set.of(), now);
@@ -222,8 +308,8 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     /** Forgets every endpoint of the target. */
     private void removeEndpoints(String service, String targetId) {
         String prefix = StateKeys.targetPrefix(service, targetId);
-        for (KeyValue<String, Observation> kv : endpoints.prefixScan(prefix)) {
-            endpoints.delete(kv.key);
+        for (KeyValue<String, Observation> kv : endpoints.withPrefix(service, prefix)) {
+            endpoints.delete(service, kv.key);
             updateInventory(service, targetId, kv.key.substring(prefix.length()), kv.value, null);
         }
     }
@@ -235,7 +321,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         if (previous != null) {
             services.delete(service);
             recentStatuses.remove(service);
-            context.forward(new Record<>(service, (ServiceStatus) null, now.toEpochMilli()));
+            context.forward(new Record<>(service, (byte[]) null, now.toEpochMilli()));
             log.info("Service {} has no targets or endpoints left; wrote its tombstone", service);
         }
     }
@@ -246,13 +332,9 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
 
     /** @param transitionDue the service's scheduled transition came due (called by the punctuator) */
     private void evaluate(String service, Set<String> observedNow, Instant now, boolean transitionDue) {
-        SortedMap<String, Target> serviceTargets = new TreeMap<>();
-        String servicePrefix = StateKeys.servicePrefix(service);
-        try (KeyValueIterator<String, Target> it = targets.prefixScan(servicePrefix, PREFIX_SERIALIZER)) {
-            it.forEachRemaining(kv -> serviceTargets.put(StateKeys.unescape(kv.key.substring(servicePrefix.length())), kv.value));
-        }
+        SortedMap<String, Target> serviceTargets = targetsOf(service);
         List<ServiceEvaluator.EndpointObservation> observed = new ArrayList<>();
-        for (KeyValue<String, Observation> kv : endpoints.prefixScan(servicePrefix)) {
+        for (KeyValue<String, Observation> kv : endpoints.ofService(service)) {
             Observation o = kv.value;
             String targetId = o.getTargetId();
             String endpointKey = kv.key.substring(StateKeys.targetPrefix(service, targetId).length());
@@ -268,13 +350,8 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         }
         ServiceStatus previous = status(service);
         ServiceEvaluator.Evaluation evaluation = evaluator.evaluate(service, serviceTargets, observed, previous, observedNow, now);
-        ServiceStatus status = evaluation.status();
-        services.put(service, status);
-        recentStatuses.put(service, status);
+        write(service, evaluation.status(), now);
         scheduleTransition(service, evaluation.nextTransition());
-        if (Significance.changed(previous, status, config.consecutiveReported())) {
-            context.forward(new Record<>(service, status, now.toEpochMilli()));
-        }
     }
 
     /**
@@ -289,11 +366,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             if (neverObservedHeld) {
                 stale.setConditions(previous.getConditions());
             }
-            services.put(service, stale);
-            recentStatuses.put(service, stale);
-            if (Significance.changed(previous, stale, config.consecutiveReported())) {
-                context.forward(new Record<>(service, stale, now.toEpochMilli()));
-            }
+            write(service, stale, now);
             return;
         }
         if (previous != null) {
@@ -358,12 +431,6 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             if (!has.contains(sha)) {
                 inventory.delete(StateKeys.inventory(sha, service, targetId, endpointKey));
             }
-        }
-    }
-
-    private static boolean hasAny(KeyValueStore<String, ?> store, String prefix) {
-        try (KeyValueIterator<String, ?> it = store.prefixScan(prefix, PREFIX_SERIALIZER)) {
-            return it.hasNext();
         }
     }
 
