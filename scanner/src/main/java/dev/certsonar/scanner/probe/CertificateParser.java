@@ -53,6 +53,11 @@ public final class CertificateParser {
     }
 
     public static Certificate parse(X509Certificate cert) {
+        return parse(cert, new Signatures());
+    }
+
+    /** As {@link #parse(X509Certificate)}, with signature checks remembered by {@code signatures}. */
+    static Certificate parse(X509Certificate cert, Signatures signatures) {
         byte[] der;
         try {
             der = cert.getEncoded();
@@ -82,7 +87,7 @@ public final class CertificateParser {
                 .setKeyUsage(keyUsage(cert))
                 .setExtendedKeyUsage(extendedKeyUsage(cert))
                 .setCa(cert.getBasicConstraints() >= 0)
-                .setSelfSigned(isSelfSigned(cert))
+                .setSelfSigned(isSelfSigned(cert, signatures))
                 .setSctCount(sctCount(cert))
                 .setDer(ByteBuffer.wrap(der))
                 .build();
@@ -98,7 +103,11 @@ public final class CertificateParser {
 
     /** Subject equals issuer and the signature verifies with the certificate's own key. */
     public static boolean isSelfSigned(X509Certificate cert) {
-        return cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal()) && Signatures.verifies(cert, cert.getPublicKey());
+        return isSelfSigned(cert, new Signatures());
+    }
+
+    static boolean isSelfSigned(X509Certificate cert, Signatures signatures) {
+        return cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal()) && signatures.verifies(cert, cert.getPublicKey());
     }
 
     public static String keyAlgorithm(PublicKey key) {

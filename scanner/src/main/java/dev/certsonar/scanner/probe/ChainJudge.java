@@ -49,9 +49,15 @@ public final class ChainJudge {
     }
 
     private final TrustAnchors anchors;
+    private final Signatures signatures;
 
     public ChainJudge(TrustAnchors anchors) {
+        this(anchors, new Signatures());
+    }
+
+    ChainJudge(TrustAnchors anchors, Signatures signatures) {
         this.anchors = anchors;
+        this.signatures = signatures;
     }
 
     /**
@@ -305,13 +311,13 @@ public final class ChainJudge {
     }
 
     /** As {@link CertificateParser#isSelfSigned}, the signature checked once per judgement. */
-    private static boolean selfSigned(X509Certificate cert, Map<X509Certificate, Map<PublicKey, Boolean>> cache) {
+    private boolean selfSigned(X509Certificate cert, Map<X509Certificate, Map<PublicKey, Boolean>> cache) {
         return cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal())
                 && verifies(cert, cert.getPublicKey(), cache);
     }
 
-    private static boolean verifies(X509Certificate cert, PublicKey key, Map<X509Certificate, Map<PublicKey, Boolean>> cache) {
-        return cache.computeIfAbsent(cert, k -> new HashMap<>()).computeIfAbsent(key, k -> Signatures.verifies(cert, k));
+    private boolean verifies(X509Certificate cert, PublicKey key, Map<X509Certificate, Map<PublicKey, Boolean>> cache) {
+        return cache.computeIfAbsent(cert, k -> new HashMap<>()).computeIfAbsent(key, k -> signatures.verifies(cert, k));
     }
 
     private static X509Certificate earliest(List<X509Certificate> certs) {

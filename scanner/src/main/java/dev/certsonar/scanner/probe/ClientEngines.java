@@ -72,6 +72,7 @@ sealed interface ClientEngines permits ClientEngines.Jdk, ClientEngines.BoringSs
             log.warn("BoringSSL cannot be loaded here ({}); probing with the JDK's TLS instead",
                     OpenSsl.unavailabilityCause() == null ? "no reason given" : OpenSsl.unavailabilityCause().toString());
         }
+        Jsse.checkLegacyTls();
         return new Jdk(Jsse.capturingContext(trustManager));
     }
 

@@ -34,6 +34,8 @@ public final class Jsse {
 
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"};
 
+    private static boolean legacyChecked;
+
     private Jsse() {
     }
 
@@ -51,6 +53,17 @@ public final class Jsse {
         setIfAbsent("jdk.tls.maxHandshakeMessageSize", Integer.toString(1 << 20));
         setIfAbsent("jdk.tls.maxCertificateChainLength", "32");
         setIfAbsent("jdk.tls.client.enableStatusRequestExtension", "false");
+    }
+
+    /**
+     * Warns once when this process cannot offer TLS 1.0 and 1.1 after all (TLS was used before
+     * {@link #relaxConstraints()}); checked when the JDK's TLS is first needed, since the check itself starts JSSE.
+     */
+    static synchronized void checkLegacyTls() {
+        if (legacyChecked) {
+            return;
+        }
+        legacyChecked = true;
         if (legacyTlsAvailable()) {
             log.debug("relaxed TLS algorithm constraints for scanning: {}", TLS_DISABLED);
         } else {

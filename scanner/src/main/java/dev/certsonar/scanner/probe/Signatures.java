@@ -4,20 +4,41 @@ import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Signature checks on certificates, without the JDK's algorithm policy: weak algorithms are judged, not refused. */
+/**
+ * Signature checks on certificates, without the JDK's algorithm policy: weak algorithms are judged, not refused. A
+ * result is remembered (up to {@link #REMEMBERED} of them): the intermediates and roots that many servers share are
+ * verified once per engine, not once per probe.
+ */
 final class Signatures {
 
-    private Signatures() {
+    static final int REMEMBERED = 20_000;
+
+    private record Check(X509Certificate cert, PublicKey key) {
     }
 
-    static boolean verifies(X509Certificate cert, PublicKey issuerKey) {
+    private final Map<Check, Boolean> results = new ConcurrentHashMap<>();
+
+    boolean verifies(X509Certificate cert, PublicKey issuerKey) {
+        Check check = new Check(cert, issuerKey);
+        Boolean known = results.get(check);
+        if (known != null) {
+            return known;
+        }
+        boolean result;
         try {
             cert.verify(issuerKey);
-            return true;
+            result = true;
         } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
+            result = false;
         }
+        if (results.size() >= REMEMBERED) {
+            results.clear();
+        }
+        results.put(check, result);
+        return result;
     }
 
     /** SHA-1, MD5 or MD2 based. */

@@ -53,7 +53,7 @@ final class TlsConnector {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final ClientEngines engines;
-    private final ClientEngines fallback;
+    private ClientEngines fallback;
     private final CapturingTrustManager trustManager;
     private final int maxHandshakeBytes;
     private final Duration connectCap;
@@ -62,7 +62,6 @@ final class TlsConnector {
     TlsConnector(TlsLibrary library, CapturingTrustManager trustManager, int maxHandshakeBytes,
                  Duration connectCap, Duration handshakeCap) {
         this.engines = ClientEngines.of(library, trustManager);
-        this.fallback = engines.library() == TlsLibrary.JDK ? null : ClientEngines.of(TlsLibrary.JDK, trustManager);
         this.trustManager = trustManager;
         this.maxHandshakeBytes = maxHandshakeBytes;
         this.connectCap = connectCap;
@@ -78,11 +77,20 @@ final class TlsConnector {
         try {
             return probe(engines, address, sni, serverName, preamble, deadline);
         } catch (Failure f) {
-            if (fallback == null || f.phase != Phase.HANDSHAKE || !worthAnotherLibrary(f.getCause()) || deadline.passed()) {
+            if (engines.library() == TlsLibrary.JDK || f.phase != Phase.HANDSHAKE || !worthAnotherLibrary(f.getCause())
+                    || deadline.passed()) {
                 throw f;
             }
-            return probe(fallback, address, sni, serverName, preamble, deadline);
+            return probe(fallback(), address, sni, serverName, preamble, deadline);
         }
+    }
+
+    /** The JDK's engines, made when a server first needs them (making them starts the JDK's TLS). */
+    private synchronized ClientEngines fallback() {
+        if (fallback == null) {
+            fallback = ClientEngines.of(TlsLibrary.JDK, trustManager);
+        }
+        return fallback;
     }
 
     /**
