@@ -9,6 +9,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -41,6 +43,7 @@ public final class AggregatorApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AggregatorApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration TOPIC_LOOKUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TOPIC_LOOKUP_RETRY = Duration.ofMillis(100);
 
     private final AggregatorConfig config;
     private final Topology topology;
@@ -75,7 +78,11 @@ public final class AggregatorApp implements AutoCloseable {
         }
     }
 
-    /** The partition count of a topic, which must exist. */
+    /**
+     * The partition count of a topic, which must exist. A topic created a moment ago may not be known to the broker
+     * that answers yet, so an unknown topic is asked for again, every {@link #TOPIC_LOOKUP_RETRY}, for up to
+     * {@link #TOPIC_LOOKUP_TIMEOUT}.
+     */
     static int partitionsOf(Map<String, Object> kafkaProps, String topic) {
         Map<String, Object> adminProps = new HashMap<>();
         AdminClientConfig.configNames().forEach(name -> {
@@ -83,16 +90,27 @@ public final class AggregatorApp implements AutoCloseable {
                 adminProps.put(name, kafkaProps.get(name));
             }
         });
+        long deadline = System.nanoTime() + TOPIC_LOOKUP_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(adminProps)) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(TOPIC_LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .get(topic).partitions().size();
+            while (true) {
+                try {
+                    return admin.describeTopics(List.of(topic)).allTopicNames()
+                            .get(TOPIC_LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().size();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("The aggregator needs topic " + topic + " to exist (see TopicAdmin.ensureTopics); "
+                                + "asking for its partitions failed: " + e.getCause().getMessage(), e);
+                    }
+                    log.debug("Topic {} is not known yet; asking again in {}", topic, TOPIC_LOOKUP_RETRY);
+                    Thread.sleep(TOPIC_LOOKUP_RETRY.toMillis());
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while asking for the partitions of topic " + topic, e);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
+        } catch (TimeoutException e) {
             throw new IllegalStateException("The aggregator needs topic " + topic + " to exist (see TopicAdmin.ensureTopics); "
-                    + "asking for its partitions failed: " + cause.getMessage(), e);
+                    + "asking for its partitions took longer than " + TOPIC_LOOKUP_TIMEOUT, e);
         }
     }
 
@@ -100,15 +118,24 @@ public final class AggregatorApp implements AutoCloseable {
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 1_000;
     /** The record cache of all stores, which absorbs repeated writes of one key between commits. */
     public static final long DEFAULT_STATESTORE_CACHE_BYTES = 32L << 20;
+    /**
+     * The producer's batch size per partition: an observation stored in a changelog is about 1.5 KB, so the default
+     * 16 KB batch would fill every ten records, each full batch waking the sender for a request of its own.
+     */
+    public static final int DEFAULT_PRODUCER_BATCH_BYTES = 256 << 10;
 
     /**
      * The Kafka Streams properties the aggregator runs with: the given client properties, then its own; the commit
-     * interval and the state-store cache size take the defaults above unless the client properties set them.
+     * interval, the state-store cache size and the producer's batch size take the defaults above unless the client
+     * properties set them.
      */
     public static Properties streamsProperties(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config) {
         Map<String, Object> props = new HashMap<>(kafkaProps);
         props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
         props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, DEFAULT_STATESTORE_CACHE_BYTES);
+        if (!props.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
+            props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), DEFAULT_PRODUCER_BATCH_BYTES);
+        }
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -12,11 +12,13 @@ import dev.certsonar.schemas.avro.ScanRequest;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Status;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -156,6 +158,58 @@ class AggregatorIT {
         try (KafkaConsumer<String, ScanRequest> consumer = consumer(topics.scanRequests().valueSerde().deserializer())) {
             List<ScanRequest> after = readAllCommitted(consumer, topics.scanRequests().name());
             assertThat(after).as("the unchanged target is not scanned again after the restart").hasSize(1);
+        }
+    }
+
+    @Test
+    void targetsOnFewerPartitionsThanObservationsStillMeetTheObservationsOfTheirServices() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        topics = Topics.withPrefix("t-" + id + ".");
+        config = config.withApplicationId("aggregator-it-" + id);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topics.targets().name(), 1, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            TopicAdmin.ensureTopics(admin, topics, 3, (short) 1);
+        }
+        app = startApp();
+        int services = 6;
+        for (int i = 0; i < services; i++) {
+            String target = """
+                    {"service":"svc-%d","owner":"team-%d","host":"h%d.example.com","port":443}""".formatted(i, i, i);
+            produceRaw(topics.targets().name(), "tls://h" + i + ".example.com:443", target.getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, ServiceStatus> latest = new java.util.HashMap<>();
+        try (KafkaConsumer<String, ScanRequest> requests = consumer(topics.scanRequests().valueSerde().deserializer());
+             KafkaConsumer<String, ServiceStatus> statuses = consumer(topics.serviceStatus().valueSerde().deserializer())) {
+            requests.subscribe(List.of(topics.scanRequests().name()));
+            List<ScanRequest> scans = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                requests.poll(Duration.ofMillis(200)).forEach(r -> scans.add(r.value()));
+                return scans.size() >= services;
+            });
+            Instant now = Instant.now();
+            for (int i = 0; i < services; i++) {
+                Observation o = Obs.lifetime(now, Duration.ofDays(90), Duration.ofDays(60)).service("svc-" + i)
+                        .target("tls://h" + i + ".example.com:443").host("h" + i + ".example.com").owner("observed-owner")
+                        .endpoint(Obs.endpoint("10.0.0." + (i + 1), 443, "h" + i + ".example.com")).build();
+                produce(topics.observations().name(), o.getService(), topics.observations().valueSerde().serializer().serialize("", o));
+            }
+            statuses.subscribe(List.of(topics.serviceStatus().name()));
+            await().atMost(WAIT).untilAsserted(() -> {
+                statuses.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
+                assertThat(latest).hasSize(services);
+            });
+        }
+        for (int i = 0; i < services; i++) {
+            assertThat(latest.get("svc-" + i).getOwner()).as("svc-" + i + " is judged with its target, whatever its partition")
+                    .isEqualTo("team-" + i);
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            for (String internal : List.of(ExpiryTopology.SERVICE_INPUT, ExpiryTopology.OBSERVATIONS_BY_SERVICE)) {
+                String name = config.applicationId() + "-" + internal + "-repartition";
+                assertThat(admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions())
+                        .as(name).hasSize(3);
+            }
         }
     }
 
