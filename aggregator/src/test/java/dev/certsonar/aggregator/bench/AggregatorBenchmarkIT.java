@@ -56,7 +56,9 @@ import static org.awaitility.Awaitility.await;
  * Observations per second processed by the aggregator (exactly-once, RocksDB), next to a plain consumer reading
  * the same topic in the same run; state size and heap for 100,000 endpoints. Runs only with
  * {@code -Dcertsonar.bench=true} (optionally {@code -Dcertsonar.bench.endpoints=N}), since it takes minutes:
- * {@code mvn -o verify -pl aggregator -Dit.test=AggregatorBenchmarkIT -Dcertsonar.bench=true}.
+ * {@code mvn -o verify -pl aggregator -Dit.test=AggregatorBenchmarkIT -Dcertsonar.bench=true}; with
+ * {@code -Dcertsonar.bench.threads=1,2} each stream thread count is measured in turn, each on topics of its own
+ * (the later ones in a JVM the earlier ones warmed up).
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class AggregatorBenchmarkIT {
@@ -67,36 +69,81 @@ class AggregatorBenchmarkIT {
     @TempDir
     Path stateDir;
 
+    /** What one aggregator configuration achieved on its own topics. */
+    private record Measurement(int threads, double firstSeconds, double firstRunningSeconds, double rescanSeconds,
+                               double rescanRunningSeconds, long stateBytes, long heapUsed) {
+    }
+
     @Test
     void observationsPerSecond(EmbeddedKafkaBroker broker) throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("certsonar.bench"),
                 "the aggregator benchmark runs only with -Dcertsonar.bench=true (it takes minutes)");
         int endpoints = Integer.getInteger("certsonar.bench.endpoints", 100_000);
         int partitions = Integer.getInteger("certsonar.bench.partitions", 2);
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        Topics topics = Topics.withPrefix("bench-" + id + ".");
+        List<Integer> threadCounts = Stream.of(System.getProperty("certsonar.bench.threads",
+                        String.valueOf(AggregatorConfig.DEFAULT.streamThreads())).split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
         Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
-        try (Admin admin = Admin.create(kafka)) {
-            TopicAdmin.ensureTopics(admin, topics, partitions, (short) 1);
+
+        StringBuilder report = new StringBuilder();
+        List<Measurement> measurements = new java.util.ArrayList<>();
+        for (int threads : threadCounts) {
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            Topics topics = Topics.withPrefix("bench-" + id + ".");
+            try (Admin admin = Admin.create(kafka)) {
+                TopicAdmin.ensureTopics(admin, topics, partitions, (short) 1);
+            }
+            long produceStart = System.nanoTime();
+            Instant now = Instant.now();
+            produceRound(broker, topics, endpoints, now, now);
+            double produceSeconds = seconds(System.nanoTime() - produceStart);
+            if (measurements.isEmpty()) {
+                double plainRaw = plainConsumer(broker, topics, endpoints, null);
+                double plainAvro = plainConsumer(broker, topics, endpoints, topics.observations().valueSerde().deserializer());
+                report.append(String.format("""
+                        aggregator benchmark: %,d observations (%,d endpoints of %,d services), %d partitions
+                          produced in %.1f s (%,.0f/s)
+                          plain consumer, bytes only:      %,.0f observations/s
+                          plain consumer, Avro decoded:    %,.0f observations/s
+                        """, endpoints, endpoints, endpoints / ENDPOINTS_PER_SERVICE, partitions, produceSeconds,
+                        endpoints / produceSeconds, plainRaw, plainAvro));
+            }
+            AggregatorConfig config = AggregatorConfig.DEFAULT.withApplicationId("bench-" + id)
+                    .withStateDir(stateDir.resolve(id)).withHttp("127.0.0.1", -1).withReplicationFactor(1).withStreamThreads(threads);
+            Measurement m = measure(broker, kafka, topics, config, endpoints, now);
+            measurements.add(m);
+            report.append(String.format("""
+                          aggregator, exactly-once, %d stream thread(s)%s:
+                            first sight of every endpoint (a status written per observation):
+                              start to all consumed (incl. startup): %.1f s = %,.0f observations/s
+                              RUNNING to all consumed:               %.1f s = %,.0f observations/s
+                            a second scan round with nothing changed (restart on the same state incl.):
+                              start to all consumed (incl. startup): %.1f s = %,.0f observations/s
+                              RUNNING to all consumed:               %.1f s = %,.0f observations/s
+                            state on disk after closing: %,d MB; heap after GC, aggregator running minus before it started: %,d MB
+                        """, threads, measurements.size() > 1 ? " (after the configurations above in the same JVM)" : "",
+                    m.firstSeconds(), endpoints / m.firstSeconds(), m.firstRunningSeconds(), endpoints / m.firstRunningSeconds(),
+                    m.rescanSeconds(), endpoints / m.rescanSeconds(), m.rescanRunningSeconds(), endpoints / m.rescanRunningSeconds(),
+                    m.stateBytes() >> 20, m.heapUsed() >> 20));
         }
+        log.info("\n{}", report);
+        Path out = Path.of("target", "aggregator-benchmark.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+        for (Measurement m : measurements) {
+            assertThat(endpoints / m.firstSeconds()).as("observations per second").isGreaterThan(100);
+        }
+    }
 
-        long produceStart = System.nanoTime();
-        Instant now = Instant.now();
-        produceRound(broker, topics, endpoints, now, now);
-        double produceSeconds = seconds(System.nanoTime() - produceStart);
-
-        double plainRaw = plainConsumer(broker, topics, endpoints, null);
-        double plainAvro = plainConsumer(broker, topics, endpoints, topics.observations().valueSerde().deserializer());
-
-        AggregatorConfig config = AggregatorConfig.DEFAULT.withApplicationId("bench-" + id).withStateDir(stateDir)
-                .withHttp("127.0.0.1", -1).withReplicationFactor(1);
+    /** The first sight of every endpoint, then (after a restart) a second scan round with nothing changed. */
+    private Measurement measure(EmbeddedKafkaBroker broker, Map<String, Object> kafka, Topics topics, AggregatorConfig config,
+                                int endpoints, Instant now) throws Exception {
         System.gc();
         long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long start = System.nanoTime();
-        double aggregatorSeconds;
-        double aggregatorRunningSeconds;
+        double firstSeconds;
+        double firstRunningSeconds;
         long heapUsed;
-        long stateBytes;
         try (Admin progress = Admin.create(kafka);
              AggregatorApp app = new AggregatorApp(kafka, topics, config, Clock.systemUTC())) {
             app.start();
@@ -104,20 +151,18 @@ class AggregatorBenchmarkIT {
             long running = System.nanoTime();
             await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(250)).until(() -> consumedAll(progress, topics, config));
             long end = System.nanoTime();
-            aggregatorSeconds = seconds(end - start);
-            aggregatorRunningSeconds = seconds(end - running);
+            firstSeconds = seconds(end - start);
+            firstRunningSeconds = seconds(end - running);
             var endpointStore = app.streams().store(StoreQueryParameters.fromNameAndType(StoreNames.ENDPOINTS,
                     QueryableStoreTypes.keyValueStore()));
             assertThat(endpointStore.approximateNumEntries()).as("endpoints held").isGreaterThanOrEqualTo(endpoints * 9L / 10);
             System.gc();
             heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() - heapBefore;
         }
-        stateBytes = directorySize(stateDir);
+        long stateBytes = directorySize(config.stateDir());
 
         produceRound(broker, topics, endpoints, now, now.plus(Duration.ofHours(6)));
         long restart = System.nanoTime();
-        double rescanSeconds;
-        double rescanRunningSeconds;
         try (Admin progress = Admin.create(kafka);
              AggregatorApp app = new AggregatorApp(kafka, topics, config, Clock.systemUTC())) {
             app.start();
@@ -125,32 +170,9 @@ class AggregatorBenchmarkIT {
             long running = System.nanoTime();
             await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(250)).until(() -> consumedAll(progress, topics, config));
             long end = System.nanoTime();
-            rescanSeconds = seconds(end - restart);
-            rescanRunningSeconds = seconds(end - running);
+            return new Measurement(config.streamThreads(), firstSeconds, firstRunningSeconds, seconds(end - restart),
+                    seconds(end - running), stateBytes, heapUsed);
         }
-
-        double aggregatorRate = endpoints / aggregatorSeconds;
-        String report = String.format("""
-                aggregator benchmark: %,d observations (%,d endpoints of %,d services), %d partitions, %d stream thread(s)
-                  produced in %.1f s (%,.0f/s)
-                  plain consumer, bytes only:      %,.0f observations/s
-                  plain consumer, Avro decoded:    %,.0f observations/s
-                  aggregator, exactly-once, first sight of every endpoint (a status written per observation),
-                    start to all consumed (incl. startup): %.1f s = %,.0f observations/s
-                    RUNNING to all consumed:               %.1f s = %,.0f observations/s
-                  aggregator, a second scan round with nothing changed (restart on the same state incl.):
-                    start to all consumed (incl. startup): %.1f s = %,.0f observations/s
-                    RUNNING to all consumed:               %.1f s = %,.0f observations/s
-                  state on disk after closing: %,d MB; heap after GC, aggregator running minus before it started: %,d MB
-                """, endpoints, endpoints, endpoints / ENDPOINTS_PER_SERVICE, partitions, config.streamThreads(), produceSeconds,
-                endpoints / produceSeconds, plainRaw, plainAvro, aggregatorSeconds, aggregatorRate, aggregatorRunningSeconds,
-                endpoints / aggregatorRunningSeconds, rescanSeconds, endpoints / rescanSeconds, rescanRunningSeconds,
-                endpoints / rescanRunningSeconds, stateBytes >> 20, heapUsed >> 20);
-        log.info("\n{}", report);
-        Path out = Path.of("target", "aggregator-benchmark.txt");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        assertThat(aggregatorRate).as("observations per second").isGreaterThan(100);
     }
 
     /** One observation per endpoint, all of one scan round observed at {@code observedAt}. */
