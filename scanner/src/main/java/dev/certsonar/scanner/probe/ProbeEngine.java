@@ -53,7 +53,7 @@ public final class ProbeEngine implements AutoCloseable {
     private final AddressPolicy policy;
     private final Resolver resolver;
     private final TlsConnector connector;
-    private final Signatures signatures;
+    private final ParsedCertificates certificates;
     private final JudgementCache judge;
     private final Semaphore probes;
     private final AddressGate perAddress;
@@ -81,7 +81,8 @@ public final class ProbeEngine implements AutoCloseable {
         this.resolver = new Resolver(config.dnsServers(), half);
         CapturingTrustManager tm = new CapturingTrustManager(end);
         this.connector = new TlsConnector(config.tlsLibrary(), tm, config.maxHandshakeBytes(), half, config.timeout());
-        this.signatures = new Signatures();
+        Signatures signatures = new Signatures();
+        this.certificates = new ParsedCertificates(signatures);
         this.judge = new JudgementCache(new ChainJudge(anchors, signatures), clock);
         this.probes = new Semaphore(config.concurrency());
         this.perAddress = new AddressGate(config.perAddressConcurrency(), config.perAddressSpacing());
@@ -282,7 +283,7 @@ public final class ProbeEngine implements AutoCloseable {
             TlsConnector.Handshake h = connector.probe(new InetSocketAddress(address, endpoint.getPort()), endpoint.getSni(),
                     serverName, preamble, deadline);
             Instant now = clock.instant();
-            List<Certificate> chain = h.chain().stream().map(c -> CertificateParser.parse(c, signatures)).toList();
+            List<Certificate> chain = h.chain().stream().map(certificates::parse).toList();
             ChainJudge.Judgement j = judge.judge(h.chain(), reference, h.protocol(), now);
             Checks checks = j.checks();
             if (h.lateFailure() != null) {
