@@ -68,8 +68,8 @@ public final class ExpiryTopology {
     }
 
     /**
-     * The topology with its internal topics partitioned as Kafka Streams derives it (the targets topic's partition
-     * count); correct as long as the targets and observations topics have the same number of partitions. For tests.
+     * The topology without partition counts for its internal topics, for the {@code TopologyTestDriver}; an application
+     * on a broker uses {@link #build(StreamsBuilder, Topics, AggregatorConfig, Clock, int)}.
      */
     public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config, Clock clock) {
         return build(builder, topics, config, clock, 0);
@@ -77,7 +77,7 @@ public final class ExpiryTopology {
 
     /**
      * @param servicePartitions the partition count of the observations topic, given to the internal topics that the
-     *                          service state reads next to it (0: as Kafka Streams derives it)
+     *                          service state reads next to it (0: none given)
      */
     public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config, Clock clock,
                                        int servicePartitions) {

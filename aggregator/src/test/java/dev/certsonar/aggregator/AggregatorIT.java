@@ -13,11 +13,13 @@ import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Status;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -40,6 +42,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -178,7 +181,7 @@ class AggregatorIT {
                     {"service":"svc-%d","owner":"team-%d","host":"h%d.example.com","port":443}""".formatted(i, i, i);
             produceRaw(topics.targets().name(), "tls://h" + i + ".example.com:443", target.getBytes(StandardCharsets.UTF_8));
         }
-        Map<String, ServiceStatus> latest = new java.util.HashMap<>();
+        Map<String, ServiceStatus> latest = new HashMap<>();
         try (KafkaConsumer<String, ScanRequest> requests = consumer(topics.scanRequests().valueSerde().deserializer());
              KafkaConsumer<String, ServiceStatus> statuses = consumer(topics.serviceStatus().valueSerde().deserializer())) {
             requests.subscribe(List.of(topics.scanRequests().name()));
@@ -192,7 +195,9 @@ class AggregatorIT {
                 Observation o = Obs.lifetime(now, Duration.ofDays(90), Duration.ofDays(60)).service("svc-" + i)
                         .target("tls://h" + i + ".example.com:443").host("h" + i + ".example.com").owner("observed-owner")
                         .endpoint(Obs.endpoint("10.0.0." + (i + 1), 443, "h" + i + ".example.com")).build();
-                produce(topics.observations().name(), o.getService(), topics.observations().valueSerde().serializer().serialize("", o));
+                // the last one keyed otherwise, so that it takes the internal topic of observations keyed by service
+                String key = i < services - 1 ? o.getService() : "keyed-by-host-" + o.getHost();
+                produce(topics.observations().name(), key, topics.observations().valueSerde().serializer().serialize("", o));
             }
             statuses.subscribe(List.of(topics.serviceStatus().name()));
             await().atMost(WAIT).untilAsserted(() -> {
@@ -210,6 +215,13 @@ class AggregatorIT {
                 assertThat(admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions())
                         .as(name).hasSize(3);
             }
+            String rekeyed = config.applicationId() + "-" + ExpiryTopology.OBSERVATIONS_BY_SERVICE + "-repartition";
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            for (int p = 0; p < 3; p++) {
+                ends.put(new TopicPartition(rekeyed, p), OffsetSpec.latest());
+            }
+            long written = admin.listOffsets(ends).all().get().values().stream().mapToLong(r -> r.offset()).sum();
+            assertThat(written).as("the observation keyed otherwise went through " + rekeyed).isPositive();
         }
     }
 
