@@ -3,6 +3,7 @@ package dev.certsonar.scanner.probe;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -64,10 +65,10 @@ sealed interface ClientEngines permits ClientEngines.Jdk, ClientEngines.BoringSs
     }
 
     /** The engines of {@code library}; BoringSSL falls back to the JDK's engines, with a warning, when it cannot load. */
-    static ClientEngines of(TlsLibrary library, CapturingTrustManager trustManager) {
+    static ClientEngines of(TlsLibrary library, CapturingTrustManager trustManager, int maxHandshakeBytes) {
         if (library == TlsLibrary.BORINGSSL) {
             if (OpenSsl.isAvailable()) {
-                return BoringSsl.create(trustManager);
+                return BoringSsl.create(trustManager, maxHandshakeBytes);
             }
             log.warn("BoringSSL cannot be loaded here ({}); probing with the JDK's TLS instead",
                     OpenSsl.unavailabilityCause() == null ? "no reason given" : OpenSsl.unavailabilityCause().toString());
@@ -102,7 +103,8 @@ sealed interface ClientEngines permits ClientEngines.Jdk, ClientEngines.BoringSs
 
         static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"};
 
-        static BoringSsl create(CapturingTrustManager trustManager) {
+        /** Engines whose certificate message may be as large as the scanner lets a handshake be. */
+        static BoringSsl create(CapturingTrustManager trustManager, int maxHandshakeBytes) {
             Set<String> available = OpenSsl.availableJavaCipherSuites();
             List<String> suites = new ArrayList<>();
             for (String s : available) {
@@ -133,6 +135,7 @@ sealed interface ClientEngines permits ClientEngines.Jdk, ClientEngines.BoringSs
                         .ciphers(suites)
                         .sessionCacheSize(1)
                         .sessionTimeout(1)
+                        .option(OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES, maxHandshakeBytes)
                         .build();
                 return new BoringSsl(ctx);
             } catch (SSLException e) {

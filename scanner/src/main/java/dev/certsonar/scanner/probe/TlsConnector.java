@@ -52,6 +52,9 @@ final class TlsConnector {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+    /** Bytes a connection's buffers start with; a ClientHello and most server flights' first reads fit. */
+    private static final int START_BUFFER = 4096;
+
     private final ClientEngines engines;
     private ClientEngines fallback;
     private final CapturingTrustManager trustManager;
@@ -61,7 +64,7 @@ final class TlsConnector {
 
     TlsConnector(TlsLibrary library, CapturingTrustManager trustManager, int maxHandshakeBytes,
                  Duration connectCap, Duration handshakeCap) {
-        this.engines = ClientEngines.of(library, trustManager);
+        this.engines = ClientEngines.of(library, trustManager, maxHandshakeBytes);
         this.trustManager = trustManager;
         this.maxHandshakeBytes = maxHandshakeBytes;
         this.connectCap = connectCap;
@@ -88,7 +91,7 @@ final class TlsConnector {
     /** The JDK's engines, made when a server first needs them (making them starts the JDK's TLS). */
     private synchronized ClientEngines fallback() {
         if (fallback == null) {
-            fallback = ClientEngines.of(TlsLibrary.JDK, trustManager);
+            fallback = ClientEngines.of(TlsLibrary.JDK, trustManager, maxHandshakeBytes);
         }
         return fallback;
     }
@@ -159,8 +162,9 @@ final class TlsConnector {
 
     private void handshake(SSLEngine engine, Socket socket, InputStream in, OutputStream out, Deadline deadline) throws IOException {
         SSLSession session = engine.getSession();
-        ByteBuffer netOut = ByteBuffer.allocate(session.getPacketBufferSize());
-        ByteBuffer netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+        // small to begin with, grown when the engine asks: thousands of probes may be in flight at once
+        ByteBuffer netOut = ByteBuffer.allocate(START_BUFFER);
+        ByteBuffer netIn = ByteBuffer.allocate(START_BUFFER);
         // no application data flows during the handshake; the engine asks for room only if some does
         ByteBuffer app = ByteBuffer.allocate(0);
         int received = 0;
@@ -171,6 +175,11 @@ final class TlsConnector {
                 case NEED_WRAP -> {
                     netOut.clear();
                     SSLEngineResult r = engine.wrap(EMPTY, netOut);
+                    if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                        netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, session.getPacketBufferSize()));
+                        hs = r.getHandshakeStatus();
+                        continue;
+                    }
                     netOut.flip();
                     if (netOut.hasRemaining()) {
                         out.write(netOut.array(), 0, netOut.limit());
@@ -241,8 +250,11 @@ final class TlsConnector {
     private static void closeQuietly(SSLEngine engine, OutputStream out) {
         try {
             engine.closeOutbound();
-            ByteBuffer buf = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-            engine.wrap(EMPTY, buf);
+            ByteBuffer buf = ByteBuffer.allocate(START_BUFFER);
+            if (engine.wrap(EMPTY, buf).getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                buf = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+                engine.wrap(EMPTY, buf);
+            }
             buf.flip();
             if (buf.hasRemaining()) {
                 out.write(buf.array(), 0, buf.limit());
