@@ -264,6 +264,18 @@ public final class ComponentCommands {
     @Command(name = "aggregator", mixinStandardHelpOptions = true,
             description = "Run the aggregator: schedules scans, keeps the expiry state of every service, serves the HTTP API and dashboard.")
     public static final class Aggregator extends Component {
+        int streamThreads = 1;
+
+        @Option(names = "--stream-threads", paramLabel = "N",
+                description = "Kafka Streams threads of this aggregator; more use more cores (default 1).")
+        void streamThreads(int value) {
+            if (value < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--stream-threads must be at least 1, was " + value);
+            }
+            streamThreads = value;
+        }
+
         @Override
         boolean servesOwnHttp() {
             return true;
@@ -273,7 +285,8 @@ public final class ComponentCommands {
         Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
             AggregatorConfig aggregatorConfig = AggregatorConfig.DEFAULT.withPolicy(config.policy())
                     .withStateDir(options.dataDir.resolve("aggregator").toAbsolutePath())
-                    .withHttp(config.http().bind(), config.http().port());
+                    .withHttp(config.http().bind(), config.http().port())
+                    .withStreamThreads(streamThreads);
             AggregatorApp app = new AggregatorApp(kafka, topics, aggregatorConfig, Clock.systemUTC());
             app.start();
             return streamsApp(app, app::isReady, app::isAlive);

@@ -47,6 +47,13 @@ class PipelineCommandsTest {
         assertThat(run.err()).contains("certsonar " + component).contains("--bootstrap-server");
     }
 
+    @Test
+    void theAggregatorRefusesLessThanOneStreamThread() {
+        CommandRun run = CommandRun.of("aggregator", "--stream-threads", "0", "--bootstrap-server", "127.0.0.1:9");
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("--stream-threads must be at least 1, was 0");
+    }
+
     private Path writeEmptyConfig() {
         try {
             return Files.writeString(dir.resolve("empty.yaml"), "topics: {prefix: \"certsonar.\"}\n");
