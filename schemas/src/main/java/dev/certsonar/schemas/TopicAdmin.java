@@ -2,8 +2,13 @@ package dev.certsonar.schemas;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -11,15 +16,26 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Creates the topics of certsonar that do not exist yet: targets and service-status compacted, the others deleted by age. */
+/**
+ * Creates the topics of certsonar that do not exist yet: targets and service-status compacted, the others deleted by age.
+ *
+ * <p>A topic counts as created only once every partition has a leader that serves it. A broker announces a new topic in
+ * its metadata a moment before its partitions take writes; an idempotent producer that writes in that moment can have
+ * its first batch refused (NOT_LEADER_OR_FOLLOWER) while a later batch of the same partition is accepted, and the first
+ * batch can then never be written (KAFKA-15591: OutOfOrderSequenceException until delivery.timeout.ms). So
+ * {@link #ensureTopics} returns only when each new partition answers a list-offsets request, which its leader serves
+ * only once it holds the partition.</p>
+ */
 public final class TopicAdmin {
 
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
@@ -53,11 +69,13 @@ public final class TopicAdmin {
         if (missing.isEmpty()) {
             return created;
         }
+        Set<String> settling = new LinkedHashSet<>();
         CreateTopicsResult result = admin.createTopics(missing);
         for (Map.Entry<String, KafkaFuture<Void>> e : result.values().entrySet()) {
             try {
                 get(e.getValue(), "create topic " + e.getKey());
                 created.add(e.getKey());
+                settling.add(e.getKey());
                 log.info("Created topic {} ({} partitions, replication {}{})", e.getKey(), partitions, replication,
                         topics.compacted().contains(e.getKey()) ? ", compacted" : "");
             } catch (IllegalStateException ex) {
@@ -65,9 +83,32 @@ public final class TopicAdmin {
                     throw ex;
                 }
                 log.debug("Topic {} was created by someone else meanwhile", e.getKey());
+                settling.add(e.getKey());
             }
         }
+        awaitLeaders(admin, settling);
         return created;
+    }
+
+    /**
+     * Waits until every partition of {@code names} takes writes: its leader answers a list-offsets request (the admin
+     * client retries while the broker answers NOT_LEADER_OR_FOLLOWER or UNKNOWN_TOPIC_OR_PARTITION).
+     *
+     * @throws IllegalStateException naming the topics when a partition has no serving leader within a minute
+     */
+    public static void awaitLeaders(Admin admin, Set<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        Map<String, TopicDescription> described = get(admin.describeTopics(names).allTopicNames(), "describe topics " + names);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicDescription description : described.values()) {
+            for (TopicPartitionInfo partition : description.partitions()) {
+                latest.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest());
+            }
+        }
+        get(admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs((int) TIMEOUT.toMillis())).all(),
+                "wait for the partition leaders of " + new TreeSet<>(names));
     }
 
     /** The definition of one topic: compacted for targets and service-status. */
