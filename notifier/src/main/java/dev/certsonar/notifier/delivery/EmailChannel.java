@@ -158,7 +158,7 @@ public final class EmailChannel implements Channel {
     }
 
     /** The whole message: headers and a multipart/alternative body. */
-    MimeMessage message(Notification n) throws MessagingException {
+    private MimeMessage message(Notification n) throws MessagingException {
         MimeMessage m = new FixedIdMessage(session, "<" + WebhookChannel.idempotencyKey(n) + "@certsonar>");
         m.setFrom(from);
         m.setRecipients(MimeMessage.RecipientType.TO, to);
@@ -179,7 +179,7 @@ public final class EmailChannel implements Channel {
         return p;
     }
 
-    static String text(Notification n) {
+    private static String text(Notification n) {
         StringBuilder t = new StringBuilder(NotificationText.title(n)).append("\n\n");
         for (Alert a : n.alerts()) {
             t.append("- ").append(a.getService()).append(": ").append(a.getMessage()).append('\n');
@@ -191,7 +191,7 @@ public final class EmailChannel implements Channel {
         return t.toString();
     }
 
-    static String html(Notification n) {
+    private static String html(Notification n) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html><html><body>");
         h.append("<h2>").append(escape(NotificationText.title(n))).append("</h2>");
         h.append("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">");
