@@ -1,39 +1,49 @@
 package dev.certsonar.notifier.delivery;
 
 import dev.certsonar.schemas.avro.Alert;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
- * Sends each notification as one email over SMTP: STARTTLS (required unless the security is NONE, with the server's
- * certificate and name checked), or TLS from the first byte (SMTPS); AUTH PLAIN when a user name is set; a
- * multipart/alternative message with a plain-text and an HTML part. 4xx answers and connection failures may be
- * retried; 5xx answers are final.
+ * Sends each notification as one email over SMTP with Angus Mail: STARTTLS (required unless the security is NONE,
+ * with the server's certificate and name checked), or TLS from the first byte (SMTPS); AUTH PLAIN (LOGIN where the
+ * server offers only that) when a user name is set; a multipart/alternative message with a plain-text and an HTML
+ * part. 4xx answers, timeouts and connection failures may be retried; 5xx answers are final.
  */
 public final class EmailChannel implements Channel {
+
+    private static final Logger log = LoggerFactory.getLogger(EmailChannel.class);
 
     /** How the connection is protected. */
     public enum Security { STARTTLS, TLS, NONE }
 
-    /** Where and how to send. */
+    /** Where and how to send; {@code from} and each of {@code to} are single email addresses. */
     public record Smtp(String host, int port, Security security, String username, String password, String from,
                        List<String> to) {
         public Smtp {
@@ -47,24 +57,66 @@ public final class EmailChannel implements Channel {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("port must be 1 to 65535, was " + port);
             }
+            address("from", from);
+            to.forEach(t -> address("to", t));
+        }
+
+        private boolean authenticates() {
+            return username != null && !username.isEmpty();
         }
     }
 
+    /** Dates as RFC 5322 writes them, in UTC, so a message reads the same wherever it is sent from. */
     private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /** The name this client gives in EHLO (as a name, never looked up). */
+    private static final String EHLO_NAME = "certsonar";
 
     private final String name;
     private final Smtp smtp;
     private final Duration timeout;
-    private final SSLSocketFactory tls;
     private final Clock clock;
+    private final Session session;
+    private final InternetAddress from;
+    private final InternetAddress[] to;
 
-    /** @param tls the TLS client (trust anchors); {@code SSLSocketFactory.getDefault()} for the JDK's */
+    /**
+     * @param timeout how long connecting, and each read and write of the conversation, may take
+     * @param tls     the TLS client (trust anchors); {@code SSLSocketFactory.getDefault()} for the JDK's
+     */
     public EmailChannel(String name, Smtp smtp, Duration timeout, SSLSocketFactory tls, Clock clock) {
         this.name = Objects.requireNonNull(name, "name");
         this.smtp = Objects.requireNonNull(smtp, "smtp");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.tls = Objects.requireNonNull(tls, "tls");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.session = Session.getInstance(properties(smtp, timeout, Objects.requireNonNull(tls, "tls")));
+        this.from = address("from", smtp.from());
+        this.to = smtp.to().stream().map(t -> address("to", t)).toArray(InternetAddress[]::new);
+    }
+
+    /**
+     * Angus Mail's settings for one channel. Every wait is bounded, and each check is set here rather than left to
+     * the library's defaults: STARTTLS required, the server's name checked, only the given trust.
+     */
+    static Properties properties(Smtp smtp, Duration timeout, SSLSocketFactory tls) {
+        String millis = Long.toString(Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+        Properties p = new Properties();
+        p.setProperty("mail.smtp.host", smtp.host());
+        p.setProperty("mail.smtp.port", Integer.toString(smtp.port()));
+        p.setProperty("mail.smtp.localhost", EHLO_NAME);
+        p.setProperty("mail.smtp.connectiontimeout", millis);
+        p.setProperty("mail.smtp.timeout", millis);
+        p.setProperty("mail.smtp.writetimeout", millis);
+        p.setProperty("mail.smtp.auth", Boolean.toString(smtp.authenticates()));
+        p.setProperty("mail.smtp.auth.mechanisms", "PLAIN LOGIN");
+        boolean startTls = smtp.security() == Security.STARTTLS;
+        p.setProperty("mail.smtp.starttls.enable", Boolean.toString(startTls));
+        p.setProperty("mail.smtp.starttls.required", Boolean.toString(startTls));
+        p.setProperty("mail.smtp.ssl.enable", Boolean.toString(smtp.security() == Security.TLS));
+        p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+        p.put("mail.smtp.ssl.socketFactory", tls);
+        // without this, a connection the configured trust refuses is tried again with the JDK's default trust
+        p.setProperty("mail.smtp.socketFactory.fallback", "false");
+        return p;
     }
 
     @Override
@@ -74,76 +126,60 @@ public final class EmailChannel implements Channel {
 
     @Override
     public void send(Notification n) throws DeliveryException {
-        String message = message(n);
-        try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress(smtp.host(), smtp.port()), (int) timeout.toMillis());
-            plain.setSoTimeout((int) timeout.toMillis());
-            Session s = new Session(smtp.security() == Security.TLS ? secure(plain) : plain);
-            s.expect(220, "greeting");
-            List<String> extensions = s.ehlo();
-            if (smtp.security() == Security.STARTTLS) {
-                if (extensions.stream().noneMatch(e -> e.equalsIgnoreCase("STARTTLS"))) {
-                    throw new DeliveryException("channel " + name + ": " + smtp.host() + ":" + smtp.port()
-                            + " does not offer STARTTLS, which this channel requires", false);
-                }
-                s.command("STARTTLS", 220);
-                s = new Session(secure(plain));
-                s.ehlo();
+        SMTPTransport transport = null;
+        try {
+            MimeMessage message = message(n);
+            transport = (SMTPTransport) session.getTransport("smtp");
+            transport.connect(smtp.host(), smtp.port(), smtp.username(),
+                    smtp.authenticates() && smtp.password() == null ? "" : smtp.password());
+            if (smtp.authenticates() && !transport.supportsExtension("AUTH")
+                    && !transport.supportsExtension("AUTH=LOGIN")) {
+                throw new DeliveryException(prefix() + " does not offer AUTH, which this channel needs to log in",
+                        false);
             }
-            if (smtp.username() != null && !smtp.username().isEmpty()) {
-                String plainAuth = "\0" + smtp.username() + "\0" + (smtp.password() == null ? "" : smtp.password());
-                s.command("AUTH PLAIN " + Base64.getEncoder().encodeToString(
-                        plainAuth.getBytes(StandardCharsets.UTF_8)), 235);
-            }
-            s.command("MAIL FROM:<" + smtp.from() + ">", 250);
-            for (String to : smtp.to()) {
-                s.command("RCPT TO:<" + to + ">", 250, 251);
-            }
-            s.command("DATA", 354);
-            s.data(message);
-            s.expect(250, "message");
-            s.command("QUIT", 221);
-        } catch (SmtpReply e) {
-            throw new DeliveryException("channel " + name + ": " + smtp.host() + ":" + smtp.port() + " answered "
-                    + e.getMessage(), e.code >= 400 && e.code < 500, e);
-        } catch (SocketTimeoutException e) {
-            throw new DeliveryException("channel " + name + ": no answer from " + smtp.host() + ":" + smtp.port()
-                    + " within " + timeout, true, e);
-        } catch (IOException e) {
-            throw new DeliveryException("channel " + name + ": cannot send through " + smtp.host() + ":"
-                    + smtp.port() + ": " + e.getMessage(), true, e);
+            transport.sendMessage(message, to);
+        } catch (MessagingException e) {
+            throw failure(e);
+        } finally {
+            close(transport);
         }
     }
 
-    private SSLSocket secure(Socket plain) throws IOException {
-        SSLSocket s = (SSLSocket) tls.createSocket(plain, smtp.host(), smtp.port(), true);
-        SSLParameters p = s.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        s.setSSLParameters(p);
-        s.startHandshake();
-        return s;
+    private void close(SMTPTransport transport) {
+        if (transport == null) {
+            return;
+        }
+        try {
+            transport.close();
+        } catch (MessagingException e) {
+            log.debug("channel {}: closing the connection to {}:{} failed: {}", name, smtp.host(), smtp.port(),
+                    e.toString());
+        }
     }
 
-    /** The whole message: headers and a multipart/alternative body, CRLF line ends. */
-    String message(Notification n) {
-        String boundary = "certsonar-" + WebhookChannel.idempotencyKey(n).substring(0, 24);
-        StringBuilder m = new StringBuilder();
-        header(m, "From", smtp.from());
-        header(m, "To", String.join(", ", smtp.to()));
-        m.append("Subject: ").append(encodeWords(NotificationText.title(n).replace("\r", " ").replace("\n", " ")))
-                .append("\r\n");
-        header(m, "Date", DATE.format(clock.instant()));
-        header(m, "Message-ID", "<" + WebhookChannel.idempotencyKey(n) + "@certsonar>");
-        header(m, "MIME-Version", "1.0");
-        header(m, "Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
-        m.append("\r\n");
-        part(m, boundary, "text/plain", text(n));
-        part(m, boundary, "text/html", html(n));
-        m.append("--").append(boundary).append("--\r\n");
-        return m.toString();
+    /** The whole message: headers and a multipart/alternative body. */
+    private MimeMessage message(Notification n) throws MessagingException {
+        MimeMessage m = new FixedIdMessage(session, "<" + WebhookChannel.idempotencyKey(n) + "@certsonar>");
+        m.setFrom(from);
+        m.setRecipients(MimeMessage.RecipientType.TO, to);
+        m.setSubject(NotificationText.title(n).replace('\r', ' ').replace('\n', ' '),
+                StandardCharsets.UTF_8.name());
+        m.setHeader("Date", DATE.format(clock.instant()));
+        MimeMultipart body = new MimeMultipart("alternative");
+        body.addBodyPart(part(text(n), "plain"));
+        body.addBodyPart(part(html(n), "html"));
+        m.setContent(body);
+        m.saveChanges();
+        return m;
     }
 
-    static String text(Notification n) {
+    private static MimeBodyPart part(String content, String subtype) throws MessagingException {
+        MimeBodyPart p = new MimeBodyPart();
+        p.setText(content, StandardCharsets.UTF_8.name(), subtype);
+        return p;
+    }
+
+    private static String text(Notification n) {
         StringBuilder t = new StringBuilder(NotificationText.title(n)).append("\n\n");
         for (Alert a : n.alerts()) {
             t.append("- ").append(a.getService()).append(": ").append(a.getMessage()).append('\n');
@@ -155,7 +191,7 @@ public final class EmailChannel implements Channel {
         return t.toString();
     }
 
-    static String html(Notification n) {
+    private static String html(Notification n) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html><html><body>");
         h.append("<h2>").append(escape(NotificationText.title(n))).append("</h2>");
         h.append("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">");
@@ -170,134 +206,114 @@ public final class EmailChannel implements Channel {
         return h.append("</table></body></html>").toString();
     }
 
-    private static void part(StringBuilder m, String boundary, String type, String content) {
-        m.append("--").append(boundary).append("\r\n");
-        m.append("Content-Type: ").append(type).append("; charset=UTF-8\r\n");
-        m.append("Content-Transfer-Encoding: base64\r\n\r\n");
-        m.append(Base64.getMimeEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8))).append("\r\n");
-    }
-
-    private static void header(StringBuilder m, String name, String value) {
-        m.append(name).append(": ").append(value.replace("\r", " ").replace("\n", " ")).append("\r\n");
-    }
-
-    /**
-     * The text as it is when plain ASCII, else as RFC 2047 encoded words: each at most 75 characters, split between
-     * characters (never inside one), on folded lines.
-     */
-    static String encodeWords(String text) {
-        boolean ascii = text.chars().allMatch(c -> c >= 32 && c < 127);
-        if (ascii) {
-            return text;
-        }
-        List<String> words = new ArrayList<>();
-        StringBuilder chunk = new StringBuilder();
-        int bytes = 0;
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            String c = new String(Character.toChars(cp));
-            int len = c.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes + len > ENCODED_WORD_BYTES) {
-                words.add(encodedWord(chunk.toString()));
-                chunk.setLength(0);
-                bytes = 0;
-            }
-            chunk.append(c);
-            bytes += len;
-            i += Character.charCount(cp);
-        }
-        words.add(encodedWord(chunk.toString()));
-        return String.join("\r\n ", words);
-    }
-
-    /** 45 bytes are 60 Base64 characters, 72 with the {@code =?UTF-8?B?...?=} around them. */
-    private static final int ENCODED_WORD_BYTES = 45;
-
-    private static String encodedWord(String text) {
-        return "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
-    }
-
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    /** An SMTP answer other than the one expected. */
-    private static final class SmtpReply extends IOException {
-        final int code;
-
-        SmtpReply(int code, String text) {
-            super(text);
-            this.code = code;
+    private static InternetAddress address(String key, String text) {
+        try {
+            return new InternetAddress(text, true);
+        } catch (AddressException e) {
+            throw new IllegalArgumentException(key + ": '" + text + "' is not an email address (" + e.getMessage()
+                    + ")", e);
         }
     }
 
-    /** Commands and replies over one socket. */
-    private static final class Session {
-        private final BufferedReader in;
-        private final OutputStream out;
+    private String prefix() {
+        return "channel " + name + ": " + smtp.host() + ":" + smtp.port();
+    }
 
-        Session(Socket socket) throws IOException {
-            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            this.out = socket.getOutputStream();
+    /**
+     * What went wrong, in words that name the server and the reason, never the credentials: the server's answer
+     * with its code and the command it answered, a missing STARTTLS, a refused certificate, a timeout or a failed
+     * connection.
+     */
+    private DeliveryException failure(MessagingException e) {
+        Answer answer = Answer.in(e);
+        if (answer != null) {
+            return new DeliveryException(prefix() + " answered " + answer.text() + " to " + answer.command(),
+                    answer.temporary(), e);
         }
-
-        List<String> ehlo() throws IOException {
-            write("EHLO certsonar");
-            List<String> lines = reply(250, "EHLO");
-            List<String> extensions = new ArrayList<>();
-            for (int i = 1; i < lines.size(); i++) {
-                extensions.add(lines.get(i).split(" ")[0]);
-            }
-            return extensions;
+        if (e instanceof AuthenticationFailedException) {
+            String text = Answer.oneLine(e.getMessage());
+            return new DeliveryException(prefix() + " refused the login (AUTH): " + text, text.startsWith("4"), e);
         }
-
-        void command(String command, int... expected) throws IOException {
-            write(command);
-            reply(expected[0], command.startsWith("AUTH") ? "AUTH" : command, expected);
+        if (e.getMessage() != null && e.getMessage().startsWith("STARTTLS is required")) {
+            return new DeliveryException(prefix() + " does not offer STARTTLS, which this channel requires", false, e);
         }
-
-        void expect(int code, String what) throws IOException {
-            reply(code, what);
+        if (find(e, SocketTimeoutException.class) != null) {
+            return new DeliveryException("channel " + name + ": no answer from " + smtp.host() + ":" + smtp.port()
+                    + " within " + timeout, true, e);
         }
-
-        void data(String message) throws IOException {
-            StringBuilder d = new StringBuilder();
-            for (String line : message.split("\r\n", -1)) {
-                d.append(line.startsWith(".") ? "." + line : line).append("\r\n");
-            }
-            d.append(".\r\n");
-            out.write(d.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
+        if (find(e, CertPathBuilderException.class) != null || find(e, CertPathValidatorException.class) != null) {
+            return new DeliveryException(prefix() + " presents a certificate this channel does not trust: "
+                    + innermost(e), true, e);
         }
-
-        private void write(String line) throws IOException {
-            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
+        if (find(e, CertificateException.class) != null) {
+            return new DeliveryException(prefix() + " presents a certificate this channel refuses: " + innermost(e),
+                    true, e);
         }
+        boolean io = find(e, IOException.class) != null;
+        return new DeliveryException("channel " + name + ": cannot send through " + smtp.host() + ":" + smtp.port()
+                + ": " + (io ? innermost(e) : e.getMessage()), io, e);
+    }
 
-        private List<String> reply(int code, String after, int... alsoAccepted) throws IOException {
-            List<String> lines = new ArrayList<>();
-            String line;
-            int got;
-            do {
-                line = in.readLine();
-                if (line == null) {
-                    throw new IOException("the server closed the connection after " + after);
+    /** The server's refusal of a command: its code, its text and the command (never AUTH, which fails apart). */
+    private record Answer(int code, String text, String command) {
+
+        static Answer in(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                Answer a = switch (c) {
+                    case SMTPSendFailedException s -> new Answer(s.getReturnCode(), s.getMessage(), s.getCommand());
+                    case SMTPAddressFailedException r -> new Answer(r.getReturnCode(), r.getMessage(), r.getCommand());
+                    default -> null;
+                };
+                if (a != null) {
+                    return new Answer(a.code, oneLine(a.text), oneLine(a.command));
                 }
-                if (line.length() < 3 || !line.substring(0, 3).chars().allMatch(Character::isDigit)) {
-                    throw new SmtpReply(500, "'" + line + "' (not an SMTP reply) after " + after);
-                }
-                got = Integer.parseInt(line.substring(0, 3));
-                lines.add(line.length() > 4 ? line.substring(4) : "");
-            } while (line.length() > 3 && line.charAt(3) == '-');
-            boolean ok = got == code;
-            for (int c : alsoAccepted) {
-                ok |= got == c;
             }
-            if (!ok) {
-                throw new SmtpReply(got, got + " " + String.join(" ", lines) + " to " + after);
+            return null;
+        }
+
+        static String oneLine(String text) {
+            return text == null ? "nothing" : text.strip().replaceAll("\\s*[\r\n]+\\s*", " ");
+        }
+
+        boolean temporary() {
+            return code >= 400 && code < 500;
+        }
+    }
+
+    /** The first of the type in the chain of causes (a refused send chains each recipient's refusal). */
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
             }
-            return lines;
+        }
+        return null;
+    }
+
+    private static String innermost(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    /** A message whose Message-ID is chosen here, so that each retry of one notification carries the same. */
+    private static final class FixedIdMessage extends MimeMessage {
+        private final String id;
+
+        FixedIdMessage(Session session, String id) {
+            super(session);
+            this.id = id;
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            setHeader("Message-ID", id);
         }
     }
 }

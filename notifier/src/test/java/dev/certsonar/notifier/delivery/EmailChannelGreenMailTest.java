@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The email channel against GreenMail, a real SMTP server whose Jakarta Mail parser reads the message: headers,
- * recipients and the two MIME parts come out as a mail client sees them. STARTTLS and certificate checks are
- * tested against the TLS server of {@link EmailChannelTest}.
+ * recipients and the two MIME parts come out as a mail client sees them. STARTTLS, TLS and the refusals are
+ * tested against {@link SmtpReceiver} in {@link EmailChannelTest}.
  */
 class EmailChannelGreenMailTest {
 
@@ -111,6 +111,8 @@ class EmailChannelGreenMailTest {
         MimeMessage m = greenMail.getReceivedMessages()[0];
         assertThat(m.getSubject()).isEqualTo("[CRITICAL] FIRING: certificate CN=pay.example.com on " + service
                 + " expires in 6.0 days (2026-12-03 12:00 UTC)");
+        assertThat(m.getHeader("Subject", null)).as("RFC 2047 encoded words").startsWith("=?UTF-8?")
+                .doesNotContain("ü");
         assertThat(m.getHeader("Subject", null).split("\r\n")).allSatisfy(line ->
                 assertThat(line.length()).isLessThanOrEqualTo(78));
         assertThat((String) ((Multipart) m.getContent()).getBodyPart(0).getContent()).contains("- " + service + ": ");
