@@ -1,5 +1,8 @@
 package dev.certsonar.scanner.probe;
 
+import dev.certsonar.schemas.net.Addresses;
+import dev.certsonar.schemas.net.Cidr;
+
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package dev.certsonar.scanner.probe;
 
 import dev.certsonar.schemas.avro.Certificate;
+import dev.certsonar.schemas.net.Addresses;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.x509.AccessDescription;

@@ -1,5 +1,7 @@
 package dev.certsonar.scanner.probe;
 
+import dev.certsonar.schemas.net.Addresses;
+
 import java.net.IDN;
 import java.net.InetAddress;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.certsonar.scanner.probe;
 
+import dev.certsonar.schemas.net.Addresses;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ExtendedResolver;

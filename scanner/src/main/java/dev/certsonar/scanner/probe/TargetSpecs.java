@@ -1,11 +1,13 @@
 package dev.certsonar.scanner.probe;
 
+import dev.certsonar.schemas.Protocols;
 import dev.certsonar.schemas.TargetIds;
 import dev.certsonar.schemas.avro.Protocol;
 import dev.certsonar.schemas.avro.Target;
+import dev.certsonar.schemas.net.Addresses;
+import dev.certsonar.schemas.net.Cidr;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -33,43 +34,19 @@ public final class TargetSpecs {
         }
     }
 
-    private static final Map<String, Protocol> SCHEMES = new LinkedHashMap<>();
-    private static final Map<Protocol, Integer> PORTS = new LinkedHashMap<>();
     private static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9_*]([A-Za-z0-9_\\-]*)(\\.[A-Za-z0-9_]([A-Za-z0-9_\\-]*))*\\.?");
     private static final List<String> KEYS = List.of("sni", "service", "owner", "protocol", "id");
-
-    static {
-        Object[][] table = {
-                {"tls", Protocol.TLS, 443}, {"https", Protocol.HTTPS, 443}, {"smtp", Protocol.SMTP, 25},
-                {"smtps", Protocol.SMTPS, 465}, {"imap", Protocol.IMAP, 143}, {"imaps", Protocol.IMAPS, 993},
-                {"pop3", Protocol.POP3, 110}, {"pop3s", Protocol.POP3S, 995}, {"ftp", Protocol.FTP, 21},
-                {"ldap", Protocol.LDAP, 389}, {"ldaps", Protocol.LDAPS, 636}, {"xmpp", Protocol.XMPP, 5222},
-                {"postgres", Protocol.POSTGRES, 5432}, {"postgresql", Protocol.POSTGRES, 5432},
-                {"mysql", Protocol.MYSQL, 3306}};
-        for (Object[] row : table) {
-            SCHEMES.put((String) row[0], (Protocol) row[1]);
-            PORTS.putIfAbsent((Protocol) row[1], (Integer) row[2]);
-        }
-    }
 
     private TargetSpecs() {
     }
 
-    public static int defaultPort(Protocol protocol) {
-        return PORTS.getOrDefault(protocol, 443);
-    }
-
-    public static Protocol protocol(String name) {
-        Protocol p = SCHEMES.get(name.toLowerCase(Locale.ROOT));
-        if (p == null) {
-            throw new InvalidTargetSpecException("unknown protocol '" + name + "' (known: " + String.join(", ", SCHEMES.keySet()) + ")");
+    /** The protocol a scheme or a {@code protocol=} setting names ({@link Protocols#parse}). */
+    private static Protocol protocol(String name) {
+        try {
+            return Protocols.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTargetSpecException(e.getMessage());
         }
-        return p;
-    }
-
-    /** The default id: {@code protocol://host:port#sni}, lower-case protocol, {@code #sni} only when an SNI name is set. */
-    public static String defaultId(Protocol protocol, String host, int port, String sni) {
-        return TargetIds.defaultId(protocol, host, port, sni);
     }
 
     public static Target parse(String spec) {
@@ -136,13 +113,13 @@ public final class TargetSpecs {
         }
         validateHost(spec, host, allowLargeRanges);
         if (port == null) {
-            port = defaultPort(protocol);
+            port = Protocols.defaultPort(protocol);
         }
         String sni = settings.get("sni");
         if (sni != null) {
             validateName(spec, sni, "sni");
         }
-        String id = settings.getOrDefault("id", defaultId(protocol, host, port, sni));
+        String id = settings.getOrDefault("id", TargetIds.defaultId(protocol, host, port, sni));
         return Target.newBuilder()
                 .setId(id)
                 .setService(settings.getOrDefault("service", host))
@@ -172,9 +149,10 @@ public final class TargetSpecs {
             } catch (IllegalArgumentException e) {
                 throw new InvalidTargetSpecException("'" + spec + "': " + e.getMessage());
             }
-            if (!allowLargeRanges && range.hostCount().compareTo(BigInteger.valueOf(65536)) > 0) {
-                throw new InvalidTargetSpecException("'" + spec + "': the range " + range + " holds " + range.hostCount()
-                        + " addresses, more than a /16 (use --allow-large-ranges)");
+            if (!allowLargeRanges) {
+                range.tooLarge().ifPresent(problem -> {
+                    throw new InvalidTargetSpecException("'" + spec + "': " + problem + " (use --allow-large-ranges)");
+                });
             }
             return;
         }

@@ -1,5 +1,6 @@
 package dev.certsonar.scanner.probe;
 
+import dev.certsonar.schemas.net.Addresses;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

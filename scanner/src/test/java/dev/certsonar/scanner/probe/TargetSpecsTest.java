@@ -32,6 +32,8 @@ class TargetSpecsTest {
                 argumentSet("submission port", "smtp://mail.example.com:587", "mail.example.com", 587, Protocol.SMTP, "smtp://mail.example.com:587"),
                 argumentSet("imaps", "imaps://mail.example.com", "mail.example.com", 993, Protocol.IMAPS, "imaps://mail.example.com:993"),
                 argumentSet("postgres", "postgres://db:5432", "db", 5432, Protocol.POSTGRES, "postgres://db:5432"),
+                argumentSet("postgresql scheme, default port", "postgresql://db", "db", 5432, Protocol.POSTGRES, "postgres://db:5432"),
+                argumentSet("IPv6 range and port", "[2001:db8::/120]:443", "2001:db8::/120", 443, Protocol.TLS, "tls://[2001:db8::/120]:443"),
                 argumentSet("https with a path", "https://shop.example.com/cart", "shop.example.com", 443, Protocol.HTTPS, "https://shop.example.com:443"),
                 argumentSet("ldap", "ldap://dir.example.com", "dir.example.com", 389, Protocol.LDAP, "ldap://dir.example.com:389"),
                 argumentSet("mysql", "mysql://db.example.com", "db.example.com", 3306, Protocol.MYSQL, "mysql://db.example.com:3306"));
@@ -68,6 +70,22 @@ class TargetSpecsTest {
         assertThatThrownBy(() -> TargetSpecs.parse("bad_host!:443")).hasMessageContaining("not a valid DNS name");
         assertThatThrownBy(() -> TargetSpecs.parse("[2001:db8::1:443")).hasMessageContaining("']'");
         assertThatThrownBy(() -> TargetSpecs.parse("10.0.0.0/8:443")).hasMessageContaining("more than a /16");
+        assertThatThrownBy(() -> TargetSpecs.parse("10.0.0.0/33:443"))
+                .hasMessage("'10.0.0.0/33:443': \"10.0.0.0/33\" is not a CIDR range: the prefix length must be 0 to 32");
+        assertThatThrownBy(() -> TargetSpecs.parse("10.0.0.256/24"))
+                .hasMessage("'10.0.0.256/24': \"10.0.0.256/24\" is not a CIDR range: 256 is not an IPv4 octet");
+        assertThatThrownBy(() -> TargetSpecs.parse("db", Map.of("protocol", "mssql"), false))
+                .hasMessageStartingWith("unknown protocol 'mssql': use one of tls, https, smtp");
+    }
+
+    @Test
+    void aRangeLargerThanASlash16NeedsAllowingLargeRanges() {
+        assertThat(TargetSpecs.parse("10.0.0.0/16:443").getHost()).isEqualTo("10.0.0.0/16");
+        assertThatThrownBy(() -> TargetSpecs.parse("10.0.0.0/15:443")).hasMessage(
+                "'10.0.0.0/15:443': the range 10.0.0.0/15 holds 131070 addresses, more than a /16 (use --allow-large-ranges)");
+        assertThat(TargetSpecs.parse("10.0.0.0/8:443", Map.of(), true).getHost()).isEqualTo("10.0.0.0/8");
+        assertThatThrownBy(() -> TargetSpecs.parse("2001:db8::/96")).hasMessageContaining("more than a /16");
+        assertThat(TargetSpecs.parse("2001:db8::/96", Map.of(), true).getHost()).isEqualTo("2001:db8::/96");
     }
 
     @Test

@@ -1,12 +1,13 @@
-package dev.certsonar.scanner.probe;
+package dev.certsonar.schemas.net;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Literal IP addresses: parsing without ever asking DNS, and printing. */
+/** Literal IP addresses: parsing without ever asking DNS, and printing in their shortest form. */
 public final class Addresses {
 
     private static final Pattern V4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
@@ -90,8 +91,8 @@ public final class Addresses {
         if (bestStart < 0) {
             return addr + scope;
         }
-        String head = String.join(":", java.util.Arrays.copyOfRange(parts, 0, bestStart));
-        String tail = String.join(":", java.util.Arrays.copyOfRange(parts, bestStart + bestLen, parts.length));
+        String head = String.join(":", Arrays.copyOfRange(parts, 0, bestStart));
+        String tail = String.join(":", Arrays.copyOfRange(parts, bestStart + bestLen, parts.length));
         return head + "::" + tail + scope;
     }
 }
