@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.scanner.ScannerConfig;
-import dev.certsonar.scanner.probe.TlsLibrary;
+import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.net.Cidr;

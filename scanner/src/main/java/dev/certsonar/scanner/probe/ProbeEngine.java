@@ -1,6 +1,20 @@
 package dev.certsonar.scanner.probe;
 
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.judge.CertificateParser;
+import dev.certsonar.scanner.judge.ChainJudge;
+import dev.certsonar.scanner.judge.JudgementCache;
+import dev.certsonar.scanner.judge.ParsedCertificates;
+import dev.certsonar.scanner.judge.TrustAnchors;
+import dev.certsonar.scanner.net.AddressGate;
+import dev.certsonar.scanner.net.AddressPolicy;
+import dev.certsonar.scanner.net.Resolver;
+import dev.certsonar.scanner.starttls.Preamble;
+import dev.certsonar.scanner.starttls.Preambles;
+import dev.certsonar.scanner.tls.HandshakeEnd;
+import dev.certsonar.scanner.tls.Jsse;
+import dev.certsonar.scanner.tls.TlsConnector;
+import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.Protocols;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
@@ -78,11 +92,10 @@ public final class ProbeEngine implements AutoCloseable {
         this.policy = AddressPolicy.of(config.deny(), config.allow());
         Duration half = config.timeout().dividedBy(2);
         this.resolver = new Resolver(config.dnsServers(), half);
-        CapturingTrustManager tm = new CapturingTrustManager(end);
-        this.connector = new TlsConnector(config.tlsLibrary(), tm, config.maxHandshakeBytes(), half, config.timeout());
-        Signatures signatures = new Signatures();
-        this.certificates = new ParsedCertificates(signatures);
-        this.judge = new JudgementCache(new ChainJudge(anchors, signatures), clock);
+        this.connector = new TlsConnector(config.tlsLibrary(), end, config.maxHandshakeBytes(), half, config.timeout());
+        ChainJudge chainJudge = new ChainJudge(anchors);
+        this.certificates = new ParsedCertificates(chainJudge);
+        this.judge = new JudgementCache(chainJudge, clock);
         this.probes = new Semaphore(config.concurrency());
         this.perAddress = new AddressGate(config.perAddressConcurrency(), config.perAddressSpacing());
     }
@@ -308,10 +321,10 @@ public final class ProbeEngine implements AutoCloseable {
                     .build();
         } catch (TlsConnector.Failure f) {
             Throwable cause = f.getCause();
-            Phase phase = cause instanceof ProbeException pe ? pe.phase() : f.phase;
+            Phase phase = cause instanceof ProbeException pe ? pe.phase() : f.phase();
             return b.setOutcome(Outcomes.classify(cause))
                     .setError(Outcomes.describe(cause, phase))
-                    .setTimings(timings(dnsMillis, f.connectMillis, f.preambleMillis, null, start))
+                    .setTimings(timings(dnsMillis, f.connectMillis(), f.preambleMillis(), null, start))
                     .setObservedAt(clock.instant())
                     .build();
         }
