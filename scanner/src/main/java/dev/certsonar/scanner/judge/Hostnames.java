@@ -13,7 +13,7 @@ import java.util.Optional;
  * reference matches DNS SANs case-insensitively by A-labels, a wildcard only as the whole left-most label covering
  * exactly one label; an IP address matches IP SANs only.
  */
-public final class Hostnames {
+final class Hostnames {
 
     private Hostnames() {
     }

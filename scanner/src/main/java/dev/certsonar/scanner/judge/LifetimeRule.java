@@ -8,7 +8,7 @@ import java.time.Instant;
  * The CA/Browser Forum's maximum validity of a TLS server certificate by its notBefore date (Baseline Requirements
  * 6.3.2, ballot SC-081), counted as the Baseline Requirements count it: notAfter minus notBefore plus one second.
  */
-public final class LifetimeRule {
+final class LifetimeRule {
 
     private static final Instant BR_825 = Instant.parse("2018-03-01T00:00:00Z");
     private static final Instant BR_398 = Instant.parse("2020-09-01T00:00:00Z");
