@@ -1,5 +1,5 @@
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
-import dev.certsonar.scanner.probe.TargetSpecs;
+import dev.certsonar.scanner.target.TargetSpecs;
 import dev.certsonar.schemas.TopicAdmin;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Observation;

@@ -7,7 +7,7 @@ import dev.certsonar.cli.run.StopSignal;
 import dev.certsonar.cli.run.TargetPublisher;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.sandbox.tls.LocalTlsWorld;
-import dev.certsonar.scanner.probe.Jsse;
+import dev.certsonar.scanner.tls.Jsse;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.certsonar.cli.config.CertsonarConfig;
 import dev.certsonar.cli.config.ConfigException;
 import dev.certsonar.cli.config.ConfigOptions;
-import dev.certsonar.scanner.probe.TargetSpecs;
+import dev.certsonar.scanner.target.TargetSpecs;
 import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.TargetJson;
 import dev.certsonar.schemas.avro.Target;

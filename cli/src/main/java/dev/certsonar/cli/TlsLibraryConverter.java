@@ -1,6 +1,6 @@
 package dev.certsonar.cli;
 
-import dev.certsonar.scanner.probe.TlsLibrary;
+import dev.certsonar.scanner.tls.TlsLibrary;
 import picocli.CommandLine;
 
 /** Reads {@code --tls-library boringssl|jdk}. */

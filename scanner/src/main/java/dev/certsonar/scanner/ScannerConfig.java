@@ -1,6 +1,6 @@
 package dev.certsonar.scanner;
 
-import dev.certsonar.scanner.probe.TlsLibrary;
+import dev.certsonar.scanner.tls.TlsLibrary;
 
 import java.nio.file.Path;
 import java.time.Duration;

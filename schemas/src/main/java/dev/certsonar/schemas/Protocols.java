@@ -5,10 +5,18 @@ import dev.certsonar.schemas.avro.Protocol;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Protocol names as users write them (lower case: {@code tls}, {@code smtp}, ...) and their default ports. */
+/**
+ * Protocol names as users write them (lower case: {@code tls}, {@code smtp}, ..., and the alias {@code postgresql}),
+ * their default ports, and whether TLS starts at once: the one table of protocols, for targets files, the command line
+ * and JSON targets alike.
+ */
 public final class Protocols {
+
+    /** Other names a protocol is known by, as URL schemes write them. */
+    private static final Map<String, Protocol> ALIASES = Map.of("postgresql", Protocol.POSTGRES);
 
     private Protocols() {
     }
@@ -19,21 +27,27 @@ public final class Protocols {
     }
 
     /**
-     * The protocol for a name such as {@code smtp} or {@code postgres} (case ignored).
+     * The protocol for a name such as {@code smtp}, {@code postgres} or {@code postgresql} (case ignored).
      *
      * @throws IllegalArgumentException naming the text and listing the known names
      */
     public static Protocol parse(String name) {
         if (name != null) {
-            String n = name.strip().toUpperCase(Locale.ROOT);
+            String n = name.strip().toLowerCase(Locale.ROOT);
+            Protocol alias = ALIASES.get(n);
+            if (alias != null) {
+                return alias;
+            }
             for (Protocol p : known()) {
-                if (p.name().equals(n)) {
+                if (name(p).equals(n)) {
                     return p;
                 }
             }
         }
         throw new IllegalArgumentException("unknown protocol '" + name + "': use one of "
-                + known().stream().map(Protocols::name).collect(Collectors.joining(", ")));
+                + known().stream().map(Protocols::name).collect(Collectors.joining(", "))
+                + ALIASES.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .map(a -> " (" + a.getKey() + " for " + name(a.getValue()) + ")").collect(Collectors.joining()));
     }
 
     /** The lower-case name users write: {@code tls}, {@code https}, {@code smtp}, ... */

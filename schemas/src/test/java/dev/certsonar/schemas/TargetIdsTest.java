@@ -38,6 +38,14 @@ class TargetIdsTest {
             assertThat(Protocols.parse(Protocols.name(p))).isEqualTo(p);
             assertThat(Protocols.defaultPort(p)).isBetween(1, 65535);
         }
-        assertThatThrownBy(() -> Protocols.parse("gopher")).hasMessageStartingWith("unknown protocol 'gopher': use one of tls, https");
+        assertThat(Protocols.parse(" PostgreSQL ")).as("the alias, any case").isEqualTo(Protocol.POSTGRES);
+        assertThat(Protocols.defaultPort(Protocol.POSTGRES)).isEqualTo(5432);
+        assertThat(Protocols.defaultPort(Protocol.TLS)).isEqualTo(443);
+        assertThat(Protocols.implicitTls(Protocol.SMTPS)).isTrue();
+        assertThat(Protocols.implicitTls(Protocol.SMTP)).isFalse();
+        assertThatThrownBy(() -> Protocols.parse("gopher")).hasMessage("unknown protocol 'gopher': use one of tls, https, smtp, "
+                + "smtps, imap, imaps, pop3, pop3s, ftp, ldap, ldaps, xmpp, postgres, mysql (postgresql for postgres)");
+        assertThatThrownBy(() -> Protocols.parse("unknown")).hasMessageStartingWith("unknown protocol 'unknown'");
+        assertThatThrownBy(() -> Protocols.defaultPort(Protocol.UNKNOWN)).hasMessageContaining("UNKNOWN");
     }
 }

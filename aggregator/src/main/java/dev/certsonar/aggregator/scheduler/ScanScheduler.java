@@ -6,6 +6,7 @@ import dev.certsonar.aggregator.state.ServiceInput;
 import dev.certsonar.aggregator.state.StateKeys;
 import dev.certsonar.schemas.avro.ScanRequest;
 import dev.certsonar.schemas.avro.Target;
+import dev.certsonar.schemas.net.Cidr;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -159,9 +160,9 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
      * 65536), the start of an expansion into blocks that later ticks continue.
      */
     private void requestScan(Target target, Instant now, Instant next) {
-        Optional<AddressRange> range = AddressRange.parse(target.getHost());
+        Optional<Cidr> range = Cidr.ofHost(target.getHost());
         if (range.isPresent()) {
-            AddressRange r = range.get();
+            Cidr r = range.get();
             int blockPrefix = r.blockPrefix(config.rangeBlockSize());
             BigInteger blocks = r.blocks(blockPrefix);
             if (blocks.compareTo(BigInteger.ONE) > 0 && blocks.compareTo(MAX_BLOCKS) <= 0) {
@@ -174,13 +175,13 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
 
     /** Emits up to {@code budget} further blocks of the target's range; returns how many it emitted. */
     private int continueExpansion(String id, Target target, Instant now, int budget) {
-        Optional<AddressRange> range = AddressRange.parse(target.getHost());
+        Optional<Cidr> range = Cidr.ofHost(target.getHost());
         Long nextBlock = expansions.get(id);
         if (range.isEmpty() || nextBlock == null) {
             expansions.delete(id);
             return 0;
         }
-        AddressRange r = range.get();
+        Cidr r = range.get();
         int blockPrefix = r.blockPrefix(config.rangeBlockSize());
         long blocks = r.blocks(blockPrefix).longValueExact();
         Long dueAt = due.get(id);
@@ -188,7 +189,7 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
         long block = nextBlock;
         int emitted = 0;
         while (block < blocks && emitted < budget) {
-            String host = r.block(blockPrefix, block);
+            String host = r.block(blockPrefix, block).toString();
             emit(Target.newBuilder(target).setHost(host).build(), host, id + "@" + now.toEpochMilli() + "#" + block, now, deadline);
             block++;
             emitted++;

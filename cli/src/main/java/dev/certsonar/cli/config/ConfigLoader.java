@@ -17,9 +17,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.scanner.ScannerConfig;
-import dev.certsonar.scanner.probe.TlsLibrary;
+import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.avro.Severity;
+import dev.certsonar.schemas.net.Cidr;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -314,9 +315,11 @@ public final class ConfigLoader {
         private List<String> cidrs(List<String> ranges, String key) {
             for (int i = 0; i < ranges.size(); i++) {
                 JsonPointer pointer = at("scanner", key, i);
-                Cidrs.problem(ranges.get(i)).ifPresent(message -> {
-                    throw problem(pointer, message);
-                });
+                try {
+                    Cidr.parse(ranges.get(i));
+                } catch (IllegalArgumentException e) {
+                    throw problem(pointer, e.getMessage());
+                }
             }
             return ranges.stream().map(String::strip).toList();
         }

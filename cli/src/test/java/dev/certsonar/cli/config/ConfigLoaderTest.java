@@ -1,7 +1,7 @@
 package dev.certsonar.cli.config;
 
 import dev.certsonar.scanner.ScannerConfig;
-import dev.certsonar.scanner.probe.TlsLibrary;
+import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 import org.junit.jupiter.api.Test;

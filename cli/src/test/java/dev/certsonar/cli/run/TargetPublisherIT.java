@@ -1,7 +1,7 @@
 package dev.certsonar.cli.run;
 
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
-import dev.certsonar.scanner.probe.TargetSpecs;
+import dev.certsonar.scanner.target.TargetSpecs;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Target;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,6 +1,21 @@
 package dev.certsonar.scanner.probe;
 
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.judge.CertificateParser;
+import dev.certsonar.scanner.judge.ChainJudge;
+import dev.certsonar.scanner.judge.JudgementCache;
+import dev.certsonar.scanner.judge.ParsedCertificates;
+import dev.certsonar.scanner.judge.TrustAnchors;
+import dev.certsonar.scanner.net.AddressGate;
+import dev.certsonar.scanner.net.AddressPolicy;
+import dev.certsonar.scanner.net.Resolver;
+import dev.certsonar.scanner.starttls.Preamble;
+import dev.certsonar.scanner.starttls.Preambles;
+import dev.certsonar.scanner.tls.HandshakeEnd;
+import dev.certsonar.scanner.tls.Jsse;
+import dev.certsonar.scanner.tls.TlsConnector;
+import dev.certsonar.scanner.tls.TlsLibrary;
+import dev.certsonar.schemas.Protocols;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Checks;
@@ -10,10 +25,11 @@ import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Protocol;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.avro.Timings;
+import dev.certsonar.schemas.net.Addresses;
+import dev.certsonar.schemas.net.Cidr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigInteger;
 import java.net.IDN;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,9 +60,6 @@ import java.util.function.Consumer;
 public final class ProbeEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProbeEngine.class);
-
-    /** Addresses in a CIDR target at most, unless large ranges are allowed: a /16. */
-    public static final BigInteger LARGE_RANGE = BigInteger.valueOf(65536);
 
     private final ScannerConfig config;
     private final Clock clock;
@@ -79,11 +92,10 @@ public final class ProbeEngine implements AutoCloseable {
         this.policy = AddressPolicy.of(config.deny(), config.allow());
         Duration half = config.timeout().dividedBy(2);
         this.resolver = new Resolver(config.dnsServers(), half);
-        CapturingTrustManager tm = new CapturingTrustManager(end);
-        this.connector = new TlsConnector(config.tlsLibrary(), tm, config.maxHandshakeBytes(), half, config.timeout());
-        Signatures signatures = new Signatures();
-        this.certificates = new ParsedCertificates(signatures);
-        this.judge = new JudgementCache(new ChainJudge(anchors, signatures), clock);
+        this.connector = new TlsConnector(config.tlsLibrary(), end, config.maxHandshakeBytes(), half, config.timeout());
+        ChainJudge chainJudge = new ChainJudge(anchors);
+        this.certificates = new ParsedCertificates(chainJudge);
+        this.judge = new JudgementCache(chainJudge, clock);
         this.probes = new Semaphore(config.concurrency());
         this.perAddress = new AddressGate(config.perAddressConcurrency(), config.perAddressSpacing());
     }
@@ -132,15 +144,16 @@ public final class ProbeEngine implements AutoCloseable {
         Long dnsMillis = null;
         List<InetAddress> addresses;
         String host = target.getHost().strip();
-        List<Integer> ports = target.getPorts().isEmpty() ? List.of(TargetSpecs.defaultPort(target.getProtocol())) : target.getPorts();
+        List<Integer> ports = target.getPorts().isEmpty() ? List.of(Protocols.defaultPort(protocol(target))) : target.getPorts();
         String sni = target.getSni() == null ? null : ascii(target.getSni());
         String reference;
         Optional<InetAddress> literal = Addresses.literal(host);
         if (host.contains("/")) {
             Cidr range = Cidr.parse(host);
-            if (!config.allowLargeRanges() && range.hostCount().compareTo(LARGE_RANGE) > 0) {
-                throw new IllegalArgumentException("target " + target.getId() + ": the range " + range + " holds "
-                        + range.hostCount() + " addresses, more than a /16; allow large ranges to scan it");
+            if (!config.allowLargeRanges()) {
+                range.tooLarge().ifPresent(problem -> {
+                    throw new IllegalArgumentException("target " + target.getId() + ": " + problem + "; allow large ranges to scan it");
+                });
             }
             addresses = new ArrayList<>();
             range.hosts().forEach(addresses::add);
@@ -278,7 +291,7 @@ public final class ProbeEngine implements AutoCloseable {
                                         String reference, Long dnsMillis, Duration budget, long start) {
         Deadline deadline = Deadline.in(budget.isNegative() || budget.isZero() ? Duration.ofMillis(1) : budget);
         String serverName = endpoint.getSni() != null ? endpoint.getSni() : target.getHost();
-        Preamble preamble = Preambles.forProtocol(target.getProtocol());
+        Preamble preamble = Preambles.forProtocol(protocol(target));
         try {
             TlsConnector.Handshake h = connector.probe(new InetSocketAddress(address, endpoint.getPort()), endpoint.getSni(),
                     serverName, preamble, deadline);
@@ -308,10 +321,10 @@ public final class ProbeEngine implements AutoCloseable {
                     .build();
         } catch (TlsConnector.Failure f) {
             Throwable cause = f.getCause();
-            Phase phase = cause instanceof ProbeException pe ? pe.phase() : f.phase;
+            Phase phase = cause instanceof ProbeException pe ? pe.phase() : f.phase();
             return b.setOutcome(Outcomes.classify(cause))
                     .setError(Outcomes.describe(cause, phase))
-                    .setTimings(timings(dnsMillis, f.connectMillis, f.preambleMillis, null, start))
+                    .setTimings(timings(dnsMillis, f.connectMillis(), f.preambleMillis(), null, start))
                     .setObservedAt(clock.instant())
                     .build();
         }
@@ -338,11 +351,16 @@ public final class ProbeEngine implements AutoCloseable {
                 .setService(target.getService())
                 .setOwner(target.getOwner())
                 .setHost(target.getHost())
-                .setProtocol(target.getProtocol() == Protocol.UNKNOWN ? Protocol.TLS : target.getProtocol())
+                .setProtocol(protocol(target))
                 .setEndpoint(endpoint)
                 .setScanEndpoints(all)
                 .setChain(List.of())
                 .setLabels(target.getLabels());
+    }
+
+    /** The target's protocol; one this scanner does not know (written by a newer version) is probed as plain TLS. */
+    private static Protocol protocol(Target target) {
+        return target.getProtocol() == Protocol.UNKNOWN ? Protocol.TLS : target.getProtocol();
     }
 
     private static String ascii(String name) {

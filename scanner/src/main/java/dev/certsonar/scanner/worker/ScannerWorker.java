@@ -1,9 +1,6 @@
 package dev.certsonar.scanner.worker;
 
-import dev.certsonar.schemas.DeadLetters;
 import dev.certsonar.schemas.Topics;
-import dev.certsonar.schemas.avro.Observation;
-import dev.certsonar.schemas.avro.ScanRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -13,31 +10,24 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidGroupIdException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
@@ -45,9 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,42 +47,35 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The scanner worker: a member of the scanner consumer group on {@code scan-requests}. Every request is probed on its own
- * virtual thread; the observations go to {@code observations} keyed by service, through an idempotent producer with
- * {@code acks=all}. An offset is committed only once the observations of that request and of every request before it in
- * its partition are acknowledged by the broker, so a crash loses no request (a repeated scan is harmless).
+ * The scanner worker: a member of the scanner consumer group on {@code scan-requests}. Every request is handled on its
+ * own virtual thread by the {@link RequestHandler}: probed, and its observations written to {@code observations} keyed
+ * by service, through an idempotent producer with {@code acks=all}. The {@link OffsetTracker} commits an offset only
+ * once the output of that request and of every request before it in its partition is acknowledged by the broker, so a
+ * crash loses no request (a repeated scan is harmless).
  * <p>
- * At most {@link WorkerConfig#maxInFlight()} requests are probed at once; when that many run, the worker pauses its
+ * At most {@link WorkerConfig#maxInFlight()} requests are handled at once; when that many run, the worker pauses its
  * partitions and keeps polling (so it stays in the group) until capacity frees up. A request that cannot be read goes to
  * {@code dead-letters} with the reason in its headers, and the worker carries on.
  */
 public final class ScannerWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ScannerWorker.class);
-    private static final String COMPONENT = "scanner";
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
 
     private final Topics topics;
-    private final TargetScanner scanner;
     private final WorkerConfig config;
-    private final Clock clock;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaClientMetrics consumerMetrics;
     private final KafkaClientMetrics producerMetrics;
-    private final Deserializer<ScanRequest> requestDeserializer;
-    private final Serializer<String> keySerializer;
-    private final Serializer<Observation> observationSerializer;
-    private final WorkerMetrics metrics;
-    private final ExecutorService probes;
+    private final RequestHandler handler;
+    private final OffsetTracker offsets;
+    private final ExecutorService requests;
     private final Thread loop;
 
-    /** Assigned partitions; written by the consumer thread only. */
-    private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
     /** Records polled but not started yet, because {@link WorkerConfig#maxInFlight()} requests were running. */
     private final ArrayDeque<Work> queued = new ArrayDeque<>();
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition capacityFreed = lock.newCondition();
@@ -102,7 +83,6 @@ public final class ScannerWorker implements AutoCloseable {
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean polling;
-    private long lastCommitNanos = System.nanoTime();
 
     private record Work(ConsumerRecord<byte[], byte[]> record, PartitionProgress progress) {
     }
@@ -115,23 +95,20 @@ public final class ScannerWorker implements AutoCloseable {
     public ScannerWorker(Map<String, Object> kafkaProps, Topics topics, TargetScanner scanner, WorkerConfig config,
                          MeterRegistry registry, Clock clock) {
         this.topics = Objects.requireNonNull(topics, "topics");
-        this.scanner = Objects.requireNonNull(scanner, "scanner");
         this.config = Objects.requireNonNull(config, "config");
-        this.clock = Objects.requireNonNull(clock, "clock");
         String clientId = config.groupId() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.consumer = new KafkaConsumer<>(consumerProps(kafkaProps, config, clientId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(producerProps(kafkaProps, clientId),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        this.requestDeserializer = topics.scanRequests().valueSerde().deserializer();
-        this.keySerializer = topics.observations().keySerde().serializer();
-        this.observationSerializer = topics.observations().valueSerde().serializer();
-        this.metrics = new WorkerMetrics(registry, inFlight::get);
+        WorkerMetrics metrics = new WorkerMetrics(registry, inFlight::get);
+        this.handler = new RequestHandler(topics, scanner, producer::send, metrics, clock, closing::get);
+        this.offsets = new OffsetTracker(config.commitInterval());
         this.consumerMetrics = new KafkaClientMetrics(consumer);
         this.consumerMetrics.bindTo(registry);
         this.producerMetrics = new KafkaClientMetrics(producer);
         this.producerMetrics.bindTo(registry);
-        this.probes = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scan-", 0).factory());
+        this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scan-", 0).factory());
         this.loop = Thread.ofPlatform().name("scanner-worker").unstarted(this::run);
     }
 
@@ -207,7 +184,7 @@ public final class ScannerWorker implements AutoCloseable {
                 } catch (InvalidOffsetException e) {
                     log.warn("No valid committed offset for {}; reading them from the beginning: {}", e.partitions(), e.getMessage());
                     dropQueued(e.partitions());
-                    e.partitions().forEach(tp -> progress.put(tp, new PartitionProgress(tp)));
+                    offsets.startOver(e.partitions());
                     consumer.seekToBeginning(e.partitions());
                 } catch (KafkaException e) {
                     log.warn("Scanner worker carries on after an error: {}", e.toString(), e);
@@ -235,15 +212,21 @@ public final class ScannerWorker implements AutoCloseable {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(full ? Duration.ZERO : POLL_TIMEOUT);
         polling = true;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            PartitionProgress p = progress.computeIfAbsent(tp, PartitionProgress::new);
-            p.polled(record.offset());
-            queued.add(new Work(record, p));
+            queued.add(new Work(record, offsets.polled(record)));
         }
         startQueued();
-        if (System.nanoTime() - lastCommitNanos >= config.commitInterval().toNanos()) {
-            commitAsync();
-        }
+        offsets.commitAsyncWhenDue(consumer);
+    }
+
+    /** Partitions whose output failed are read again from the failed request; what was queued of them is dropped. */
+    private void rewindFailedPartitions() {
+        offsets.takeFailed().forEach((tp, from) -> {
+            dropQueued(List.of(tp));
+            if (from.isPresent()) {
+                log.info("Reading {} again from offset {}", tp, from.getAsLong());
+                consumer.seek(tp, from.getAsLong());
+            }
+        });
     }
 
     private void startQueued() {
@@ -251,7 +234,31 @@ public final class ScannerWorker implements AutoCloseable {
             Work work = queued.poll();
             work.progress().started();
             inFlight.incrementAndGet();
-            probes.execute(() -> process(work));
+            requests.execute(() -> handle(work));
+        }
+    }
+
+    /** One request, on its virtual thread: handled, then its offset marked finished or failed. */
+    private void handle(Work work) {
+        long offset = work.record().offset();
+        try {
+            RequestHandler.Handled handled = handler.handle(work.record());
+            if (handled.route().finished()) {
+                work.progress().finished(offset, true);
+            } else {
+                if (handled.route() == RequestHandler.Route.FATAL) {
+                    fatal.compareAndSet(null, handled.cause());
+                }
+                work.progress().failed(offset);
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("Handling the request at {}-{} offset {} failed unexpectedly; the worker stops",
+                    work.record().topic(), work.record().partition(), offset, e);
+            fatal.compareAndSet(null, e);
+            work.progress().failed(offset);
+        } finally {
+            inFlight.decrementAndGet();
+            signalCapacity();
         }
     }
 
@@ -268,7 +275,6 @@ public final class ScannerWorker implements AutoCloseable {
     }
 
     private void signalCapacity() {
-        inFlight.decrementAndGet();
         lock.lock();
         try {
             capacityFreed.signalAll();
@@ -277,236 +283,8 @@ public final class ScannerWorker implements AutoCloseable {
         }
     }
 
-    // ---- one request, on its virtual thread
-
-    private void process(Work work) {
-        ConsumerRecord<byte[], byte[]> record = work.record();
-        ScanRequest request;
-        try {
-            request = record.value() == null ? null
-                    : requestDeserializer.deserialize(record.topic(), record.headers(), record.value());
-        } catch (RuntimeException e) {
-            log.warn("Unreadable scan request at {}-{} offset {} goes to the dead letters: {}",
-                    record.topic(), record.partition(), record.offset(), e.getMessage());
-            deadLetter(work, e);
-            return;
-        }
-        if (request == null) {
-            done(work);
-            return;
-        }
-        Instant deadline = request.getNotAfterDeadline();
-        if (deadline != null && clock.instant().isAfter(deadline)) {
-            log.debug("Scan {} of {} dropped: its deadline {} has passed", request.getScanId(), request.getTarget().getHost(), deadline);
-            metrics.expired();
-            done(work);
-            return;
-        }
-        List<Observation> observations;
-        long start = System.nanoTime();
-        try {
-            observations = scanner.scan(request.getTarget(), request.getScanId());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.debug("Scan {} interrupted by shutdown", request.getScanId());
-            work.progress().failed(record.offset());
-            signalCapacity();
-            return;
-        } catch (Exception e) {
-            if (closing.get() || Thread.currentThread().isInterrupted()) {
-                log.debug("Scan {} ended by shutdown; it will be scanned again: {}", request.getScanId(), e.toString());
-                work.progress().failed(record.offset());
-                signalCapacity();
-                return;
-            }
-            log.warn("Scan {} of {} failed and goes to the dead letters: {}", request.getScanId(),
-                    request.getTarget().getHost(), e.toString(), e);
-            deadLetter(work, e);
-            return;
-        }
-        metrics.scanTook(System.nanoTime() - start);
-        publish(work, observations);
-    }
-
-    private void publish(Work work, List<Observation> observations) {
-        if (observations.isEmpty()) {
-            metrics.probed();
-            done(work);
-            return;
-        }
-        String topic = topics.observations().name();
-        AtomicInteger remaining = new AtomicInteger(observations.size());
-        AtomicBoolean failed = new AtomicBoolean();
-        for (Observation observation : observations) {
-            ProducerRecord<byte[], byte[]> out;
-            try {
-                out = new ProducerRecord<>(topic, keySerializer.serialize(topic, observation.getService()),
-                        observationSerializer.serialize(topic, observation));
-            } catch (RuntimeException e) {
-                if (failed.compareAndSet(false, true)) {
-                    log.warn("Observation of scan {} cannot be written; the request goes to the dead letters",
-                            observation.getScanId(), e);
-                    deadLetter(work, e);
-                }
-                return;
-            }
-            producer.send(out, (metadata, error) -> {
-                if (error != null) {
-                    if (failed.compareAndSet(false, true)) {
-                        outputFailed(work, error, true);
-                    }
-                    return;
-                }
-                metrics.observation(observation);
-                if (remaining.decrementAndGet() == 0 && !failed.get()) {
-                    metrics.probed();
-                    done(work);
-                }
-            });
-        }
-    }
-
-    private void deadLetter(Work work, Throwable reason) {
-        ProducerRecord<byte[], byte[]> dead;
-        try {
-            dead = DeadLetters.of(topics.deadLetters().name(), work.record(), reason, COMPONENT);
-        } catch (RuntimeException e) {
-            log.error("Could not build the dead letter of {}-{} offset {}", work.record().topic(),
-                    work.record().partition(), work.record().offset(), e);
-            fatal.compareAndSet(null, e);
-            work.progress().failed(work.record().offset());
-            signalCapacity();
-            return;
-        }
-        producer.send(dead, (metadata, error) -> {
-            if (error != null) {
-                outputFailed(work, error, false);
-            } else {
-                metrics.deadLettered();
-                done(work);
-            }
-        });
-    }
-
-    /**
-     * Output of a request was not acknowledged. A retriable error reads the partition again from that request; a
-     * permanent one sends the request to the dead letters (when it was not already a dead letter); an error of
-     * authorization or configuration stops the worker.
-     */
-    private void outputFailed(Work work, Exception error, boolean mayDeadLetter) {
-        ConsumerRecord<byte[], byte[]> record = work.record();
-        if (error instanceof RetriableException) {
-            log.warn("Output of the request at {}-{} offset {} not acknowledged; it will be read again: {}",
-                    record.topic(), record.partition(), record.offset(), error.toString());
-            metrics.retried();
-        } else if (mayDeadLetter && !isFatal(error)) {
-            log.warn("Observations of the request at {}-{} offset {} cannot be written; it goes to the dead letters: {}",
-                    record.topic(), record.partition(), record.offset(), error.toString());
-            deadLetter(work, error);
-            return;
-        } else {
-            log.error("Output of the request at {}-{} offset {} cannot be written; the worker stops",
-                    record.topic(), record.partition(), record.offset(), error);
-            fatal.compareAndSet(null, error);
-        }
-        work.progress().failed(record.offset());
-        signalCapacity();
-    }
-
-    private void done(Work work) {
-        work.progress().finished(work.record().offset(), true);
-        signalCapacity();
-    }
-
-    private static boolean isFatal(Exception e) {
-        return e instanceof AuthorizationException || e instanceof AuthenticationException
-                || e instanceof ProducerFencedException || e instanceof UnsupportedVersionException;
-    }
-
-    // ---- offsets
-
-    private void rewindFailedPartitions() {
-        for (PartitionProgress p : List.copyOf(progress.values())) {
-            if (p.hasFailed()) {
-                OptionalLong from = p.committable();
-                dropQueued(List.of(p.partition()));
-                progress.put(p.partition(), new PartitionProgress(p.partition()));
-                if (from.isPresent()) {
-                    log.info("Reading {} again from offset {}", p.partition(), from.getAsLong());
-                    consumer.seek(p.partition(), from.getAsLong());
-                }
-            }
-        }
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> advancedOffsets(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            PartitionProgress p = progress.get(tp);
-            if (p == null) {
-                continue;
-            }
-            OptionalLong offset = p.committable();
-            if (offset.isPresent() && offset.getAsLong() > committed.getOrDefault(tp, -1L)) {
-                offsets.put(tp, new OffsetAndMetadata(offset.getAsLong()));
-            }
-        }
-        return offsets;
-    }
-
-    private void commitAsync() {
-        lastCommitNanos = System.nanoTime();
-        Map<TopicPartition, OffsetAndMetadata> offsets = advancedOffsets(progress.keySet());
-        if (offsets.isEmpty()) {
-            return;
-        }
-        consumer.commitAsync(offsets, (done, error) -> {
-            if (error != null) {
-                log.warn("Commit of {} failed; the next one covers it: {}", offsets, error.toString());
-            } else {
-                done.forEach((tp, o) -> {
-                    if (progress.containsKey(tp)) {
-                        committed.merge(tp, o.offset(), Math::max);
-                    }
-                });
-            }
-        });
-    }
-
-    private void commitSync(Collection<TopicPartition> partitions, Duration timeout) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = advancedOffsets(partitions);
-        if (offsets.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.commitSync(offsets, timeout);
-            offsets.forEach((tp, o) -> committed.merge(tp, o.offset(), Math::max));
-            log.debug("Committed {}", offsets);
-        } catch (WakeupException e) {
-            throw e;
-        } catch (KafkaException e) {
-            log.warn("Commit of {} failed; those requests will be scanned again: {}", offsets, e.toString());
-        }
-    }
-
     private void dropQueued(Collection<TopicPartition> partitions) {
         queued.removeIf(w -> partitions.contains(new TopicPartition(w.record().topic(), w.record().partition())));
-    }
-
-    private boolean awaitIdle(Collection<PartitionProgress> partitions, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            for (PartitionProgress p : partitions) {
-                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-                if (!p.awaitIdle(left)) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -516,36 +294,26 @@ public final class ScannerWorker implements AutoCloseable {
                 return;
             }
             dropQueued(partitions);
-            List<PartitionProgress> revoked = partitions.stream().map(progress::get).filter(Objects::nonNull).toList();
-            if (!awaitIdle(revoked, config.revokeTimeout())) {
+            if (!offsets.awaitIdle(partitions, config.revokeTimeout())) {
                 log.warn("In-flight scans of revoked partitions {} did not finish within {}; their requests will be scanned again",
                         partitions, config.revokeTimeout());
             }
-            commitSync(partitions, config.revokeTimeout());
-            forget(partitions);
+            offsets.commitSync(consumer, partitions, config.revokeTimeout());
+            offsets.forget(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("Partitions {} lost; their uncommitted requests will be scanned again by their new owner", partitions);
             dropQueued(partitions);
-            forget(partitions);
+            offsets.forget(partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                progress.put(tp, new PartitionProgress(tp));
-            }
+            offsets.startOver(partitions);
             if (!partitions.isEmpty()) {
                 log.info("Scanning requests of {}", partitions);
-            }
-        }
-
-        private void forget(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                progress.remove(tp);
-                committed.remove(tp);
             }
         }
     }
@@ -555,17 +323,17 @@ public final class ScannerWorker implements AutoCloseable {
     private void shutDown() {
         try {
             queued.clear();
-            if (!awaitIdle(List.copyOf(progress.values()), config.shutdownTimeout())) {
+            if (!offsets.awaitIdle(offsets.partitions(), config.shutdownTimeout())) {
                 log.warn("{} scans still running after {}; their requests will be scanned again", inFlight.get(),
                         config.shutdownTimeout());
             }
             if (fatal.get() == null) {
-                commitSync(progress.keySet(), Duration.ofSeconds(5));
+                offsets.commitSync(consumer, offsets.partitions(), Duration.ofSeconds(5));
             }
         } catch (RuntimeException e) {
             log.warn("Final commit failed; uncommitted requests will be scanned again: {}", e.toString());
         } finally {
-            probes.shutdownNow();
+            requests.shutdownNow();
             closeQuietly(consumerMetrics);
             closeQuietly(producerMetrics);
             try {
@@ -610,7 +378,7 @@ public final class ScannerWorker implements AutoCloseable {
             if (!stopped.await(bound.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("Scanner worker did not stop within {}; interrupting it", bound);
                 loop.interrupt();
-                probes.shutdownNow();
+                requests.shutdownNow();
                 stopped.await(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

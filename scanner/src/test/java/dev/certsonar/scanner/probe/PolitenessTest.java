@@ -3,6 +3,7 @@ package dev.certsonar.scanner.probe;
 import dev.certsonar.sandbox.tls.IssuedCertificate;
 import dev.certsonar.sandbox.tls.Pki;
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.target.TargetSpecs;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Target;

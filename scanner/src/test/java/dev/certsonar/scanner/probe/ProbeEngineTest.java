@@ -7,6 +7,13 @@ import dev.certsonar.sandbox.tls.Pem;
 import dev.certsonar.sandbox.tls.Pki;
 import dev.certsonar.sandbox.tls.TlsServer;
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.judge.CertificateParser;
+import dev.certsonar.scanner.judge.TrustAnchors;
+import dev.certsonar.scanner.net.LoopbackDns;
+import dev.certsonar.scanner.target.TargetSpecs;
+import dev.certsonar.scanner.tls.HandshakeEnd;
+import dev.certsonar.scanner.tls.Jsse;
+import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.Endpoint;
 import dev.certsonar.schemas.avro.Observation;
@@ -584,30 +591,6 @@ class ProbeEngineTest {
         assertThat(o.getChecks().getHostnameChecked()).isEqualTo("::1");
         assertThat(o.getChecks().getHostnameMatch()).isTrue();
         assertThat(o.getChain().get(0).getSans()).containsExactly(NAME, "::1");
-    }
-
-    @Test
-    void probesOfOneAddressAreCapped() throws Exception {
-        PerAddressLimit limit = new PerAddressLimit(1);
-        InetAddress a = loopback("127.0.0.9");
-        limit.acquire(a);
-        java.util.concurrent.atomic.AtomicBoolean second = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread t = Thread.ofVirtual().start(() -> {
-            try {
-                limit.acquire(a);
-                second.set(true);
-                limit.release(a);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        limit.acquire(loopback("127.0.0.10"));
-        assertThat(second).isFalse();
-        limit.release(a);
-        await().atMost(Duration.ofSeconds(5)).untilTrue(second);
-        t.join();
-        limit.release(loopback("127.0.0.10"));
-        assertThat(limit.addresses()).isZero();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.certsonar.scanner.probe;
 
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.target.TargetSpecs;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Status;

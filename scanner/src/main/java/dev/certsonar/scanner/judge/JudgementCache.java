@@ -1,0 +1,136 @@
+package dev.certsonar.scanner.judge;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Judges chains once per interval: many endpoints serve one certificate (one load balancer, one wildcard), so the
+ * instant-independent {@link ChainJudge.Analysis} (path building and signature verification, the name, key and lifetime
+ * checks) of a chain is kept for a while and reused; what depends on the instant (expired, not yet valid) and on the
+ * negotiated protocol is judged on every observation. The key is the sequence of the served certificates' SHA-256
+ * fingerprints and the reference name; the anchors are those of the judge, fixed for its life. At most {@code maxEntries}
+ * analyses are kept (least recently used go first), each for at most {@code ttl}.
+ */
+public final class JudgementCache {
+
+    public static final int DEFAULT_MAX_ENTRIES = 10_000;
+    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+    private record Key(List<Fingerprint> chain, String reference) {
+    }
+
+    private record Fingerprint(byte[] sha256) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Fingerprint f && Arrays.equals(sha256, f.sha256);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(sha256);
+        }
+    }
+
+    private record Kept(ChainJudge.Analysis analysis, Instant expires) {
+    }
+
+    private final ChainJudge judge;
+    private final int maxEntries;
+    private final Duration ttl;
+    private final Clock clock;
+    private final Map<Key, Kept> entries;
+    private final AtomicLong analyses = new AtomicLong();
+    private final AtomicLong hits = new AtomicLong();
+
+    public JudgementCache(ChainJudge judge, int maxEntries, Duration ttl, Clock clock) {
+        if (maxEntries < 0) {
+            throw new IllegalArgumentException("maxEntries must not be negative, was " + maxEntries);
+        }
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
+        }
+        this.judge = judge;
+        this.maxEntries = maxEntries;
+        this.ttl = ttl;
+        this.clock = clock;
+        this.entries = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Kept> eldest) {
+                return size() > JudgementCache.this.maxEntries;
+            }
+        };
+    }
+
+    public JudgementCache(ChainJudge judge, Clock clock) {
+        this(judge, DEFAULT_MAX_ENTRIES, DEFAULT_TTL, clock);
+    }
+
+    /** Like {@link ChainJudge#judge(List, String, String, Instant)}, reusing the analysis of an identical chain. */
+    public ChainJudge.Judgement judge(List<X509Certificate> served, String reference, String tlsVersion, Instant now) {
+        Key key = new Key(fingerprints(served), reference);
+        Instant at = clock.instant();
+        Kept entry;
+        synchronized (entries) {
+            entry = entries.get(key);
+            if (entry != null && !at.isBefore(entry.expires())) {
+                entries.remove(key);
+                entry = null;
+            }
+        }
+        ChainJudge.Analysis analysis;
+        if (entry != null) {
+            hits.incrementAndGet();
+            analysis = entry.analysis();
+        } else {
+            // two probes of one new chain at once may both analyse it: harmless, and no probe waits for another
+            analysis = judge.analyse(served, reference);
+            analyses.incrementAndGet();
+            if (maxEntries > 0 && !ttl.isZero()) {
+                synchronized (entries) {
+                    entries.put(key, new Kept(analysis, at.plus(ttl)));
+                }
+            }
+        }
+        return judge.judge(analysis, tlsVersion, now);
+    }
+
+    /** Chains analysed (path building and signature verification done) so far. */
+    public long analyses() {
+        return analyses.get();
+    }
+
+    /** Judgements that reused a kept analysis. */
+    public long hits() {
+        return hits.get();
+    }
+
+    public int size() {
+        synchronized (entries) {
+            return entries.size();
+        }
+    }
+
+    private static List<Fingerprint> fingerprints(List<X509Certificate> served) {
+        List<Fingerprint> out = new ArrayList<>(served.size());
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            for (X509Certificate c : served) {
+                out.add(new Fingerprint(sha256.digest(c.getEncoded())));
+            }
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot fingerprint a served certificate", e);
+        }
+        return out;
+    }
+}
