@@ -49,16 +49,16 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
     private KeyValueStore<String, Long> expansions;
 
     public ScanScheduler(AggregatorConfig config) {
-        this.config = config;
+        this.config = Objects.requireNonNull(config, "config");
     }
 
     @Override
     public void init(ProcessorContext<String, SchedulerOutput> context) {
         this.context = context;
+        context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, at -> scanDue(Instant.ofEpochMilli(at)));
         targets = context.getStateStore(StoreNames.SCHEDULER_TARGETS);
         expansions = context.getStateStore(StoreNames.SCHEDULER_EXPANSIONS);
         due = new DueIndex(context.getStateStore(StoreNames.SCHEDULER_INDEX), context.getStateStore(StoreNames.SCHEDULER_DUE));
-        context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, at -> scanDue(Instant.ofEpochMilli(at)));
     }
 
     @Override
