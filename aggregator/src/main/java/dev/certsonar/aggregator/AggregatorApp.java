@@ -54,11 +54,12 @@ public final class AggregatorApp implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
+    /** @param clock "now" for the HTTP API and its metrics; the topology takes its time from records and punctuations */
     public AggregatorApp(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
-        this.topology = ExpiryTopology.build(new StreamsBuilder(), topics, config, clock,
+        this.topology = ExpiryTopology.build(new StreamsBuilder(), topics, config,
                 partitionsOf(kafkaProps, topics.observations().name())).build();
         this.streams = new KafkaStreams(topology, streamsProperties(kafkaProps, topics, config));
         this.streams.setUncaughtExceptionHandler(exception -> {

@@ -22,10 +22,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-import java.time.Clock;
-
 /**
- * The aggregator's topology, a function of a builder, the topics, the configuration and a clock.
+ * The aggregator's topology, a function of a builder, the topics and the configuration. Its processors take the time
+ * from the records and the wall-clock punctuations, never from a clock, so reprocessing an input gives the same output.
  *
  * <pre>
  * targets ──► scheduler (by target id) ──► scan-requests (by host)
@@ -69,18 +68,17 @@ public final class ExpiryTopology {
 
     /**
      * The topology without partition counts for its internal topics, for the {@code TopologyTestDriver}; an application
-     * on a broker uses {@link #build(StreamsBuilder, Topics, AggregatorConfig, Clock, int)}.
+     * on a broker uses {@link #build(StreamsBuilder, Topics, AggregatorConfig, int)}.
      */
-    public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config, Clock clock) {
-        return build(builder, topics, config, clock, 0);
+    public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config) {
+        return build(builder, topics, config, 0);
     }
 
     /**
      * @param servicePartitions the partition count of the observations topic, given to the internal topics that the
      *                          service state reads next to it (0: none given)
      */
-    public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config, Clock clock,
-                                       int servicePartitions) {
+    public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config, int servicePartitions) {
         Topic<String, Target> targetsTopic = topics.targets();
         Serde<Target> targetSerde = AvroSerdes.serde(Target.class);
         Serde<ServiceInput> inputSerde = ServiceInputSerde.create();
@@ -101,7 +99,7 @@ public final class ExpiryTopology {
                 new ValidTargetDeserializer(targetsTopic.valueSerde().deserializer()));
         KStream<String, SchedulerOutput> scheduled = builder
                 .stream(targetsTopic.name(), Consumed.with(targetsTopic.keySerde(), validTargets).withName("targets"))
-                .process(() -> new ScanScheduler(config, clock), Named.as("scheduler"),
+                .process(() -> new ScanScheduler(config), Named.as("scheduler"),
                         StoreNames.SCHEDULER_TARGETS, StoreNames.SCHEDULER_DUE, StoreNames.SCHEDULER_INDEX,
                         StoreNames.SCHEDULER_EXPANSIONS);
 
@@ -130,7 +128,7 @@ public final class ExpiryTopology {
         observations.filter(ExpiryTopology::keyedByService, Named.as("observations-keyed-by-service"))
                 .merge(rekeyed, Named.as("observations-merged"))
                 .merge(targetInputs, Named.as("service-inputs"))
-                .process(() -> new ServiceStateProcessor(config, clock), Named.as("service-state"),
+                .process(() -> new ServiceStateProcessor(config), Named.as("service-state"),
                         StoreNames.SERVICE_TARGETS, StoreNames.ENDPOINTS, StoreNames.SERVICES, StoreNames.TRANSITION_INDEX,
                         StoreNames.NEXT_TRANSITION, StoreNames.INVENTORY)
                 .to(topics.serviceStatus().name(), Produced.with(topics.serviceStatus().keySerde(), Serdes.ByteArray()).withName("service-status"));

@@ -5,9 +5,9 @@ public final class StoreNames {
 
     /** Target id → Target, as the scheduler knows them. */
     public static final String SCHEDULER_TARGETS = "scheduler-targets";
-    /** Target id → epoch millis of its next scan. */
+    /** Target id → epoch millis of its next scan (the by-name store of the scheduler's DueIndex). */
     public static final String SCHEDULER_DUE = "scheduler-due";
-    /** Big-endian due millis + target id → target id: what is due next, in order. */
+    /** Big-endian due millis + target id → target id: what is due next, in order (the by-time store of the DueIndex). */
     public static final String SCHEDULER_INDEX = "scheduler-index";
     /** Target id → index of the next block to request of a CIDR range being expanded. */
     public static final String SCHEDULER_EXPANSIONS = "scheduler-expansions";
@@ -17,9 +17,9 @@ public final class StoreNames {
     public static final String ENDPOINTS = "endpoints";
     /** service → ServiceStatus as last computed, in Avro single-object encoding (the bytes written to service-status). */
     public static final String SERVICES = "services";
-    /** Big-endian millis + service → service: when a service's status next changes by time alone. */
+    /** Big-endian millis + service → service: when a service's status next changes by time alone (by time, of a DueIndex). */
     public static final String TRANSITION_INDEX = "transition-index";
-    /** service → epoch millis of its entry in the transition index. */
+    /** service → epoch millis of its entry in the transition index (by name, of the same DueIndex). */
     public static final String NEXT_TRANSITION = "next-transition";
     /** sha256|service|targetId|endpoint → endpoint: where each certificate is served. */
     public static final String INVENTORY = "inventory";

@@ -22,10 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** The aggregator topology on a TopologyTestDriver, with a clock that moves with the driver's wall clock. */
+/**
+ * The aggregator topology on a TopologyTestDriver, driven by one clock: records are piped with the harness's time as
+ * their timestamp, and the driver's wall clock moves with it. The punctuators run every millisecond of wall-clock time,
+ * so each {@link #advance} runs them once, at the time advanced to.
+ */
 final class Harness implements AutoCloseable {
 
-    final MutableClock clock;
+    private Instant now;
     final Topics topics = Topics.withPrefix("test.");
     final AggregatorConfig config;
     final TopologyTestDriver driver;
@@ -41,13 +45,13 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Instant start, Path stateDir, AggregatorConfig base) {
-        this.clock = new MutableClock(start);
-        this.config = base.withStateDir(stateDir).withHttp("127.0.0.1", -1);
+        this.now = start;
+        this.config = base.withStateDir(stateDir).withHttp("127.0.0.1", -1).withPunctuationInterval(Duration.ofMillis(1));
         Properties props = AggregatorApp.streamsProperties(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"), topics, config);
         // The test driver keeps what a deserialization handler sends to the dead-letter topic only without
         // exactly-once; the integration test covers the same path with exactly-once on a real broker.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once");
-        this.driver = new TopologyTestDriver(ExpiryTopology.build(new StreamsBuilder(), topics, config, clock).build(), props, start);
+        this.driver = new TopologyTestDriver(ExpiryTopology.build(new StreamsBuilder(), topics, config).build(), props, start);
         this.targets = driver.createInputTopic(topics.targets().name(), new StringSerializer(), topics.targets().valueSerde().serializer());
         this.rawTargets = driver.createInputTopic(topics.targets().name(), new StringSerializer(), new ByteArraySerializer());
         this.observations = driver.createInputTopic(topics.observations().name(), new StringSerializer(),
@@ -60,21 +64,21 @@ final class Harness implements AutoCloseable {
     }
 
     Instant now() {
-        return clock.instant();
+        return now;
     }
 
-    /**
-     * Moves the clock by {@code d} and runs the wall-clock punctuators once (the processors read the time from
-     * the clock; the driver's wall clock only triggers them, so it moves by one punctuation interval).
-     */
+    /** Moves the time on by {@code d} (at least a millisecond) and runs the wall-clock punctuators once, at the new time. */
     void advance(Duration d) {
-        clock.advance(d);
-        driver.advanceWallClockTime(config.punctuationInterval());
+        if (d.toMillis() < 1) {
+            throw new IllegalArgumentException("advance by at least 1 ms, not " + d);
+        }
+        now = now.plus(d);
+        driver.advanceWallClockTime(d);
     }
 
-    /** Moves both clocks to {@code t} (not before now). */
+    /** Moves the time to {@code t} (after now). */
     void advanceTo(Instant t) {
-        advance(Duration.between(clock.instant(), t));
+        advance(Duration.between(now, t));
     }
 
     void target(Target t) {

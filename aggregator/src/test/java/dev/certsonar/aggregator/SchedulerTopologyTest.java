@@ -3,16 +3,22 @@ package dev.certsonar.aggregator;
 import dev.certsonar.schemas.avro.ScanRequest;
 import dev.certsonar.schemas.avro.Target;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -176,5 +182,52 @@ class SchedulerTopologyTest {
         h.target(Obs.target("tls://10.0.0.0/28:443", "net", null, "10.0.0.0/28"));
         h.target(Obs.target("tls://[2001:db8::1]:443", "v6", null, "2001:db8::1"));
         assertThat(h.scanRequests.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("10.0.0.0/28", "2001:db8::1");
+    }
+
+    @Test
+    void aTargetReplayedLaterIsRequestedAsWhenItWasFirstRead() {
+        Target t = Obs.target("tls://shop.example.com:443", "shop", "team-web", "shop.example.com");
+        h.target(t);
+        List<ScanRequest> first = h.scanRequests.readValuesToList();
+
+        try (Harness later = new Harness(T0.plus(Duration.ofDays(30)), stateDir.resolve("replay"))) {
+            later.targets.pipeInput(t.getId(), t, T0);
+            assertThat(later.scanRequests.readValuesToList()).as("the record's time, not the time it is read at")
+                    .isEqualTo(first);
+        }
+    }
+
+    @Test
+    void aScanScheduledInTheStoresAsThePreviousVersionWroteThemIsRequestedOnceWhenDue() {
+        Target t = Obs.target("tls://shop.example.com:443", "shop", "team-web", "shop.example.com");
+        Instant due = T0.plus(Duration.ofHours(2));
+        // the layout written before the index was shared: big-endian due millis + target id → id, and id → millis
+        byte[] id = t.getId().getBytes(StandardCharsets.UTF_8);
+        h.driver.<String, Target>getKeyValueStore(StoreNames.SCHEDULER_TARGETS).put(t.getId(), t);
+        h.driver.<String, Long>getKeyValueStore(StoreNames.SCHEDULER_DUE).put(t.getId(), due.toEpochMilli());
+        h.driver.<Bytes, String>getKeyValueStore(StoreNames.SCHEDULER_INDEX)
+                .put(Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(due.toEpochMilli()).put(id).array()), t.getId());
+
+        h.target(t);
+        h.advanceTo(due.minusMillis(1));
+        assertThat(h.scanRequests.isEmpty()).as("the same target again, and nothing before its time").isTrue();
+
+        h.advanceTo(due);
+        assertThat(h.scanRequests.readValuesToList()).singleElement().satisfies(r -> {
+            assertThat(r.getRequestedAt()).isEqualTo(due);
+            assertThat(r.getNotAfterDeadline()).isEqualTo(due.plus(SIX_HOURS));
+        });
+        h.advance(Duration.ofHours(1));
+        assertThat(h.scanRequests.isEmpty()).as("once").isTrue();
+        assertThat(indexEntries()).singleElement().satisfies(kv -> assertThat(kv.value).isEqualTo(t.getId()));
+    }
+
+    private List<KeyValue<Bytes, String>> indexEntries() {
+        KeyValueStore<Bytes, String> index = h.driver.getKeyValueStore(StoreNames.SCHEDULER_INDEX);
+        List<KeyValue<Bytes, String>> out = new ArrayList<>();
+        try (KeyValueIterator<Bytes, String> it = index.all()) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
     }
 }

@@ -9,6 +9,9 @@ import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.avro.Status;
 import dev.certsonar.schemas.avro.Target;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -19,9 +22,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -509,5 +515,67 @@ class ServiceStateTopologyTest {
         assertThat(h.statusValues()).as("the last observation was 6 hours ago").isEmpty();
         h.advanceTo(T0.plus(Duration.ofHours(12)).plus(SIX_HOURS.multipliedBy(3)).plusMillis(1));
         assertThat(h.onlyStatus().getStatus()).isEqualTo(Status.STALE);
+    }
+
+    @Test
+    void observationsReplayedLaterGiveTheStatusesTheyGaveWhenFirstRead() {
+        Observation o = Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(20)).build();
+        h.observe(o);
+        h.advance(Duration.ofMinutes(5));
+        Observation renewed = Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(89)).build();
+        h.observe(renewed);
+        List<TestRecord<String, ServiceStatus>> first = h.statusRecords();
+        assertThat(first).hasSize(2);
+
+        try (Harness later = new Harness(T0.plus(Duration.ofDays(30)), stateDir.resolve("replay"))) {
+            later.targets.pipeInput(SHOP.getId(), SHOP, T0);
+            later.observations.pipeInput("shop", o, T0);
+            later.observations.pipeInput("shop", renewed, T0.plus(Duration.ofMinutes(5)));
+            List<TestRecord<String, ServiceStatus>> replayed = later.statusRecords();
+            assertThat(replayed).extracting(TestRecord::value).isEqualTo(first.stream().map(TestRecord::value).toList());
+            assertThat(replayed).extracting(TestRecord::timestamp).containsExactly(T0.toEpochMilli(),
+                    T0.plus(Duration.ofMinutes(5)).toEpochMilli());
+        }
+    }
+
+    @Test
+    void aRecordThatArrivesLateIsJudgedAtTheTimeTheServiceHasReached() {
+        Endpoint a = Obs.endpoint("10.0.0.1", 443, "shop.example.com");
+        Endpoint b = Obs.endpoint("10.0.0.2", 443, "shop.example.com");
+        h.advance(SIX_HOURS);
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(60)).endpoint(a).scanEndpoints(a, b).build());
+        assertThat(h.onlyStatus().getUpdatedAt()).isEqualTo(T0.plus(SIX_HOURS));
+
+        Instant late = T0.plus(Duration.ofHours(1));
+        h.observations.pipeInput("shop", Obs.lifetime(late, Duration.ofDays(90), Duration.ofDays(5)).endpoint(b)
+                .scanEndpoints(a, b).build(), late);
+        List<TestRecord<String, ServiceStatus>> records = h.statusRecords();
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.timestamp()).isEqualTo(T0.plus(SIX_HOURS).toEpochMilli());
+            assertThat(r.value().getStatus()).isEqualTo(Status.CRITICAL);
+            assertThat(r.value().getUpdatedAt()).isEqualTo(T0.plus(SIX_HOURS));
+            assertThat(r.value().getConditions()).singleElement()
+                    .satisfies(c -> assertThat(c.getSince()).isEqualTo(T0.plus(SIX_HOURS)));
+        });
+    }
+
+    @Test
+    void theNextTransitionIsKeptInTheLayoutThePreviousVersionWroteAndRead() {
+        Observation o = Obs.lifetime(h.now(), Duration.ofDays(398), Duration.ofDays(200)).build();
+        h.observe(o);
+        Instant staleAt = T0.plus(SIX_HOURS.multipliedBy(3)).plusMillis(1);
+
+        byte[] service = "shop".getBytes(StandardCharsets.UTF_8);
+        byte[] key = ByteBuffer.allocate(8 + service.length).putLong(staleAt.toEpochMilli()).put(service).array();
+        KeyValueStore<Bytes, String> index = h.driver.getKeyValueStore(StoreNames.TRANSITION_INDEX);
+        List<KeyValue<Bytes, String>> entries = new ArrayList<>();
+        try (KeyValueIterator<Bytes, String> it = index.all()) {
+            it.forEachRemaining(entries::add);
+        }
+        assertThat(entries).singleElement().satisfies(kv -> {
+            assertThat(kv.key.get()).isEqualTo(key);
+            assertThat(kv.value).isEqualTo("shop");
+        });
+        assertThat(h.driver.<String, Long>getKeyValueStore(StoreNames.NEXT_TRANSITION).get("shop")).isEqualTo(staleAt.toEpochMilli());
     }
 }

@@ -9,8 +9,10 @@ import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.EndpointStatus;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
+import dev.certsonar.schemas.store.CompositeKeys;
+import dev.certsonar.schemas.store.DueIndex;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -33,20 +35,22 @@ import java.util.Optional;
 /**
  * Turns service statuses into alert events. For every condition of a status there is one alertId (service,
  * certificate, condition, level); it fires once, is reminded of on a schedule, and resolves when the condition is no
- * longer in the service's status. The state lives in three stores: the lifecycle by alertId, an index by service
- * (prefix scan) and an index by due time (ordered, read from the start up to now).
+ * longer in the service's status. The state lives in the lifecycle store by alertId, an index by service (escaped
+ * {@link CompositeKeys}, read by prefix scan) and a {@link DueIndex} of when each alert is looked at next. Stores an
+ * earlier notifier wrote are brought to this layout at the first record or punctuation ({@link AlertStoreUpgrade}).
  */
 final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, String, Alert> {
 
     private static final Logger log = LoggerFactory.getLogger(AlertLifecycleProcessor.class);
-    private static final char SEPARATOR = '|';
     private static final StringSerializer STRINGS = new StringSerializer();
 
     private final NotifierConfig config;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, AlertRecord> lifecycle;
     private KeyValueStore<String, String> byService;
-    private KeyValueStore<String, String> due;
+    /** AlertId → when the wall-clock check looks at it next (fires a held-down alert, or reminds). */
+    private DueIndex due;
+    private AlertStoreUpgrade upgrade;
 
     AlertLifecycleProcessor(NotifierConfig config) {
         this.config = config;
@@ -55,14 +59,17 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
     @Override
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
-        this.lifecycle = context.getStateStore(AlertTopology.LIFECYCLE_STORE);
-        this.byService = context.getStateStore(AlertTopology.BY_SERVICE_STORE);
-        this.due = context.getStateStore(AlertTopology.DUE_STORE);
+        lifecycle = context.getStateStore(AlertTopology.LIFECYCLE_STORE);
+        byService = context.getStateStore(AlertTopology.BY_SERVICE_STORE);
+        KeyValueStore<Bytes, String> dueByTime = context.getStateStore(AlertTopology.DUE_STORE);
+        due = new DueIndex(dueByTime, context.getStateStore(AlertTopology.DUE_AT_STORE));
+        upgrade = new AlertStoreUpgrade(lifecycle, byService, dueByTime, due);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
     public void process(Record<String, ServiceStatus> record) {
+        upgrade.once();
         ServiceStatus status = record.value();
         String service = record.key() != null ? record.key() : status != null ? status.getService() : null;
         if (service == null) {
@@ -83,9 +90,9 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
             AlertRecord existing = lifecycle.get(w.alert().getAlertId());
             if (existing == null || existing.phase() == Phase.PENDING) {
                 if (mayFire(w.condition(), now)) {
-                    fire(w.alert(), w.detail(), now, existing);
+                    fire(w.alert(), w.detail(), now);
                 } else {
-                    hold(w, existing);
+                    hold(w);
                 }
             } else {
                 lifecycle.put(w.alert().getAlertId(), existing.withAlert(
@@ -146,28 +153,22 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
                 || now - c.getSince().toEpochMilli() >= config.holdDownDuration().toMillis();
     }
 
-    private void hold(Wanted w, AlertRecord existing) {
+    private void hold(Wanted w) {
         long dueAt = w.condition().getSince().toEpochMilli() + config.holdDownDuration().toMillis();
         String alertId = w.alert().getAlertId();
-        if (existing != null) {
-            removeDue(existing);
-        }
         AlertRecord pending = new AlertRecord(Phase.PENDING, -1, w.condition().getSince().toEpochMilli(), dueAt,
                 w.detail(), w.alert());
         lifecycle.put(alertId, pending);
         byService.put(serviceKey(w.alert().getService(), alertId), alertId);
-        addDue(pending);
+        scheduleDue(pending);
         log.atDebug().addKeyValue("alertId", alertId).addKeyValue("service", w.alert().getService())
                 .addKeyValue("condition", w.alert().getCondition())
                 .addKeyValue("consecutive", w.condition().getConsecutive())
                 .log("holding a condition down before it fires");
     }
 
-    private void fire(Alert content, String detail, long now, AlertRecord existing) {
+    private void fire(Alert content, String detail, long now) {
         String alertId = content.getAlertId();
-        if (existing != null) {
-            removeDue(existing);
-        }
         Instant at = Instant.ofEpochMilli(now);
         Alert alert = Alert.newBuilder(content)
                 .setEventId(AlertIds.eventId(alertId, now, 0, AlertState.FIRING))
@@ -182,14 +183,14 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
         AlertRecord firing = new AlertRecord(Phase.FIRING, 0, now, dueAt, detail, alert);
         lifecycle.put(alertId, firing);
         byService.put(serviceKey(alert.getService(), alertId), alertId);
-        addDue(firing);
+        scheduleDue(firing);
         emit(alert);
     }
 
     private void resolve(AlertRecord existing, long now, String reason) {
         Alert last = existing.alert();
         String alertId = last.getAlertId();
-        removeDue(existing);
+        due.cancel(alertId);
         lifecycle.delete(alertId);
         byService.delete(serviceKey(last.getService(), alertId));
         if (existing.phase() == Phase.PENDING) {
@@ -211,24 +212,15 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
     }
 
     private void punctuate(long timestamp) {
-        List<KeyValue<String, String>> dueNow = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = due.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, String> entry = it.next();
-                if (dueTime(entry.key) > timestamp) {
-                    break;
-                }
-                dueNow.add(entry);
-            }
-        }
-        for (KeyValue<String, String> entry : dueNow) {
-            due.delete(entry.key);
-            AlertRecord r = lifecycle.get(entry.value);
-            if (r == null || r.dueAt() != dueTime(entry.key)) {
+        upgrade.once();
+        for (String alertId : due.due(Instant.ofEpochMilli(timestamp))) {
+            due.cancel(alertId);
+            AlertRecord r = lifecycle.get(alertId);
+            if (r == null) {
                 continue;
             }
             if (r.phase() == Phase.PENDING) {
-                fire(r.alert(), r.detail(), timestamp, null);
+                fire(r.alert(), r.detail(), timestamp);
             } else {
                 remind(r, timestamp);
             }
@@ -257,7 +249,7 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
         }
         AlertRecord reminded = new AlertRecord(Phase.FIRING, sequence, r.episodeStart(), next, r.detail(), alert);
         lifecycle.put(alert.getAlertId(), reminded);
-        addDue(reminded);
+        scheduleDue(reminded);
         emit(alert);
     }
 
@@ -268,16 +260,18 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
         context.forward(new Record<>(alert.getService(), alert, alert.getAt().toEpochMilli()));
     }
 
-    /** The content of a status update applied to a firing alert, keeping what belongs to the episode. */
+    /**
+     * The content of a status update applied to a firing alert, keeping what belongs to the episode. The alertId
+     * fixes the service, certificate, condition and level; a status brings the rest.
+     */
     private static Alert withFiringFields(Alert fromStatus, Alert firing) {
-        return Alert.newBuilder(fromStatus)
-                .setEventId(firing.getEventId())
-                .setReminder(firing.getReminder())
-                .setAt(firing.getAt())
-                .setFirstFiredAt(firing.getFirstFiredAt())
-                .setMessage(firing.getMessage())
-                .setDaysLeft(firing.getDaysLeft())
-                .build();
+        Alert updated = Alert.newBuilder(firing).build();
+        updated.setSeverity(fromStatus.getSeverity());
+        updated.setOwner(fromStatus.getOwner());
+        updated.setLabels(fromStatus.getLabels());
+        updated.setCertificate(fromStatus.getCertificate());
+        updated.setEndpoints(fromStatus.getEndpoints());
+        return updated;
     }
 
     private Optional<Duration> reminderInterval(Alert alert) {
@@ -286,7 +280,7 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
 
     private List<AlertRecord> alertsOf(String service) {
         List<String> ids = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = byService.prefixScan(service + SEPARATOR, STRINGS)) {
+        try (KeyValueIterator<String, String> it = byService.prefixScan(CompositeKeys.prefix(service), STRINGS)) {
             it.forEachRemaining(kv -> ids.add(kv.value));
         }
         List<AlertRecord> records = new ArrayList<>(ids.size());
@@ -301,15 +295,13 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
         return records;
     }
 
-    private void addDue(AlertRecord r) {
-        if (r.dueAt() != AlertRecord.NEVER) {
-            due.put(dueKey(r.dueAt(), r.alert().getAlertId()), r.alert().getAlertId());
-        }
-    }
-
-    private void removeDue(AlertRecord r) {
-        if (r.dueAt() != AlertRecord.NEVER) {
-            due.delete(dueKey(r.dueAt(), r.alert().getAlertId()));
+    /** Makes the alert due when its record says, or not at all. */
+    private void scheduleDue(AlertRecord r) {
+        String alertId = r.alert().getAlertId();
+        if (r.dueAt() == AlertRecord.NEVER) {
+            due.cancel(alertId);
+        } else {
+            due.schedule(alertId, Instant.ofEpochMilli(r.dueAt()));
         }
     }
 
@@ -371,15 +363,7 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
     }
 
     static String serviceKey(String service, String alertId) {
-        return service + SEPARATOR + alertId;
-    }
-
-    static String dueKey(long dueAt, String alertId) {
-        return String.format("%019d", Math.max(0L, dueAt)) + SEPARATOR + alertId;
-    }
-
-    private static long dueTime(String dueKey) {
-        return Long.parseLong(dueKey.substring(0, 19));
+        return CompositeKeys.of(service, alertId);
     }
 
     private record Wanted(Condition condition, Alert alert, String detail) {

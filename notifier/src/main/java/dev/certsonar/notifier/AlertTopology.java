@@ -7,6 +7,7 @@ import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
@@ -17,7 +18,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;
 
@@ -30,23 +30,24 @@ public final class AlertTopology {
 
     /** alertId → lifecycle of that alert. */
     public static final String LIFECYCLE_STORE = "alert-lifecycle";
-    /** service|alertId → alertId: the alerts of a service, by prefix scan. */
+    /** service|alertId (escaped composite keys) → alertId: the alerts of a service, by prefix scan. */
     public static final String BY_SERVICE_STORE = "alert-by-service";
-    /** zero-padded due time|alertId → alertId: what the wall-clock check must look at next, in time order. */
+    /** Big-endian due millis + alertId → alertId: what the wall-clock check must look at next, in time order (by time, of a DueIndex). */
     public static final String DUE_STORE = "alert-due";
+    /** alertId → due epoch millis (by name, of the same DueIndex). */
+    public static final String DUE_AT_STORE = "alert-due-at";
 
     private AlertTopology() {
     }
 
     /**
      * Adds the alert lifecycle to {@code builder}. Processing time is the status's {@code updatedAt} (a tombstone's
-     * record timestamp) and the wall-clock punctuation's timestamp; the clock is not consulted inside the topology,
-     * so reprocessing an input gives the same events.
+     * record timestamp) and the wall-clock punctuation's timestamp; no clock is consulted inside the topology, so
+     * reprocessing an input gives the same events.
      */
-    public static StreamsBuilder build(StreamsBuilder builder, Topics topics, NotifierConfig config, Clock clock) {
+    public static StreamsBuilder build(StreamsBuilder builder, Topics topics, NotifierConfig config) {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(clock, "clock");
         AvroSerdes.trustGeneratedClasses();
         Topic<String, ServiceStatus> in = topics.serviceStatus();
         Topic<String, Alert> out = topics.alerts();
@@ -68,9 +69,11 @@ public final class AlertTopology {
                     Stores.persistentKeyValueStore(LIFECYCLE_STORE), Serdes.String(), AlertRecord.serde(alertSerde));
             StoreBuilder<KeyValueStore<String, String>> byService = Stores.keyValueStoreBuilder(
                     Stores.persistentKeyValueStore(BY_SERVICE_STORE), Serdes.String(), Serdes.String());
-            StoreBuilder<KeyValueStore<String, String>> due = Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(DUE_STORE), Serdes.String(), Serdes.String());
-            return Set.of(lifecycle, byService, due);
+            StoreBuilder<KeyValueStore<Bytes, String>> due = Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(DUE_STORE), Serdes.Bytes(), Serdes.String());
+            StoreBuilder<KeyValueStore<String, Long>> dueAt = Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(DUE_AT_STORE), Serdes.String(), Serdes.Long());
+            return Set.of(lifecycle, byService, due, dueAt);
         }
     }
 }

@@ -92,7 +92,7 @@ public final class NotifierApp implements AutoCloseable {
 
     /** The topology this app runs. */
     public Topology topology() {
-        return AlertTopology.build(new StreamsBuilder(), topics, config, clock).build();
+        return AlertTopology.build(new StreamsBuilder(), topics, config).build();
     }
 
     /** The Kafka Streams properties: the given client properties plus the notifier's own. */

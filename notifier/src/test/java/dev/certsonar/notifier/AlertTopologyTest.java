@@ -9,21 +9,26 @@ import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -63,7 +68,7 @@ class AlertTopologyTest {
         if (driver != null) {
             driver.close();
         }
-        StreamsBuilder builder = AlertTopology.build(new StreamsBuilder(), TOPICS, config, Clock.fixed(T0, ZoneOffset.UTC));
+        StreamsBuilder builder = AlertTopology.build(new StreamsBuilder(), TOPICS, config);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -210,6 +215,38 @@ class AlertTopologyTest {
 
         statuses.pipeInput("shop", null, T0.plusSeconds(120));
         assertThat(read()).isEmpty();
+    }
+
+    @Test
+    void a_service_whose_name_extends_another_with_the_separator_keeps_its_own_alerts() {
+        send(status("a", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0)));
+        send(status("a|b", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0)));
+        send(status("a\\", T0, OLD, condition(UNTRUSTED, CRITICAL, OLD, T0)));
+        assertThat(read()).extracting(Alert::getService, Alert::getState).containsExactlyInAnyOrder(
+                tuple("a", AlertState.FIRING), tuple("a|b", AlertState.FIRING), tuple("a\\", AlertState.FIRING));
+
+        send(status("a", T0.plusSeconds(60), RENEWED));
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getService()).isEqualTo("a");
+            assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+        });
+        statuses.pipeInput("a", null, T0.plusSeconds(120));
+        assertThat(read()).as("a's alerts are all resolved; the others are not a's").isEmpty();
+
+        driver.advanceWallClockTime(Duration.ofHours(24));
+        assertThat(read()).extracting(Alert::getService, Alert::getReminder)
+                .containsExactlyInAnyOrder(tuple("a|b", true), tuple("a\\", true));
+
+        send(status("a|b", T0.plus(Duration.ofHours(25)), RENEWED));
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getService()).isEqualTo("a|b");
+            assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+        });
+        statuses.pipeInput("a\\", null, T0.plus(Duration.ofHours(26)));
+        assertThat(read()).singleElement().satisfies(a -> {
+            assertThat(a.getService()).isEqualTo("a\\");
+            assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+        });
     }
 
     @Test
@@ -403,5 +440,141 @@ class AlertTopologyTest {
         assertThat(AlertMessages.severity(ConditionType.STALE, Severity.WARNING)).isEqualTo(WARNING);
         assertThat(AlertMessages.severity(EXPIRING, WARNING)).isEqualTo(WARNING);
         assertThat(AlertMessages.severity(EXPIRING, CRITICAL)).isEqualTo(CRITICAL);
+    }
+
+    /**
+     * A notifier started on the stores an earlier notifier wrote: by-service keys {@code service|alertId} as they are,
+     * and due times keyed by the text {@code %019d|alertId}, with no format entry. The stores are written here by those
+     * rules; the notifier goes on from them, loses nothing, fires nothing twice, and keeps {@code a} and {@code a|b} apart.
+     */
+    @Nested
+    class OnTheStoresOfAnEarlierNotifier {
+
+        static final String GONE = "0123456789abcdef0123456789abcdef";
+
+        /** The statuses the earlier notifier had seen at T0. */
+        List<ServiceStatus> seen() {
+            return List.of(
+                    status("a", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0)),
+                    status("a|b", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0), condition(UNREACHABLE, CRITICAL, null, T0, 1)),
+                    status("blog", T0, IN_20_DAYS, condition(EXPIRING, WARNING, IN_20_DAYS, T0)));
+        }
+
+        /** The lifecycle records those statuses leave; the lifecycle store's layout is the same before and after. */
+        List<AlertRecord> lifecycleRecords() {
+            seen().forEach(AlertTopologyTest.this::send);
+            List<AlertRecord> records = new ArrayList<>();
+            try (KeyValueIterator<String, AlertRecord> it = driver.<String, AlertRecord>getKeyValueStore(AlertTopology.LIFECYCLE_STORE).all()) {
+                it.forEachRemaining(kv -> records.add(kv.value));
+            }
+            assertThat(records).extracting(r -> r.alert().getService(), AlertRecord::phase).containsExactlyInAnyOrder(
+                    tuple("a", AlertRecord.Phase.FIRING), tuple("a|b", AlertRecord.Phase.FIRING),
+                    tuple("a|b", AlertRecord.Phase.PENDING), tuple("blog", AlertRecord.Phase.FIRING));
+            return records;
+        }
+
+        /** A new notifier on the stores the earlier one wrote for these records. */
+        void startOnEarlierStores(List<AlertRecord> records) {
+            startWith(NotifierConfig.DEFAULT);
+            KeyValueStore<String, AlertRecord> lifecycle = driver.getKeyValueStore(AlertTopology.LIFECYCLE_STORE);
+            KeyValueStore<String, String> byService = driver.getKeyValueStore(AlertTopology.BY_SERVICE_STORE);
+            KeyValueStore<Bytes, String> due = driver.getKeyValueStore(AlertTopology.DUE_STORE);
+            for (AlertRecord r : records) {
+                String alertId = r.alert().getAlertId();
+                lifecycle.put(alertId, r);
+                byService.put(r.alert().getService() + "|" + alertId, alertId);
+                if (r.dueAt() != AlertRecord.NEVER) {
+                    due.put(earlierDueKey(r.dueAt(), alertId), alertId);
+                }
+            }
+            // left behind by the earlier notifier, which ignored them: entries of an alert no longer in the lifecycle
+            byService.put("gone|" + GONE, GONE);
+            due.put(earlierDueKey(T0.toEpochMilli(), GONE), GONE);
+        }
+
+        static Bytes earlierDueKey(long dueAt, String alertId) {
+            return Bytes.wrap((String.format("%019d", Math.max(0L, dueAt)) + "|" + alertId).getBytes(StandardCharsets.UTF_8));
+        }
+
+        <K, V> List<KeyValue<K, V>> entries(String store) {
+            List<KeyValue<K, V>> out = new ArrayList<>();
+            try (KeyValueIterator<K, V> it = driver.<K, V>getKeyValueStore(store).all()) {
+                it.forEachRemaining(out::add);
+            }
+            return out;
+        }
+
+        @Test
+        void goes_on_from_them_and_nothing_is_lost_or_fires_twice() {
+            startOnEarlierStores(lifecycleRecords());
+
+            seen().forEach(s -> send(ServiceStatus.newBuilder(s).setUpdatedAt(T0.plusSeconds(60)).build()));
+            assertThat(read()).as("the same statuses again").isEmpty();
+            assertThat(driver.<String, String>getKeyValueStore(AlertTopology.BY_SERVICE_STORE).get(AlertStoreUpgrade.FORMAT_KEY))
+                    .isEqualTo(AlertStoreUpgrade.FORMAT);
+
+            driver.advanceWallClockTime(Duration.ofMinutes(15));
+            assertThat(read()).as("the held-down condition fires once it lasted 15 minutes").singleElement().satisfies(a -> {
+                assertThat(a.getService()).isEqualTo("a|b");
+                assertThat(a.getCondition()).isEqualTo(UNREACHABLE);
+                assertThat(a.getAt()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+            });
+
+            driver.advanceWallClockTime(Duration.ofHours(24).minus(Duration.ofMinutes(15)));
+            assertThat(read()).as("the daily reminders of the critical alerts, once each")
+                    .extracting(Alert::getService, Alert::getCondition, Alert::getReminder, Alert::getAt)
+                    .containsExactlyInAnyOrder(tuple("a", EXPIRING, true, T0.plus(Duration.ofHours(24))),
+                            tuple("a|b", EXPIRING, true, T0.plus(Duration.ofHours(24))));
+            driver.advanceWallClockTime(Duration.ofMinutes(10));
+            assertThat(read()).isEmpty();
+
+            Instant later = T0.plus(Duration.ofHours(25));
+            send(status("a", later, RENEWED));
+            assertThat(read()).as("a's renewal resolves a's alert, not those of a|b").singleElement().satisfies(a -> {
+                assertThat(a.getService()).isEqualTo("a");
+                assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+                assertThat(a.getFirstFiredAt()).isEqualTo(T0);
+            });
+            statuses.pipeInput("a|b", null, later.plusSeconds(1));
+            assertThat(read()).as("removing a|b resolves its two alerts").hasSize(2).allSatisfy(a -> {
+                assertThat(a.getService()).isEqualTo("a|b");
+                assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+            });
+            send(status("blog", later, RENEWED));
+            assertThat(read()).singleElement().satisfies(a -> {
+                assertThat(a.getService()).isEqualTo("blog");
+                assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
+            });
+
+            assertThat(entries(AlertTopology.BY_SERVICE_STORE)).as("only the format entry is left")
+                    .containsExactly(KeyValue.pair(AlertStoreUpgrade.FORMAT_KEY, AlertStoreUpgrade.FORMAT));
+            assertThat(entries(AlertTopology.DUE_STORE)).isEmpty();
+            assertThat(entries(AlertTopology.DUE_AT_STORE)).isEmpty();
+            assertThat(entries(AlertTopology.LIFECYCLE_STORE)).isEmpty();
+            driver.advanceWallClockTime(Duration.ofDays(3));
+            assertThat(read()).isEmpty();
+        }
+
+        @Test
+        void are_brought_to_the_current_format_by_the_first_punctuation_too() {
+            List<AlertRecord> records = lifecycleRecords();
+            startOnEarlierStores(records);
+
+            driver.advanceWallClockTime(Duration.ofMinutes(15));
+            assertThat(read()).singleElement().satisfies(a -> assertThat(a.getCondition()).isEqualTo(UNREACHABLE));
+            List<String> keys = this.<String, String>entries(AlertTopology.BY_SERVICE_STORE).stream().map(kv -> kv.key).toList();
+            String pending = records.stream().filter(r -> r.phase() == AlertRecord.Phase.PENDING).findFirst().orElseThrow()
+                    .alert().getAlertId();
+            assertThat(keys).contains("a\\|b|" + pending, AlertStoreUpgrade.FORMAT_KEY)
+                    .noneMatch(key -> key.startsWith("a|b|") || key.startsWith("gone|"));
+            assertThat(this.<Bytes, String>entries(AlertTopology.DUE_STORE)).extracting(kv -> kv.value).doesNotContain(GONE);
+        }
+
+        @Test
+        void a_fresh_store_is_marked_current() {
+            driver.advanceWallClockTime(Duration.ofSeconds(10));
+            assertThat(entries(AlertTopology.BY_SERVICE_STORE))
+                    .containsExactly(KeyValue.pair(AlertStoreUpgrade.FORMAT_KEY, AlertStoreUpgrade.FORMAT));
+        }
     }
 }

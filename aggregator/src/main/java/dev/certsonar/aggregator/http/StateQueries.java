@@ -7,6 +7,7 @@ import dev.certsonar.schemas.AvroSerde;
 import dev.certsonar.schemas.AvroSerdes;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.ServiceStatus;
+import dev.certsonar.schemas.store.CompositeKeys;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -85,8 +86,8 @@ public final class StateQueries {
                 KeyValue<String, String> kv = it.next();
                 String rest = kv.key.substring(prefix.length());
                 String endpoint = kv.value;
-                String[] serviceAndTarget = StateKeys.splitPair(rest.substring(0, rest.length() - endpoint.length() - 1));
-                out.add(new Placement(serviceAndTarget[0], serviceAndTarget[1], endpoint));
+                List<String> serviceAndTarget = CompositeKeys.split(rest.substring(0, rest.length() - endpoint.length() - 1));
+                out.add(new Placement(serviceAndTarget.get(0), serviceAndTarget.get(1), endpoint));
             }
         }
         return out;

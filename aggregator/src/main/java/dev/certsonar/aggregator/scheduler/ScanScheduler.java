@@ -3,11 +3,10 @@ package dev.certsonar.aggregator.scheduler;
 import dev.certsonar.aggregator.AggregatorConfig;
 import dev.certsonar.aggregator.StoreNames;
 import dev.certsonar.aggregator.state.ServiceInput;
-import dev.certsonar.aggregator.state.StateKeys;
 import dev.certsonar.schemas.avro.ScanRequest;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.net.Cidr;
-import org.apache.kafka.common.utils.Bytes;
+import dev.certsonar.schemas.store.DueIndex;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,10 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,9 +30,10 @@ import java.util.Optional;
  * The scan scheduler, keyed by target id. A new or changed target is scanned at once, then every
  * interval (the target's override, else the policy's). Each target's scans come a fixed part of up to
  * {@code jitterFraction} of the interval early, derived from its id, so targets added together do not
- * scan in lock-step. A wall-clock punctuator walks an index ordered by due time, from the start up
- * to now, emitting at most {@code maxScansPerTick} requests per tick; it never reads the whole target store.
- * A tombstone cancels the target's scans. Target changes also go on, keyed by service, to the service state.
+ * scan in lock-step. A wall-clock punctuator walks a {@link DueIndex}, from the start up to now, emitting at most
+ * {@code maxScansPerTick} requests per tick; it never reads the whole target store. A tombstone cancels the target's
+ * scans. Target changes also go on, keyed by service, to the service state. Time is the target record's timestamp and
+ * the punctuation's, so the same input gives the same requests.
  */
 public final class ScanScheduler implements Processor<String, Target, String, SchedulerOutput> {
 
@@ -44,27 +42,24 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
     private static final BigInteger MAX_BLOCKS = BigInteger.valueOf(65536);
 
     private final AggregatorConfig config;
-    private final Clock clock;
 
     private ProcessorContext<String, SchedulerOutput> context;
     private KeyValueStore<String, Target> targets;
-    private KeyValueStore<String, Long> due;
-    private KeyValueStore<Bytes, String> index;
+    /** Target id → when its next scan is due. */
+    private DueIndex due;
     private KeyValueStore<String, Long> expansions;
 
-    public ScanScheduler(AggregatorConfig config, Clock clock) {
-        this.config = config;
-        this.clock = clock;
+    public ScanScheduler(AggregatorConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
     }
 
     @Override
     public void init(ProcessorContext<String, SchedulerOutput> context) {
         this.context = context;
-        this.targets = context.getStateStore(StoreNames.SCHEDULER_TARGETS);
-        this.due = context.getStateStore(StoreNames.SCHEDULER_DUE);
-        this.index = context.getStateStore(StoreNames.SCHEDULER_INDEX);
-        this.expansions = context.getStateStore(StoreNames.SCHEDULER_EXPANSIONS);
-        context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> scanDue());
+        context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, at -> scanDue(Instant.ofEpochMilli(at)));
+        targets = context.getStateStore(StoreNames.SCHEDULER_TARGETS);
+        expansions = context.getStateStore(StoreNames.SCHEDULER_EXPANSIONS);
+        due = new DueIndex(context.getStateStore(StoreNames.SCHEDULER_INDEX), context.getStateStore(StoreNames.SCHEDULER_DUE));
     }
 
     @Override
@@ -73,12 +68,12 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
         if (id == null) {
             return;
         }
-        Instant now = now();
+        Instant now = Instant.ofEpochMilli(record.timestamp());
         Target previous = targets.get(id);
         if (record.value() == null) {
             if (previous != null) {
                 targets.delete(id);
-                unschedule(id);
+                due.cancel(id);
                 expansions.delete(id);
                 forwardEvent(previous.getService(), new ServiceInput.TargetRemoved(id), now);
                 log.info("Target {} removed; its scans are cancelled", id);
@@ -96,7 +91,7 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
         forwardEvent(target.getService(), new ServiceInput.TargetUpserted(id, target), now);
         Instant next = now.plus(interval(target)).minus(jitter(id, target));
         requestScan(target, now, next);
-        reschedule(id, next);
+        due.schedule(id, next);
         if (expansions.get(id) != null) {
             continueExpansion(id, target, now, config.maxScansPerTick());
         }
@@ -106,8 +101,7 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
      * Emits at most maxScansPerTick scan requests: first the next blocks of ranges being expanded, then a request
      * for every target whose scan is due, oldest first.
      */
-    private void scanDue() {
-        Instant now = now();
+    private void scanDue(Instant now) {
         int budget = config.maxScansPerTick();
         List<String> expanding = new ArrayList<>();
         try (KeyValueIterator<String, Long> it = expansions.all()) {
@@ -126,27 +120,20 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
             }
             budget -= continueExpansion(id, target, now, budget);
         }
-        List<String> ids = new ArrayList<>();
-        try (KeyValueIterator<Bytes, String> it = index.range(Bytes.wrap(StateKeys.timeLowerBound()),
-                Bytes.wrap(StateKeys.timeUpperBound(now)))) {
-            while (it.hasNext() && ids.size() < budget) {
-                ids.add(it.next().value);
-            }
-        }
-        for (String id : ids) {
+        for (String id : due.due(now, budget)) {
             Target target = targets.get(id);
-            Long dueAt = due.get(id);
-            if (target == null || dueAt == null) {
-                unschedule(id);
+            Optional<Instant> dueAt = due.dueAt(id);
+            if (target == null || dueAt.isEmpty()) {
+                due.cancel(id);
                 continue;
             }
             Duration interval = interval(target);
-            Instant next = Instant.ofEpochMilli(dueAt).plus(interval);
+            Instant next = dueAt.get().plus(interval);
             if (!next.isAfter(now)) {
                 next = now.plus(interval).minus(jitter(id, target));
             }
             requestScan(target, now, next);
-            reschedule(id, next);
+            due.schedule(id, next);
             if (expansions.get(id) != null) {
                 budget -= continueExpansion(id, target, now, Math.max(0, budget));
             } else {
@@ -184,8 +171,7 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
         Cidr r = range.get();
         int blockPrefix = r.blockPrefix(config.rangeBlockSize());
         long blocks = r.blocks(blockPrefix).longValueExact();
-        Long dueAt = due.get(id);
-        Instant deadline = dueAt != null ? Instant.ofEpochMilli(dueAt) : now.plus(interval(target));
+        Instant deadline = due.dueAt(id).orElseGet(() -> now.plus(interval(target)));
         long block = nextBlock;
         int emitted = 0;
         while (block < blocks && emitted < budget) {
@@ -213,20 +199,6 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
         context.forward(new Record<>(key, SchedulerOutput.scan(request), now.toEpochMilli()));
     }
 
-    private void reschedule(String id, Instant next) {
-        unschedule(id);
-        index.put(Bytes.wrap(StateKeys.timeKey(next, id)), id);
-        due.put(id, next.toEpochMilli());
-    }
-
-    private void unschedule(String id) {
-        Long current = due.get(id);
-        if (current != null) {
-            index.delete(Bytes.wrap(StateKeys.timeKey(Instant.ofEpochMilli(current), id)));
-            due.delete(id);
-        }
-    }
-
     private void forwardEvent(String service, ServiceInput event, Instant now) {
         context.forward(new Record<>(service, SchedulerOutput.event(event), now.toEpochMilli()));
     }
@@ -252,9 +224,5 @@ public final class ScanScheduler implements Processor<String, Target, String, Sc
             return target;
         }
         return Target.newBuilder(target).setId(id).build();
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 }

@@ -11,7 +11,8 @@ import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Target;
-import org.apache.kafka.common.utils.Bytes;
+import dev.certsonar.schemas.store.CompositeKeys;
+import dev.certsonar.schemas.store.DueIndex;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,9 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,8 +39,10 @@ import java.util.TreeMap;
 /**
  * Keeps the state of every endpoint and service, keyed by service, and writes a service's status (in Avro
  * single-object encoding) when something a person cares about changed. A wall-clock punctuator revisits services whose
- * status changes by time alone (thresholds, expiry, staleness, rollout grace), in the order of an
- * index keyed by the next transition time.
+ * status changes by time alone (thresholds, expiry, staleness, rollout grace), in the order of a {@link DueIndex} of
+ * their next transition times. Time is the record's timestamp or the punctuation's, never earlier than the time of the
+ * service's last status (a record that arrives late is judged at the time the service has reached): the same input
+ * gives the same statuses, and a service's time never runs backwards.
  */
 public final class ServiceStateProcessor implements Processor<String, ServiceInput, String, byte[]> {
 
@@ -57,7 +58,6 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     private static final int DECODED_SERVICES = 1_024;
 
     private final AggregatorConfig config;
-    private final Clock clock;
     private final ServiceEvaluator evaluator;
 
     private ProcessorContext<String, byte[]> context;
@@ -79,13 +79,12 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             return size() > DECODED_SERVICES;
         }
     };
-    private KeyValueStore<Bytes, String> transitions;
-    private KeyValueStore<String, Long> nextTransition;
+    /** Service → when its status next changes by time alone. */
+    private DueIndex transitions;
     private KeyValueStore<String, String> inventory;
 
-    public ServiceStateProcessor(AggregatorConfig config, Clock clock) {
+    public ServiceStateProcessor(AggregatorConfig config) {
         this.config = config;
-        this.clock = clock;
         this.evaluator = new ServiceEvaluator(config, 2 * DECODED_ENDPOINTS);
     }
 
@@ -95,12 +94,11 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         this.targets = context.getStateStore(StoreNames.SERVICE_TARGETS);
         this.endpoints = new EndpointStore(context.getStateStore(StoreNames.ENDPOINTS), DECODED_ENDPOINTS);
         this.services = context.getStateStore(StoreNames.SERVICES);
-        this.transitions = context.getStateStore(StoreNames.TRANSITION_INDEX);
-        this.nextTransition = context.getStateStore(StoreNames.NEXT_TRANSITION);
+        this.transitions = new DueIndex(context.getStateStore(StoreNames.TRANSITION_INDEX), context.getStateStore(StoreNames.NEXT_TRANSITION));
         this.inventory = context.getStateStore(StoreNames.INVENTORY);
         this.recentStatuses.clear();
         this.recentTargets.clear();
-        context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> advanceTime());
+        context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceTime);
     }
 
     @Override
@@ -169,7 +167,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             try (KeyValueIterator<String, Target> it = targets.prefixScan(servicePrefix, PREFIX_SERIALIZER)) {
                 while (it.hasNext()) {
                     KeyValue<String, Target> kv = it.next();
-                    held.put(StateKeys.unescape(kv.key.substring(servicePrefix.length())), kv.value);
+                    held.put(CompositeKeys.unescape(kv.key.substring(servicePrefix.length())), kv.value);
                 }
             }
             recentTargets.put(service, held);
@@ -199,7 +197,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         if (service == null || record.value() == null) {
             return;
         }
-        Instant now = now();
+        Instant now = timeOf(service, record.timestamp());
         switch (record.value()) {
             case ServiceInput.TargetUpserted t -> {
                 Target before = targetsOf(service).get(t.targetId());
@@ -316,7 +314,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
 
     /** Forgets the service and writes a tombstone to service-status. */
     private void drop(String service, Instant now) {
-        clearTransition(service);
+        transitions.cancel(service);
         ServiceStatus previous = status(service);
         if (previous != null) {
             services.delete(service);
@@ -372,45 +370,28 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         if (previous != null) {
             drop(service, now);
         }
-        if (nextTransition.get(service) == null) {
+        if (transitions.dueAt(service).isEmpty()) {
             scheduleTransition(service, Optional.of(evaluator.neverObservedStaleAt(serviceTargets, now)));
         }
     }
 
     private void scheduleTransition(String service, Optional<Instant> at) {
-        Long current = nextTransition.get(service);
-        if (current != null && at.isPresent() && current == at.get().toEpochMilli()) {
-            return;
-        }
-        clearTransition(service);
-        at.ifPresent(t -> {
-            transitions.put(Bytes.wrap(StateKeys.timeKey(t, service)), service);
-            nextTransition.put(service, t.toEpochMilli());
-        });
+        at.ifPresentOrElse(t -> transitions.schedule(service, t), () -> transitions.cancel(service));
     }
 
-    private void clearTransition(String service) {
-        Long current = nextTransition.get(service);
-        if (current != null) {
-            transitions.delete(Bytes.wrap(StateKeys.timeKey(Instant.ofEpochMilli(current), service)));
-            nextTransition.delete(service);
+    /** Revisits every service whose next transition is due at the punctuation's time. */
+    private void advanceTime(long punctuatedAt) {
+        for (String service : transitions.due(Instant.ofEpochMilli(punctuatedAt))) {
+            transitions.cancel(service);
+            evaluate(service, Set.of(), timeOf(service, punctuatedAt), true);
         }
     }
 
-    /** Revisits every service whose next transition is due. */
-    private void advanceTime() {
-        Instant now = now();
-        List<String> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, String> it = transitions.range(Bytes.wrap(StateKeys.timeLowerBound()),
-                Bytes.wrap(StateKeys.timeUpperBound(now)))) {
-            while (it.hasNext()) {
-                due.add(it.next().value);
-            }
-        }
-        for (String service : due) {
-            clearTransition(service);
-            evaluate(service, Set.of(), now, true);
-        }
+    /** {@code epochMillis}, or the time of the service's last status when that is later. */
+    private Instant timeOf(String service, long epochMillis) {
+        Instant at = Instant.ofEpochMilli(epochMillis);
+        ServiceStatus held = status(service);
+        return held != null && held.getUpdatedAt().isAfter(at) ? held.getUpdatedAt() : at;
     }
 
     private void updateInventory(String service, String targetId, String endpointKey, Observation before, Observation after) {
@@ -432,9 +413,5 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
                 inventory.delete(StateKeys.inventory(sha, service, targetId, endpointKey));
             }
         }
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 }
