@@ -10,6 +10,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,8 +92,9 @@ public final class TopicAdmin {
     }
 
     /**
-     * Waits until every partition of {@code names} takes writes: its leader answers a list-offsets request (the admin
-     * client retries while the broker answers NOT_LEADER_OR_FOLLOWER or UNKNOWN_TOPIC_OR_PARTITION).
+     * Waits until every partition of {@code names} takes writes: the broker describes the topic and the leader of each
+     * partition answers a list-offsets request. Both are asked again, a little later each time, while the broker
+     * answers that it does not know the topic or partition yet, or is not its leader yet.
      *
      * @throws IllegalStateException naming the topics when a partition has no serving leader within a minute
      */
@@ -100,15 +102,42 @@ public final class TopicAdmin {
         if (names.isEmpty()) {
             return;
         }
-        Map<String, TopicDescription> described = get(admin.describeTopics(names).allTopicNames(), "describe topics " + names);
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (TopicDescription description : described.values()) {
-            for (TopicPartitionInfo partition : description.partitions()) {
-                latest.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest());
+        String what = "wait for the partition leaders of " + new TreeSet<>(names);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long pauseMillis = 10;
+        while (true) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (TopicDescription description : described.values()) {
+                    for (TopicPartitionInfo partition : description.partitions()) {
+                        latest.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest());
+                    }
+                }
+                admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs((int) TIMEOUT.toMillis())).all()
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (!(cause instanceof RetriableException) || System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("cannot " + what + ": " + cause.getMessage(), cause);
+                }
+                log.debug("Partitions not ready yet ({}), asking again in {} ms", cause.getMessage(), pauseMillis);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("cannot " + what + ": no answer from the broker within " + TIMEOUT.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while trying to " + what, e);
             }
+            try {
+                TimeUnit.MILLISECONDS.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while trying to " + what, e);
+            }
+            pauseMillis = Math.min(500, pauseMillis * 2);
         }
-        get(admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs((int) TIMEOUT.toMillis())).all(),
-                "wait for the partition leaders of " + new TreeSet<>(names));
     }
 
     /** The definition of one topic: compacted for targets and service-status. */
