@@ -1,6 +1,8 @@
 package dev.certsonar.notifier;
 
 import dev.certsonar.notifier.delivery.RetryPolicy;
+import dev.certsonar.schemas.Durations;
+import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Severity;
 
@@ -9,12 +11,12 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * How the notifier decides when to alert.
+ * How the notifier decides when to alert. A value that breaks the rule of its field is an
+ * {@link InvalidValueException} naming the field.
  *
  * @param holdDownObservations  a held-down condition fires once it held for this many consecutive observations
  * @param holdDownDuration      ... or once it held this long, measured from {@code Condition.since}
@@ -54,22 +56,33 @@ public record NotifierConfig(
 
     public NotifierConfig {
         if (holdDownObservations < 1) {
-            throw new IllegalArgumentException("holdDownObservations must be at least 1, was " + holdDownObservations);
+            throw new InvalidValueException("holdDownObservations", holdDownObservations + " is too small (at least 1)");
         }
         requirePositive("holdDownDuration", holdDownDuration);
         requirePositive("punctuateInterval", punctuateInterval);
-        Objects.requireNonNull(holdDownConditions, "holdDownConditions");
-        Objects.requireNonNull(reminderIntervals, "reminderIntervals");
-        Objects.requireNonNull(conditionReminderIntervals, "conditionReminderIntervals");
+        if (holdDownConditions == null) {
+            throw new InvalidValueException("holdDownConditions", "missing");
+        }
+        if (reminderIntervals == null) {
+            throw new InvalidValueException("reminderIntervals", "missing");
+        }
+        if (conditionReminderIntervals == null) {
+            throw new InvalidValueException("conditionReminderIntervals", "missing");
+        }
         reminderIntervals.forEach((severity, interval) -> requirePositive("reminderIntervals." + severity, interval));
         conditionReminderIntervals.forEach((type, interval) -> requirePositive("conditionReminderIntervals." + type, interval));
         if (applicationId == null || applicationId.isBlank()) {
-            throw new IllegalArgumentException("applicationId must not be blank");
+            throw new InvalidValueException("applicationId", "an empty application id");
         }
-        if (groupWindow == null || groupWindow.isNegative()) {
-            throw new IllegalArgumentException("groupWindow must be zero or positive, was " + groupWindow);
+        if (groupWindow == null) {
+            throw new InvalidValueException("groupWindow", "missing");
         }
-        Objects.requireNonNull(retry, "retry");
+        if (groupWindow.isNegative()) {
+            throw new InvalidValueException("groupWindow", Durations.format(groupWindow) + " is a negative duration");
+        }
+        if (retry == null) {
+            throw new InvalidValueException("retry", "missing");
+        }
         holdDownConditions = holdDownConditions.isEmpty()
                 ? Set.of() : Set.copyOf(EnumSet.copyOf(holdDownConditions));
         reminderIntervals = reminderIntervals.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(reminderIntervals));
@@ -77,9 +90,12 @@ public record NotifierConfig(
                 ? Map.of() : Map.copyOf(new EnumMap<>(conditionReminderIntervals));
     }
 
-    private static void requirePositive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
+    private static void requirePositive(String field, Duration d) {
+        if (d == null) {
+            throw new InvalidValueException(field, "missing");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new InvalidValueException(field, Durations.format(d) + " is not a positive duration");
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.certsonar.notifier.delivery;
 
+import dev.certsonar.schemas.Durations;
+import dev.certsonar.schemas.InvalidValueException;
+
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How often and how patiently a notification is tried: {@code maxAttempts} tries in all, waiting
@@ -13,13 +17,20 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 
     public RetryPolicy {
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+            throw new InvalidValueException("maxAttempts", maxAttempts + " is too small (at least 1)");
         }
-        if (initialBackoff == null || initialBackoff.isNegative()) {
-            throw new IllegalArgumentException("initialBackoff must not be negative, was " + initialBackoff);
+        if (initialBackoff == null) {
+            throw new InvalidValueException("initialBackoff", "missing");
         }
-        if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff must be at least initialBackoff, was " + maxBackoff);
+        if (initialBackoff.isNegative()) {
+            throw new InvalidValueException("initialBackoff", Durations.format(initialBackoff) + " is a negative duration");
+        }
+        if (maxBackoff == null) {
+            throw new InvalidValueException("maxBackoff", "missing");
+        }
+        if (maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new InvalidValueException(List.of("maxBackoff", "initialBackoff"), "maxBackoff ("
+                    + Durations.format(maxBackoff) + ") must not be less than initialBackoff (" + Durations.format(initialBackoff) + ")");
         }
     }
 
