@@ -6,6 +6,7 @@ import dev.certsonar.cli.config.CertsonarConfig;
 import dev.certsonar.cli.config.ConfigException;
 import dev.certsonar.cli.config.ConfigOptions;
 import dev.certsonar.scanner.probe.TargetSpecs;
+import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.TargetJson;
 import dev.certsonar.schemas.avro.Target;
@@ -66,8 +67,15 @@ public final class TargetsCommand implements Callable<Integer> {
         return Main.EXIT_USAGE;
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Publish targets (one for each TARGET, all with the options given).")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = {
+            "Publish targets (one for each TARGET, all with the options given).",
+            "A target's own thresholds must keep the policy's rules together with it: criticalDays not above warnDays,",
+            "criticalFraction not above warnFraction."})
     static final class Add implements Callable<Integer> {
+
+        /** The option that sets each of a target's own thresholds. */
+        private static final Map<String, String> OPTIONS = Map.of("warnDays", "--warn-days",
+                "warnFraction", "--warn-fraction", "criticalDays", "--critical-days", "criticalFraction", "--critical-fraction");
 
         @Spec
         CommandSpec spec;
@@ -101,6 +109,19 @@ public final class TargetsCommand implements Callable<Integer> {
         @Option(names = "--allow-large-ranges", description = "Allow CIDR ranges larger than a /16.")
         boolean allowLargeRanges;
 
+        @Option(names = "--warn-days", paramLabel = "DAYS", description = "This target's warnDays (default: the policy's).")
+        Double warnDays;
+
+        @Option(names = "--warn-fraction", paramLabel = "FRACTION", description = "This target's warnFraction (default: the policy's).")
+        Double warnFraction;
+
+        @Option(names = "--critical-days", paramLabel = "DAYS", description = "This target's criticalDays (default: the policy's).")
+        Double criticalDays;
+
+        @Option(names = "--critical-fraction", paramLabel = "FRACTION",
+                description = "This target's criticalFraction (default: the policy's).")
+        Double criticalFraction;
+
         @Override
         public Integer call() throws Exception {
             if (id != null && targets.size() > 1) {
@@ -113,6 +134,10 @@ public final class TargetsCommand implements Callable<Integer> {
             putIfSet(settings, "sni", sni);
             putIfSet(settings, "protocol", protocol);
             putIfSet(settings, "id", id);
+            putIfSet(settings, "warnDays", warnDays);
+            putIfSet(settings, "warnFraction", warnFraction);
+            putIfSet(settings, "criticalDays", criticalDays);
+            putIfSet(settings, "criticalFraction", criticalFraction);
             List<Target> parsed = new ArrayList<>();
             for (String target : targets) {
                 Target t = TargetSpecs.parse(target, settings, allowLargeRanges);
@@ -121,7 +146,15 @@ public final class TargetsCommand implements Callable<Integer> {
                 }
                 parsed.add(t);
             }
-            CertsonarConfig loaded = config.loadWithKafka();
+            CertsonarConfig loaded = config.load();
+            for (Target t : parsed) {
+                try {
+                    loaded.policy().checkOverrides(t);
+                } catch (InvalidValueException e) {
+                    throw new ConfigException("target " + t.getId() + ": " + OPTIONS.getOrDefault(e.field(), e.field()) + ": " + e.problem(), e);
+                }
+            }
+            ConfigOptions.requireKafka(loaded);
             TargetsTopic topic = new TargetsTopic(loaded);
             topic.publish(parsed);
             PrintWriter out = spec.commandLine().getOut();
@@ -135,7 +168,8 @@ public final class TargetsCommand implements Callable<Integer> {
 
     @Command(name = "import", mixinStandardHelpOptions = true, description = {
             "Publish every target of a targets file: one target a line, optionally followed by key=value words",
-            "(sni=, service=, owner=, protocol=, id=); # starts a comment."})
+            "(sni=, service=, owner=, protocol=, id=, and the target's own warnDays=, warnFraction=, criticalDays=,",
+            "criticalFraction=, which must keep the policy's rules together with it); # starts a comment."})
     static final class Import implements Callable<Integer> {
 
         @Spec
@@ -155,8 +189,9 @@ public final class TargetsCommand implements Callable<Integer> {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException(file + ": no such file");
             }
-            List<Target> parsed = TargetSpecs.parseFile(file, allowLargeRanges);
-            CertsonarConfig loaded = config.loadWithKafka();
+            CertsonarConfig loaded = config.load();
+            List<Target> parsed = TargetSpecs.parseFile(file, allowLargeRanges, loaded.policy());
+            ConfigOptions.requireKafka(loaded);
             TargetsTopic topic = new TargetsTopic(loaded);
             topic.publish(parsed);
             spec.commandLine().getOut().println("imported " + parsed.size() + " target" + (parsed.size() == 1 ? "" : "s")
@@ -398,9 +433,9 @@ public final class TargetsCommand implements Callable<Integer> {
         }
     }
 
-    private static void putIfSet(Map<String, String> settings, String key, String value) {
+    private static void putIfSet(Map<String, String> settings, String key, Object value) {
         if (value != null) {
-            settings.put(key, value);
+            settings.put(key, value.toString());
         }
     }
 

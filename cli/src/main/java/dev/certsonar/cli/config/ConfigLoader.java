@@ -151,32 +151,23 @@ public final class ConfigLoader {
         CertsonarConfig result = config.withKafka(kafka);
         if (overrides.topicPrefix() != null) {
             CertsonarConfig base = result;
-            result = flag("--topic-prefix", () -> base.withTopicPrefix(overrides.topicPrefix()));
+            result = ConfigException.atFlag("--topic-prefix", () -> base.withTopicPrefix(overrides.topicPrefix()));
         }
         if (!overrides.caFiles().isEmpty()) {
             List<Path> caFiles = new ArrayList<>(result.scanner().caFiles());
             caFiles.addAll(overrides.caFiles());
             CertsonarConfig base = result;
-            result = flag("--ca-file", () -> base.withScanner(base.scanner().withCaFiles(caFiles)));
+            result = ConfigException.atFlag("--ca-file", () -> base.withScanner(base.scanner().withCaFiles(caFiles)));
         }
         if (overrides.httpPort() != null) {
             CertsonarConfig base = result;
-            result = flag("--http-port", () -> base.withHttp(base.http().withPort(overrides.httpPort())));
+            result = ConfigException.atFlag("--http-port", () -> base.withHttp(base.http().withPort(overrides.httpPort())));
         }
         if (overrides.httpBind() != null) {
             CertsonarConfig base = result;
-            result = flag("--http-bind", () -> base.withHttp(base.http().withBind(overrides.httpBind())));
+            result = ConfigException.atFlag("--http-bind", () -> base.withHttp(base.http().withBind(overrides.httpBind())));
         }
         return result;
-    }
-
-    /** The value a flag sets; a rule it breaks names the flag. */
-    private static <T> T flag(String flag, Supplier<T> value) {
-        try {
-            return value.get();
-        } catch (InvalidValueException e) {
-            throw new ConfigException(flag + ": " + e.problem(), e);
-        }
     }
 
     /** One file's reading: knows where each key is so that every error names its line. */

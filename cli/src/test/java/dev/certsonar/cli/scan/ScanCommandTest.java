@@ -160,4 +160,36 @@ class ScanCommandTest {
         assertThat(scan("--timeout", "soon", "127.0.0.1:1").exit()).isEqualTo(3);
         assertThat(scan("--ca-file", dir.resolve("missing.pem").toString(), "127.0.0.1:1").exit()).isEqualTo(3);
     }
+
+    @Test
+    void aFlagThatBreaksARuleIsNamed() {
+        assertThat(scan("--concurrency", "0", "127.0.0.1:1").err()).contains("--concurrency: 0 is too small (at least 1)");
+        assertThat(scan("--timeout", "0s", "127.0.0.1:1").err()).contains("--timeout: 0s is not a positive duration");
+        Run missing = scan("--ca-file", dir.resolve("missing.pem").toString(), "127.0.0.1:1");
+        assertThat(missing.err()).contains("--ca-file: no such file: " + dir.resolve("missing.pem"));
+    }
+
+    @Test
+    void aTargetsOwnThresholdsDecideItsStatus() throws Exception {
+        Path targets = dir.resolve("thresholds.txt");
+        Files.writeString(targets, "127.0.0.1:%d sni=soon.test warnDays=10\n".formatted(warning.port()));
+
+        Run r = scan("--json", "--ca-file", ca.toString(), "--targets", targets.toString());
+
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("\"status\":\"OK\"");
+    }
+
+    @Test
+    void aTargetWhoseThresholdsBreakThePolicysRulesNamesFileLineAndField() throws Exception {
+        Path targets = dir.resolve("crossing.txt");
+        Files.writeString(targets, "127.0.0.1:443\n127.0.0.1:443 criticalDays=40\n");
+
+        Run r = scan("--targets", targets.toString());
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains(targets + ":2: target tls://127.0.0.1:443: criticalDays: criticalDays (40.0) must not be "
+                + "more than warnDays (30.0); warnDays comes from the policy");
+        assertThat(r.out()).isEmpty();
+    }
 }
