@@ -1,7 +1,7 @@
 package dev.certsonar.aggregator;
 
-import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 
 import java.nio.file.Path;
@@ -62,9 +62,9 @@ public record AggregatorConfig(
             256);
 
     public AggregatorConfig {
-        required("policy", policy);
-        required("stateDir", stateDir);
-        required("httpBind", httpBind);
+        ValueRules.required("policy", policy);
+        ValueRules.required("stateDir", stateDir);
+        ValueRules.required("httpBind", httpBind);
         if (applicationId == null || applicationId.isBlank()) {
             throw new InvalidValueException("applicationId", "an empty application id");
         }
@@ -75,38 +75,16 @@ public record AggregatorConfig(
             throw new InvalidValueException("replicationFactor", replicationFactor
                     + " is not a replication factor (1 or more, or -1 for the broker's default)");
         }
-        positive("punctuationInterval", punctuationInterval);
+        ValueRules.positive("punctuationInterval", punctuationInterval);
         if (!(jitterFraction >= 0 && jitterFraction < 1)) {
             throw new InvalidValueException("jitterFraction", jitterFraction + " is not a fraction from 0 up to, not including, 1");
         }
-        atLeastOne("staleIntervals", staleIntervals);
-        atLeastOne("maxScansPerTick", maxScansPerTick);
-        atLeastOne("consecutiveReported", consecutiveReported);
-        required("rolloutGrace", rolloutGrace);
-        if (rolloutGrace.isNegative()) {
-            throw new InvalidValueException("rolloutGrace", Durations.format(rolloutGrace) + " is a negative duration");
-        }
-        atLeastOne("rangeBlockSize", rangeBlockSize);
-        atLeastOne("streamThreads", streamThreads);
-    }
-
-    private static void required(String field, Object value) {
-        if (value == null) {
-            throw new InvalidValueException(field, "missing");
-        }
-    }
-
-    private static void positive(String field, Duration value) {
-        required(field, value);
-        if (value.isNegative() || value.isZero()) {
-            throw new InvalidValueException(field, Durations.format(value) + " is not a positive duration");
-        }
-    }
-
-    private static void atLeastOne(String field, int value) {
-        if (value < 1) {
-            throw new InvalidValueException(field, value + " is too small (at least 1)");
-        }
+        ValueRules.atLeast("staleIntervals", staleIntervals, 1);
+        ValueRules.atLeast("maxScansPerTick", maxScansPerTick, 1);
+        ValueRules.atLeast("consecutiveReported", consecutiveReported, 1);
+        ValueRules.notNegative("rolloutGrace", rolloutGrace);
+        ValueRules.atLeast("rangeBlockSize", rangeBlockSize, 1);
+        ValueRules.atLeast("streamThreads", streamThreads, 1);
     }
 
     public AggregatorConfig withPolicy(ExpiryPolicy value) {

@@ -73,9 +73,8 @@ public final class TargetsCommand implements Callable<Integer> {
             "criticalFraction not above warnFraction."})
     static final class Add implements Callable<Integer> {
 
-        /** The option that sets each of a target's own thresholds. */
-        private static final Map<String, String> OPTIONS = Map.of("warnDays", "--warn-days",
-                "warnFraction", "--warn-fraction", "criticalDays", "--critical-days", "criticalFraction", "--critical-fraction");
+        /** The thresholds a target may set for itself, named as in a targets file and the targets topic's JSON. */
+        private static final List<String> THRESHOLDS = List.of("warnDays", "warnFraction", "criticalDays", "criticalFraction");
 
         @Spec
         CommandSpec spec;
@@ -109,18 +108,9 @@ public final class TargetsCommand implements Callable<Integer> {
         @Option(names = "--allow-large-ranges", description = "Allow CIDR ranges larger than a /16.")
         boolean allowLargeRanges;
 
-        @Option(names = "--warn-days", paramLabel = "DAYS", description = "This target's warnDays (default: the policy's).")
-        Double warnDays;
-
-        @Option(names = "--warn-fraction", paramLabel = "FRACTION", description = "This target's warnFraction (default: the policy's).")
-        Double warnFraction;
-
-        @Option(names = "--critical-days", paramLabel = "DAYS", description = "This target's criticalDays (default: the policy's).")
-        Double criticalDays;
-
-        @Option(names = "--critical-fraction", paramLabel = "FRACTION",
-                description = "This target's criticalFraction (default: the policy's).")
-        Double criticalFraction;
+        @Option(names = "--threshold", paramLabel = "NAME=VALUE", description = "A threshold of the target's own, named as in a "
+                + "targets file: warnDays, warnFraction, criticalDays or criticalFraction (repeatable; default: the policy's).")
+        Map<String, String> thresholds = new LinkedHashMap<>();
 
         @Override
         public Integer call() throws Exception {
@@ -134,10 +124,13 @@ public final class TargetsCommand implements Callable<Integer> {
             putIfSet(settings, "sni", sni);
             putIfSet(settings, "protocol", protocol);
             putIfSet(settings, "id", id);
-            putIfSet(settings, "warnDays", warnDays);
-            putIfSet(settings, "warnFraction", warnFraction);
-            putIfSet(settings, "criticalDays", criticalDays);
-            putIfSet(settings, "criticalFraction", criticalFraction);
+            for (Map.Entry<String, String> threshold : thresholds.entrySet()) {
+                if (!THRESHOLDS.contains(threshold.getKey())) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threshold: unknown threshold '"
+                            + threshold.getKey() + "' (known: " + String.join(", ", THRESHOLDS) + ")");
+                }
+                settings.put(threshold.getKey(), threshold.getValue());
+            }
             List<Target> parsed = new ArrayList<>();
             for (String target : targets) {
                 Target t = TargetSpecs.parse(target, settings, allowLargeRanges);
@@ -151,7 +144,7 @@ public final class TargetsCommand implements Callable<Integer> {
                 try {
                     loaded.policy().checkOverrides(t);
                 } catch (InvalidValueException e) {
-                    throw new ConfigException("target " + t.getId() + ": " + OPTIONS.getOrDefault(e.field(), e.field()) + ": " + e.problem(), e);
+                    throw new ConfigException("target " + t.getId() + ": " + e.getMessage(), e);
                 }
             }
             ConfigOptions.requireKafka(loaded);
@@ -433,9 +426,9 @@ public final class TargetsCommand implements Callable<Integer> {
         }
     }
 
-    private static void putIfSet(Map<String, String> settings, String key, Object value) {
+    private static void putIfSet(Map<String, String> settings, String key, String value) {
         if (value != null) {
-            settings.put(key, value.toString());
+            settings.put(key, value);
         }
     }
 

@@ -39,10 +39,14 @@ class PipelineCommandsTest {
 
     @Test
     void targetsAddRefusesThresholdsThatCrossThePolicyBeforeItNeedsKafka() {
-        CommandRun add = CommandRun.of("targets", "add", "shop.example.com", "--warn-days", "5");
+        CommandRun add = CommandRun.of("targets", "add", "shop.example.com", "--threshold", "warnDays=5");
         assertThat(add.exitCode()).isEqualTo(3);
-        assertThat(add.err()).contains("target tls://shop.example.com:443: --warn-days: criticalDays (7.0) must not be more "
+        assertThat(add.err()).contains("target tls://shop.example.com:443: warnDays: criticalDays (7.0) must not be more "
                 + "than warnDays (5.0); criticalDays comes from the policy");
+        CommandRun unknown = CommandRun.of("targets", "add", "shop.example.com", "--threshold", "warnHours=5");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.err()).contains("--threshold: unknown threshold 'warnHours' (known: warnDays, warnFraction, "
+                + "criticalDays, criticalFraction)");
     }
 
     @Test

@@ -114,9 +114,9 @@ class TargetsCommandIT {
 
     @Test
     void aTargetWhoseThresholdsBreakThePolicysRulesIsRefusedNamingTargetAndField(@TempDir Path dir) throws Exception {
-        CommandRun added = targets("add", "shop.example.com", "--critical-days", "40");
+        CommandRun added = targets("add", "shop.example.com", "--threshold", "criticalDays=40");
         assertThat(added.exitCode()).isEqualTo(3);
-        assertThat(added.err()).contains("target tls://shop.example.com:443: --critical-days: criticalDays (40.0) must not be "
+        assertThat(added.err()).contains("target tls://shop.example.com:443: criticalDays: criticalDays (40.0) must not be "
                 + "more than warnDays (30.0); warnDays comes from the policy");
 
         Path file = Files.writeString(dir.resolve("targets.txt"), "mail.example.com\nshop.example.com warnDays=10 criticalDays=20\n");
@@ -132,7 +132,8 @@ class TargetsCommandIT {
         Path config = Files.writeString(dir.resolve("certsonar.yaml"), "policy: {warnDays: 60}\n");
         Path file = Files.writeString(dir.resolve("targets.txt"), "mail.example.com criticalDays=40\n");
 
-        CommandRun added = targets("add", "shop.example.com", "--critical-days", "40", "--warn-fraction", "0.5", "--config", config.toString());
+        CommandRun added = targets("add", "shop.example.com", "--threshold", "criticalDays=40", "--threshold", "warnFraction=0.5",
+                "--config", config.toString());
         assertThat(added.exitCode()).as(added.err()).isZero();
         CommandRun imported = targets("import", file.toString(), "--config", config.toString());
         assertThat(imported.exitCode()).as(imported.err()).isZero();

@@ -1,8 +1,8 @@
 package dev.certsonar.notifier;
 
 import dev.certsonar.notifier.delivery.RetryPolicy;
-import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Severity;
 
@@ -55,48 +55,24 @@ public record NotifierConfig(
             RetryPolicy.DEFAULT);
 
     public NotifierConfig {
-        if (holdDownObservations < 1) {
-            throw new InvalidValueException("holdDownObservations", holdDownObservations + " is too small (at least 1)");
-        }
-        requirePositive("holdDownDuration", holdDownDuration);
-        requirePositive("punctuateInterval", punctuateInterval);
-        if (holdDownConditions == null) {
-            throw new InvalidValueException("holdDownConditions", "missing");
-        }
-        if (reminderIntervals == null) {
-            throw new InvalidValueException("reminderIntervals", "missing");
-        }
-        if (conditionReminderIntervals == null) {
-            throw new InvalidValueException("conditionReminderIntervals", "missing");
-        }
-        reminderIntervals.forEach((severity, interval) -> requirePositive("reminderIntervals." + severity, interval));
-        conditionReminderIntervals.forEach((type, interval) -> requirePositive("conditionReminderIntervals." + type, interval));
+        ValueRules.atLeast("holdDownObservations", holdDownObservations, 1);
+        ValueRules.positive("holdDownDuration", holdDownDuration);
+        ValueRules.positive("punctuateInterval", punctuateInterval);
+        ValueRules.required("holdDownConditions", holdDownConditions);
+        ValueRules.required("reminderIntervals", reminderIntervals)
+                .forEach((severity, interval) -> ValueRules.positive("reminderIntervals." + severity, interval));
+        ValueRules.required("conditionReminderIntervals", conditionReminderIntervals)
+                .forEach((type, interval) -> ValueRules.positive("conditionReminderIntervals." + type, interval));
         if (applicationId == null || applicationId.isBlank()) {
             throw new InvalidValueException("applicationId", "an empty application id");
         }
-        if (groupWindow == null) {
-            throw new InvalidValueException("groupWindow", "missing");
-        }
-        if (groupWindow.isNegative()) {
-            throw new InvalidValueException("groupWindow", Durations.format(groupWindow) + " is a negative duration");
-        }
-        if (retry == null) {
-            throw new InvalidValueException("retry", "missing");
-        }
+        ValueRules.notNegative("groupWindow", groupWindow);
+        ValueRules.required("retry", retry);
         holdDownConditions = holdDownConditions.isEmpty()
                 ? Set.of() : Set.copyOf(EnumSet.copyOf(holdDownConditions));
         reminderIntervals = reminderIntervals.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(reminderIntervals));
         conditionReminderIntervals = conditionReminderIntervals.isEmpty()
                 ? Map.of() : Map.copyOf(new EnumMap<>(conditionReminderIntervals));
-    }
-
-    private static void requirePositive(String field, Duration d) {
-        if (d == null) {
-            throw new InvalidValueException(field, "missing");
-        }
-        if (d.isNegative() || d.isZero()) {
-            throw new InvalidValueException(field, Durations.format(d) + " is not a positive duration");
-        }
     }
 
     /** The reminder interval of an alert, or empty when it is not reminded of. */

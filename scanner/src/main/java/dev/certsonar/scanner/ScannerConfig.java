@@ -2,8 +2,8 @@ package dev.certsonar.scanner;
 
 import dev.certsonar.scanner.probe.Cidr;
 import dev.certsonar.scanner.probe.TlsLibrary;
-import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,24 +45,12 @@ public record ScannerConfig(int concurrency, Duration timeout, int perAddressCon
             DEFAULT_DENY, List.of(), List.of(), false, 256 * 1024, DEFAULT_PER_ADDRESS_SPACING, TlsLibrary.BORINGSSL);
 
     public ScannerConfig {
-        atLeast("concurrency", concurrency, 1);
-        if (timeout == null) {
-            throw new InvalidValueException("timeout", "missing");
-        }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new InvalidValueException("timeout", Durations.format(timeout) + " is not a positive duration");
-        }
-        atLeast("perAddressConcurrency", perAddressConcurrency, 1);
-        atLeast("maxHandshakeBytes", maxHandshakeBytes, 16 * 1024);
-        if (perAddressSpacing == null) {
-            throw new InvalidValueException("perAddressSpacing", "missing");
-        }
-        if (perAddressSpacing.isNegative()) {
-            throw new InvalidValueException("perAddressSpacing", Durations.format(perAddressSpacing) + " is a negative duration");
-        }
-        if (tlsLibrary == null) {
-            throw new InvalidValueException("tlsLibrary", "missing");
-        }
+        ValueRules.atLeast("concurrency", concurrency, 1);
+        ValueRules.positive("timeout", timeout);
+        ValueRules.atLeast("perAddressConcurrency", perAddressConcurrency, 1);
+        ValueRules.atLeast("maxHandshakeBytes", maxHandshakeBytes, 16 * 1024);
+        ValueRules.notNegative("perAddressSpacing", perAddressSpacing);
+        ValueRules.required("tlsLibrary", tlsLibrary);
         caFiles = readableFiles("caFiles", caFiles);
         deny = ranges("deny", deny);
         allow = ranges("allow", allow);
@@ -118,12 +106,6 @@ public record ScannerConfig(int concurrency, Duration timeout, int perAddressCon
 
     public ScannerConfig withPerAddressSpacing(Duration value) {
         return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, value, tlsLibrary);
-    }
-
-    private static void atLeast(String field, int value, int least) {
-        if (value < least) {
-            throw new InvalidValueException(field, value + " is too small (at least " + least + ")");
-        }
     }
 
     /** The files, each one a readable file. */

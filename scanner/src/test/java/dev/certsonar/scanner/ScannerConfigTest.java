@@ -1,5 +1,6 @@
 package dev.certsonar.scanner;
 
+import dev.certsonar.scanner.worker.WorkerConfig;
 import dev.certsonar.schemas.InvalidValueException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 class ScannerConfigTest {
@@ -55,17 +56,30 @@ class ScannerConfigTest {
                 argumentSet("no range at all", (Supplier<?>) () -> D.withDeny(Arrays.asList("10.0.0.0/8", null)),
                         "deny[1]", "an empty CIDR range"),
                 argumentSet("an empty DNS server", (Supplier<?>) () -> D.withDnsServers(List.of("127.0.0.1", "")),
-                        "dnsServers[1]", "an empty DNS server"));
+                        "dnsServers[1]", "an empty DNS server"),
+                argumentSet("worker: a blank group", (Supplier<?>) () -> WorkerConfig.DEFAULT.withGroupId(" "),
+                        "groupId", "an empty consumer group"),
+                argumentSet("worker: no group", (Supplier<?>) () -> WorkerConfig.DEFAULT.withGroupId(null),
+                        "groupId", "an empty consumer group"),
+                argumentSet("worker: nothing in flight", (Supplier<?>) () -> WorkerConfig.DEFAULT.withMaxInFlight(0),
+                        "maxInFlight", "0 is too small (at least 1)"),
+                argumentSet("worker: a zero shutdown timeout", (Supplier<?>) () -> WorkerConfig.DEFAULT.withShutdownTimeout(Duration.ZERO),
+                        "shutdownTimeout", "0s is not a positive duration"),
+                argumentSet("worker: no revoke timeout",
+                        (Supplier<?>) () -> new WorkerConfig("g", 1, null, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                        "revokeTimeout", "missing"),
+                argumentSet("worker: a negative commit interval",
+                        (Supplier<?>) () -> new WorkerConfig("g", 1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(-500)),
+                        "commitInterval", "PT-0.5S is not a positive duration"));
     }
 
+    /** The scanner's settings and its worker's. */
     @ParameterizedTest
     @MethodSource("brokenRules")
     void aBrokenRuleNamesItsField(Supplier<?> construction, String field, String problem) {
-        assertThatThrownBy(construction::get)
-                .isInstanceOfSatisfying(InvalidValueException.class, e -> {
-                    assertThat(e.field()).isEqualTo(field);
-                    assertThat(e.problem()).isEqualTo(problem);
-                });
+        InvalidValueException refusal = catchThrowableOfType(InvalidValueException.class, construction::get);
+        assertThat(refusal).isNotNull().extracting(InvalidValueException::field, InvalidValueException::problem)
+                .containsExactly(field, problem);
     }
 
     @Test

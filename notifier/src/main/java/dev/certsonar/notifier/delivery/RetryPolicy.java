@@ -2,6 +2,7 @@ package dev.certsonar.notifier.delivery;
 
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,19 +17,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     public static final RetryPolicy DEFAULT = new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     public RetryPolicy {
-        if (maxAttempts < 1) {
-            throw new InvalidValueException("maxAttempts", maxAttempts + " is too small (at least 1)");
-        }
-        if (initialBackoff == null) {
-            throw new InvalidValueException("initialBackoff", "missing");
-        }
-        if (initialBackoff.isNegative()) {
-            throw new InvalidValueException("initialBackoff", Durations.format(initialBackoff) + " is a negative duration");
-        }
-        if (maxBackoff == null) {
-            throw new InvalidValueException("maxBackoff", "missing");
-        }
-        if (maxBackoff.compareTo(initialBackoff) < 0) {
+        ValueRules.atLeast("maxAttempts", maxAttempts, 1);
+        ValueRules.notNegative("initialBackoff", initialBackoff);
+        if (ValueRules.required("maxBackoff", maxBackoff).compareTo(initialBackoff) < 0) {
             throw new InvalidValueException(List.of("maxBackoff", "initialBackoff"), "maxBackoff ("
                     + Durations.format(maxBackoff) + ") must not be less than initialBackoff (" + Durations.format(initialBackoff) + ")");
         }

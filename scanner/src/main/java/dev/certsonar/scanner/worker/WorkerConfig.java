@@ -1,7 +1,7 @@
 package dev.certsonar.scanner.worker;
 
-import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
 
 import java.time.Duration;
 
@@ -26,12 +26,10 @@ public record WorkerConfig(String groupId, int maxInFlight, Duration revokeTimeo
         if (groupId == null || groupId.isBlank()) {
             throw new InvalidValueException("groupId", "an empty consumer group");
         }
-        if (maxInFlight < 1) {
-            throw new InvalidValueException("maxInFlight", maxInFlight + " is too small (at least 1)");
-        }
-        requirePositive("revokeTimeout", revokeTimeout);
-        requirePositive("shutdownTimeout", shutdownTimeout);
-        requirePositive("commitInterval", commitInterval);
+        ValueRules.atLeast("maxInFlight", maxInFlight, 1);
+        ValueRules.positive("revokeTimeout", revokeTimeout);
+        ValueRules.positive("shutdownTimeout", shutdownTimeout);
+        ValueRules.positive("commitInterval", commitInterval);
     }
 
     public WorkerConfig withMaxInFlight(int value) {
@@ -44,14 +42,5 @@ public record WorkerConfig(String groupId, int maxInFlight, Duration revokeTimeo
 
     public WorkerConfig withShutdownTimeout(Duration value) {
         return new WorkerConfig(groupId, maxInFlight, revokeTimeout, value, commitInterval);
-    }
-
-    private static void requirePositive(String field, Duration d) {
-        if (d == null) {
-            throw new InvalidValueException(field, "missing");
-        }
-        if (d.isNegative() || d.isZero()) {
-            throw new InvalidValueException(field, Durations.format(d) + " is not a positive duration");
-        }
     }
 }

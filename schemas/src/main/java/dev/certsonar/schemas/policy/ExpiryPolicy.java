@@ -1,7 +1,7 @@
 package dev.certsonar.schemas.policy;
 
-import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
 import dev.certsonar.schemas.avro.Target;
 
 import java.time.Duration;
@@ -24,12 +24,7 @@ public record ExpiryPolicy(Duration interval, double warnDays, double warnFracti
     private static final ExpiryPolicy LOOSEST = new ExpiryPolicy(DEFAULT.interval, Double.MAX_VALUE, 1, 0, 0);
 
     public ExpiryPolicy {
-        if (interval == null) {
-            throw new InvalidValueException("interval", "missing");
-        }
-        if (interval.isNegative() || interval.isZero()) {
-            throw new InvalidValueException("interval", Durations.format(interval) + " is not a positive duration");
-        }
+        ValueRules.positive("interval", interval);
         requireDays("warnDays", warnDays);
         requireDays("criticalDays", criticalDays);
         requireFraction("warnFraction", warnFraction);
