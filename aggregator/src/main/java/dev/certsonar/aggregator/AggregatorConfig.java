@@ -1,13 +1,15 @@
 package dev.certsonar.aggregator;
 
+import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
- * Settings of the aggregator.
+ * Settings of the aggregator. A value that breaks the rule of its field is an {@link InvalidValueException} naming the
+ * field.
  *
  * @param policy               expiry thresholds and scan interval used where a target has no override
  * @param applicationId        Kafka Streams application id (consumer group, internal topic prefix)
@@ -60,45 +62,29 @@ public record AggregatorConfig(
             256);
 
     public AggregatorConfig {
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(applicationId, "applicationId");
-        Objects.requireNonNull(stateDir, "stateDir");
-        Objects.requireNonNull(httpBind, "httpBind");
-        Objects.requireNonNull(punctuationInterval, "punctuationInterval");
-        Objects.requireNonNull(rolloutGrace, "rolloutGrace");
-        if (applicationId.isBlank()) {
-            throw new IllegalArgumentException("applicationId must not be blank");
+        ValueRules.required("policy", policy);
+        ValueRules.required("stateDir", stateDir);
+        ValueRules.required("httpBind", httpBind);
+        if (applicationId == null || applicationId.isBlank()) {
+            throw new InvalidValueException("applicationId", "an empty application id");
         }
         if (httpPort < -1 || httpPort > 65535) {
-            throw new IllegalArgumentException("httpPort must be -1 (off), 0 (any free port) or a port number, was " + httpPort);
+            throw new InvalidValueException("httpPort", httpPort + " is not a port (0 to 65535, or -1 for no HTTP)");
         }
         if (replicationFactor == 0 || replicationFactor < -1) {
-            throw new IllegalArgumentException("replicationFactor must be -1 (broker default) or positive, was " + replicationFactor);
+            throw new InvalidValueException("replicationFactor", replicationFactor
+                    + " is not a replication factor (1 or more, or -1 for the broker's default)");
         }
-        if (punctuationInterval.isNegative() || punctuationInterval.isZero()) {
-            throw new IllegalArgumentException("punctuationInterval must be positive, was " + punctuationInterval);
-        }
+        ValueRules.positive("punctuationInterval", punctuationInterval);
         if (!(jitterFraction >= 0 && jitterFraction < 1)) {
-            throw new IllegalArgumentException("jitterFraction must be in [0, 1), was " + jitterFraction);
+            throw new InvalidValueException("jitterFraction", jitterFraction + " is not a fraction from 0 up to, not including, 1");
         }
-        if (staleIntervals < 1) {
-            throw new IllegalArgumentException("staleIntervals must be at least 1, was " + staleIntervals);
-        }
-        if (maxScansPerTick < 1) {
-            throw new IllegalArgumentException("maxScansPerTick must be at least 1, was " + maxScansPerTick);
-        }
-        if (consecutiveReported < 1) {
-            throw new IllegalArgumentException("consecutiveReported must be at least 1, was " + consecutiveReported);
-        }
-        if (rolloutGrace.isNegative()) {
-            throw new IllegalArgumentException("rolloutGrace must not be negative, was " + rolloutGrace);
-        }
-        if (rangeBlockSize < 1) {
-            throw new IllegalArgumentException("rangeBlockSize must be at least 1, was " + rangeBlockSize);
-        }
-        if (streamThreads < 1) {
-            throw new IllegalArgumentException("streamThreads must be at least 1, was " + streamThreads);
-        }
+        ValueRules.atLeast("staleIntervals", staleIntervals, 1);
+        ValueRules.atLeast("maxScansPerTick", maxScansPerTick, 1);
+        ValueRules.atLeast("consecutiveReported", consecutiveReported, 1);
+        ValueRules.notNegative("rolloutGrace", rolloutGrace);
+        ValueRules.atLeast("rangeBlockSize", rangeBlockSize, 1);
+        ValueRules.atLeast("streamThreads", streamThreads, 1);
     }
 
     public AggregatorConfig withPolicy(ExpiryPolicy value) {

@@ -96,7 +96,7 @@ public final class ExpiryTopology {
         builder.addStateStore(store(StoreNames.INVENTORY, Serdes.String(), Serdes.String()));
 
         Serde<Target> validTargets = Serdes.serdeFrom(targetsTopic.valueSerde().serializer(),
-                new ValidTargetDeserializer(targetsTopic.valueSerde().deserializer()));
+                new ValidTargetDeserializer(targetsTopic.valueSerde().deserializer(), config.policy()));
         KStream<String, SchedulerOutput> scheduled = builder
                 .stream(targetsTopic.name(), Consumed.with(targetsTopic.keySerde(), validTargets).withName("targets"))
                 .process(() -> new ScanScheduler(config), Named.as("scheduler"),

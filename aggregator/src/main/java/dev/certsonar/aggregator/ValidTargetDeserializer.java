@@ -1,5 +1,6 @@
 package dev.certsonar.aggregator;
 
+import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 import org.apache.kafka.common.errors.SerializationException;
@@ -7,17 +8,25 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Reads a target with the targets topic's deserializer and rejects one the scheduler cannot scan
- * (no host, no service, a port out of range), so that it goes to the dead-letter topic with the reason.
+ * Reads a target with the targets topic's deserializer and rejects one the scheduler cannot scan or judge (no host, no
+ * service, a port out of range, an interval or thresholds that break the rules of the aggregator's policy together with
+ * it, such as a {@code criticalDays} above the policy's {@code warnDays}), so that it goes to the dead-letter topic with
+ * the reason.
  */
 final class ValidTargetDeserializer implements Deserializer<Target> {
 
     private final Deserializer<Target> inner;
+    private final ExpiryPolicy policy;
 
-    ValidTargetDeserializer(Deserializer<Target> inner) {
+    /**
+     * @param policy the policy the aggregator judges targets by, which a target's own thresholds are checked against
+     */
+    ValidTargetDeserializer(Deserializer<Target> inner, ExpiryPolicy policy) {
         this.inner = inner;
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     @Override
@@ -35,7 +44,7 @@ final class ValidTargetDeserializer implements Deserializer<Target> {
         return validate(topic, inner.deserialize(topic, headers, data));
     }
 
-    private static Target validate(String topic, Target target) {
+    private Target validate(String topic, Target target) {
         if (target == null) {
             return null;
         }
@@ -51,14 +60,11 @@ final class ValidTargetDeserializer implements Deserializer<Target> {
                         + ", not a port between 1 and 65535");
             }
         }
-        if (target.getIntervalMillis() != null && target.getIntervalMillis() <= 0) {
-            throw new SerializationException("Invalid target on " + topic + ": field 'interval' must be positive, was "
-                    + target.getIntervalMillis() + " ms");
-        }
         try {
-            ExpiryPolicy.DEFAULT.withOverrides(target);
-        } catch (IllegalArgumentException e) {
-            throw new SerializationException("Invalid target on " + topic + ": " + e.getMessage(), e);
+            policy.checkOverrides(target);
+        } catch (InvalidValueException e) {
+            throw new SerializationException("Invalid target " + target.getId() + " on " + topic + ": field '" + e.field()
+                    + "': " + e.problem());
         }
         return target;
     }

@@ -45,6 +45,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 
+import static dev.certsonar.cli.config.ConfigException.atFlag;
+
 /**
  * One component per process, for scaling out: {@code certsonar scanner}, {@code aggregator} and {@code notifier}.
  * Each serves {@code /metrics}, {@code /healthz} and {@code /readyz} on its HTTP port and runs until SIGTERM or Ctrl-C.
@@ -187,32 +189,41 @@ public final class ComponentCommands {
                 description = "Consumer group the scanners share the scan requests in (default ${DEFAULT-VALUE}).")
         String groupId;
 
-        /** The scanner settings of the configuration with this command's options applied. */
+        /** The scanner settings of the configuration with this command's options applied; a rule one breaks names it. */
         ScannerConfig scannerConfig(CertsonarConfig config) {
             ScannerConfig scanner = config.scanner();
             if (perAddressSpacing != null) {
+                Duration spacing;
                 try {
-                    scanner = scanner.withPerAddressSpacing(Durations.parse(perAddressSpacing));
+                    spacing = Durations.parse(perAddressSpacing);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("--per-address-spacing: " + e.getMessage(), e);
                 }
+                ScannerConfig base = scanner;
+                scanner = atFlag("--per-address-spacing", () -> base.withPerAddressSpacing(spacing));
             }
             if (perAddressConcurrency != null) {
-                scanner = scanner.withPerAddressConcurrency(perAddressConcurrency);
+                ScannerConfig base = scanner;
+                scanner = atFlag("--per-address-concurrency", () -> base.withPerAddressConcurrency(perAddressConcurrency));
             }
             if (tlsLibrary != null) {
                 scanner = scanner.withTlsLibrary(tlsLibrary);
             }
             if (concurrency != null) {
-                scanner = scanner.withConcurrency(concurrency);
+                ScannerConfig base = scanner;
+                scanner = atFlag("--concurrency", () -> base.withConcurrency(concurrency));
             }
             return scanner;
         }
 
+        /** The worker settings with this command's options applied. */
+        WorkerConfig workerConfig(ScannerConfig scanner) {
+            return atFlag("--group-id", () -> WorkerConfig.DEFAULT.withGroupId(groupId).withMaxInFlight(scanner.concurrency()));
+        }
+
         @Override
         void validate(CertsonarConfig config) {
-            scannerConfig(config);
-            WorkerConfig.DEFAULT.withGroupId(groupId);
+            workerConfig(scannerConfig(config));
         }
 
         /** The JDK reads its TLS constraints once: relax them for legacy servers before a Kafka client uses TLS. */
@@ -232,8 +243,7 @@ public final class ComponentCommands {
                     .description("judgements that reused the analysis of an identical chain").register(registry);
             ScannerWorker worker;
             try {
-                worker = new ScannerWorker(kafka, topics, engine::scan,
-                        WorkerConfig.DEFAULT.withGroupId(groupId).withMaxInFlight(scanner.concurrency()), registry, Clock.systemUTC()).start();
+                worker = new ScannerWorker(kafka, topics, engine::scan, workerConfig(scanner), registry, Clock.systemUTC()).start();
             } catch (RuntimeException e) {
                 engine.close();
                 throw e;
@@ -264,30 +274,31 @@ public final class ComponentCommands {
     @Command(name = "aggregator", mixinStandardHelpOptions = true,
             description = "Run the aggregator: schedules scans, keeps the expiry state of every service, serves the HTTP API and dashboard.")
     public static final class Aggregator extends Component {
-        int streamThreads = 1;
-
         @Option(names = "--stream-threads", paramLabel = "N",
                 description = "Kafka Streams threads of this aggregator; more use more cores (default 1).")
-        void streamThreads(int value) {
-            if (value < 1) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--stream-threads must be at least 1, was " + value);
-            }
-            streamThreads = value;
-        }
+        int streamThreads = 1;
 
         @Override
         boolean servesOwnHttp() {
             return true;
         }
 
+        /** The aggregator's settings from the configuration and this command's options; a rule one breaks names it. */
+        AggregatorConfig aggregatorConfig(CertsonarConfig config) {
+            AggregatorConfig base = AggregatorConfig.DEFAULT.withPolicy(config.policy())
+                    .withStateDir(options.dataDir.resolve("aggregator").toAbsolutePath())
+                    .withHttp(config.http().bind(), config.http().port());
+            return atFlag("--stream-threads", () -> base.withStreamThreads(streamThreads));
+        }
+
+        @Override
+        void validate(CertsonarConfig config) {
+            aggregatorConfig(config);
+        }
+
         @Override
         Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
-            AggregatorConfig aggregatorConfig = AggregatorConfig.DEFAULT.withPolicy(config.policy())
-                    .withStateDir(options.dataDir.resolve("aggregator").toAbsolutePath())
-                    .withHttp(config.http().bind(), config.http().port())
-                    .withStreamThreads(streamThreads);
-            AggregatorApp app = new AggregatorApp(kafka, topics, aggregatorConfig, Clock.systemUTC());
+            AggregatorApp app = new AggregatorApp(kafka, topics, aggregatorConfig(config), Clock.systemUTC());
             app.start();
             return streamsApp(app, app::isReady, app::isAlive);
         }

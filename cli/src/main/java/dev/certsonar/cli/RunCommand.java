@@ -77,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
         List<Target> targets;
         try {
             config = configOptions.load(ConfigOverrides.NONE.withCaFiles(caFiles).withHttpPort(httpPort).withHttpBind(httpBind));
-            targets = targetsFile == null ? List.of() : TargetSpecs.parseFile(targetsFile);
+            targets = targetsFile == null ? List.of() : TargetSpecs.parseFile(targetsFile, false, config.policy());
         } catch (ConfigException | IllegalArgumentException | UncheckedIOException e) {
             err.println("certsonar run: " + e.getMessage());
             return 3;

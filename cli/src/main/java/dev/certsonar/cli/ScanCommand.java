@@ -1,6 +1,7 @@
 package dev.certsonar.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.certsonar.cli.config.ConfigException;
 import dev.certsonar.cli.scan.Progress;
 import dev.certsonar.cli.scan.ScanTable;
 import dev.certsonar.scanner.ScannerConfig;
@@ -21,15 +22,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+
+import static dev.certsonar.cli.config.ConfigException.atFlag;
 
 /**
  * {@code certsonar scan}: probes targets now, without Kafka, and prints one line per endpoint: a table for people
@@ -62,7 +65,8 @@ public final class ScanCommand implements Callable<Integer> {
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--targets", paramLabel = "FILE",
-            description = "A file of targets, one a line, optionally followed by key=value words (sni=, service=, owner=, protocol=, id=); # starts a comment.")
+            description = "A file of targets, one a line, optionally followed by key=value words (sni=, service=, owner=, protocol=, id=, "
+                    + "warnDays=, warnFraction=, criticalDays=, criticalFraction=); # starts a comment.")
     Path targetsFile;
 
     @Option(names = "--json", description = "Print JSON Lines, one object per endpoint.")
@@ -109,7 +113,7 @@ public final class ScanCommand implements Callable<Integer> {
         try {
             config = config();
             all = readTargets();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ConfigException e) {
             err.println("certsonar scan: " + e.getMessage());
             err.flush();
             return EXIT_USAGE;
@@ -122,11 +126,13 @@ public final class ScanCommand implements Callable<Integer> {
         ObjectMapper mapper = new ObjectMapper();
         List<ScanTable.Row> rows = new ArrayList<>();
         Status[] worst = {Status.OK};
+        Map<String, ExpiryPolicy> policies = new HashMap<>();
+        all.forEach(t -> policies.putIfAbsent(t.getId(), ExpiryPolicy.DEFAULT.withOverrides(t)));
         Progress progress = all.size() >= LONG_LIST ? Progress.start(err, all.size(), Duration.ofSeconds(2)) : null;
         try (ProbeEngine engine = new ProbeEngine(config, clock)) {
             engine.scanAll(all, o -> {
                 Instant now = clock.instant();
-                Status status = StatusRules.status(o, ExpiryPolicy.DEFAULT, now);
+                Status status = StatusRules.status(o, policies.getOrDefault(o.getTargetId(), ExpiryPolicy.DEFAULT), now);
                 if (status.ordinal() > worst[0].ordinal() && status != Status.UNKNOWN) {
                     worst[0] = status;
                 }
@@ -169,9 +175,6 @@ public final class ScanCommand implements Callable<Integer> {
     }
 
     private ScannerConfig config() {
-        if (concurrency < 1) {
-            throw new IllegalArgumentException("--concurrency must be at least 1, was " + concurrency);
-        }
         Duration t = ScannerConfig.DEFAULT.timeout();
         if (timeout != null) {
             try {
@@ -179,17 +182,13 @@ public final class ScanCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--timeout: " + e.getMessage(), e);
             }
-            if (t.isZero() || t.isNegative()) {
-                throw new IllegalArgumentException("--timeout must be positive, was " + timeout);
-            }
         }
-        for (Path f : caFiles) {
-            if (!Files.isReadable(f)) {
-                throw new IllegalArgumentException("--ca-file " + f + ": no such readable file");
-            }
-        }
-        return ScannerConfig.DEFAULT.withConcurrency(concurrency).withTimeout(t).withCaFiles(caFiles)
-                .withDnsServers(dnsServers).withAllowLargeRanges(allowLargeRanges).withTlsLibrary(tlsLibrary);
+        Duration probeTimeout = t;
+        ScannerConfig base = ScannerConfig.DEFAULT.withAllowLargeRanges(allowLargeRanges).withTlsLibrary(tlsLibrary);
+        ScannerConfig counted = atFlag("--concurrency", () -> base.withConcurrency(concurrency));
+        ScannerConfig timed = atFlag("--timeout", () -> counted.withTimeout(probeTimeout));
+        ScannerConfig trusting = atFlag("--ca-file", () -> timed.withCaFiles(caFiles));
+        return atFlag("--dns-server", () -> trusting.withDnsServers(dnsServers));
     }
 
     private List<Target> readTargets() {

@@ -6,6 +6,7 @@ import dev.certsonar.cli.config.CertsonarConfig;
 import dev.certsonar.cli.config.ConfigException;
 import dev.certsonar.cli.config.ConfigOptions;
 import dev.certsonar.scanner.target.TargetSpecs;
+import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.TargetJson;
 import dev.certsonar.schemas.avro.Target;
@@ -66,8 +67,14 @@ public final class TargetsCommand implements Callable<Integer> {
         return Main.EXIT_USAGE;
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Publish targets (one for each TARGET, all with the options given).")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = {
+            "Publish targets (one for each TARGET, all with the options given).",
+            "A target's own thresholds must keep the policy's rules together with it: criticalDays not above warnDays,",
+            "criticalFraction not above warnFraction."})
     static final class Add implements Callable<Integer> {
+
+        /** The thresholds a target may set for itself, named as in a targets file and the targets topic's JSON. */
+        private static final List<String> THRESHOLDS = List.of("warnDays", "warnFraction", "criticalDays", "criticalFraction");
 
         @Spec
         CommandSpec spec;
@@ -101,6 +108,10 @@ public final class TargetsCommand implements Callable<Integer> {
         @Option(names = "--allow-large-ranges", description = "Allow CIDR ranges larger than a /16.")
         boolean allowLargeRanges;
 
+        @Option(names = "--threshold", paramLabel = "NAME=VALUE", description = "A threshold of the target's own, named as in a "
+                + "targets file: warnDays, warnFraction, criticalDays or criticalFraction (repeatable; default: the policy's).")
+        Map<String, String> thresholds = new LinkedHashMap<>();
+
         @Override
         public Integer call() throws Exception {
             if (id != null && targets.size() > 1) {
@@ -113,6 +124,13 @@ public final class TargetsCommand implements Callable<Integer> {
             putIfSet(settings, "sni", sni);
             putIfSet(settings, "protocol", protocol);
             putIfSet(settings, "id", id);
+            for (Map.Entry<String, String> threshold : thresholds.entrySet()) {
+                if (!THRESHOLDS.contains(threshold.getKey())) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threshold: unknown threshold '"
+                            + threshold.getKey() + "' (known: " + String.join(", ", THRESHOLDS) + ")");
+                }
+                settings.put(threshold.getKey(), threshold.getValue());
+            }
             List<Target> parsed = new ArrayList<>();
             for (String target : targets) {
                 Target t = TargetSpecs.parse(target, settings, allowLargeRanges);
@@ -121,7 +139,15 @@ public final class TargetsCommand implements Callable<Integer> {
                 }
                 parsed.add(t);
             }
-            CertsonarConfig loaded = config.loadWithKafka();
+            CertsonarConfig loaded = config.load();
+            for (Target t : parsed) {
+                try {
+                    loaded.policy().checkOverrides(t);
+                } catch (InvalidValueException e) {
+                    throw new ConfigException("target " + t.getId() + ": " + e.getMessage(), e);
+                }
+            }
+            ConfigOptions.requireKafka(loaded);
             TargetsTopic topic = new TargetsTopic(loaded);
             topic.publish(parsed);
             PrintWriter out = spec.commandLine().getOut();
@@ -135,7 +161,8 @@ public final class TargetsCommand implements Callable<Integer> {
 
     @Command(name = "import", mixinStandardHelpOptions = true, description = {
             "Publish every target of a targets file: one target a line, optionally followed by key=value words",
-            "(sni=, service=, owner=, protocol=, id=); # starts a comment."})
+            "(sni=, service=, owner=, protocol=, id=, and the target's own warnDays=, warnFraction=, criticalDays=,",
+            "criticalFraction=, which must keep the policy's rules together with it); # starts a comment."})
     static final class Import implements Callable<Integer> {
 
         @Spec
@@ -155,8 +182,9 @@ public final class TargetsCommand implements Callable<Integer> {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException(file + ": no such file");
             }
-            List<Target> parsed = TargetSpecs.parseFile(file, allowLargeRanges);
-            CertsonarConfig loaded = config.loadWithKafka();
+            CertsonarConfig loaded = config.load();
+            List<Target> parsed = TargetSpecs.parseFile(file, allowLargeRanges, loaded.policy());
+            ConfigOptions.requireKafka(loaded);
             TargetsTopic topic = new TargetsTopic(loaded);
             topic.publish(parsed);
             spec.commandLine().getOut().println("imported " + parsed.size() + " target" + (parsed.size() == 1 ? "" : "s")

@@ -26,6 +26,30 @@ class PipelineCommandsTest {
     }
 
     @Test
+    void runRefusesATargetWhoseThresholdsBreakTheConfiguredPolicysRules() throws Exception {
+        Path config = Files.writeString(dir.resolve("certsonar.yaml"), "policy: {warnDays: 20, criticalDays: 5}\n");
+        Path targets = Files.writeString(dir.resolve("targets.txt"), "example.com criticalDays=25\n");
+        CommandRun run = CommandRun.of("run", "--targets", targets.toString(), "--config", config.toString(),
+                "--data-dir", dir.resolve("data").toString());
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains(targets + ":1: target tls://example.com:443: criticalDays: criticalDays (25.0) "
+                + "must not be more than warnDays (20.0); warnDays comes from the policy");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void targetsAddRefusesThresholdsThatCrossThePolicyBeforeItNeedsKafka() {
+        CommandRun add = CommandRun.of("targets", "add", "shop.example.com", "--threshold", "warnDays=5");
+        assertThat(add.exitCode()).isEqualTo(3);
+        assertThat(add.err()).contains("target tls://shop.example.com:443: warnDays: criticalDays (7.0) must not be more "
+                + "than warnDays (5.0); criticalDays comes from the policy");
+        CommandRun unknown = CommandRun.of("targets", "add", "shop.example.com", "--threshold", "warnHours=5");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.err()).contains("--threshold: unknown threshold 'warnHours' (known: warnDays, warnFraction, "
+                + "criticalDays, criticalFraction)");
+    }
+
+    @Test
     void runNamesAMissingCaFile() {
         CommandRun run = CommandRun.of("run", "--ca-file", dir.resolve("missing.pem").toString());
         assertThat(run.exitCode()).isEqualTo(3);
@@ -51,7 +75,7 @@ class PipelineCommandsTest {
     void theAggregatorRefusesLessThanOneStreamThread() {
         CommandRun run = CommandRun.of("aggregator", "--stream-threads", "0", "--bootstrap-server", "127.0.0.1:9");
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).contains("--stream-threads must be at least 1, was 0");
+        assertThat(run.err()).contains("--stream-threads: 0 is too small (at least 1)");
     }
 
     private Path writeEmptyConfig() {

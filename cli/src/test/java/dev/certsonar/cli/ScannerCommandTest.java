@@ -18,7 +18,7 @@ class ScannerCommandTest {
     void aPerAddressConcurrencyBelowOneIsNamed() {
         CommandRun run = CommandRun.of("scanner", "--bootstrap-server", "127.0.0.1:1", "--per-address-concurrency", "0");
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).contains("perAddressConcurrency").contains("0");
+        assertThat(run.err()).contains("--per-address-concurrency: 0 is too small (at least 1)");
     }
 
     @Test

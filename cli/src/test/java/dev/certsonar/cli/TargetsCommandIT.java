@@ -113,6 +113,41 @@ class TargetsCommandIT {
     }
 
     @Test
+    void aTargetWhoseThresholdsBreakThePolicysRulesIsRefusedNamingTargetAndField(@TempDir Path dir) throws Exception {
+        CommandRun added = targets("add", "shop.example.com", "--threshold", "criticalDays=40");
+        assertThat(added.exitCode()).isEqualTo(3);
+        assertThat(added.err()).contains("target tls://shop.example.com:443: criticalDays: criticalDays (40.0) must not be "
+                + "more than warnDays (30.0); warnDays comes from the policy");
+
+        Path file = Files.writeString(dir.resolve("targets.txt"), "mail.example.com\nshop.example.com warnDays=10 criticalDays=20\n");
+        CommandRun imported = targets("import", file.toString());
+        assertThat(imported.exitCode()).isEqualTo(3);
+        assertThat(imported.err()).contains(file + ":2: 'shop.example.com': criticalDays: criticalDays (20.0) must not be "
+                + "more than warnDays (10.0)");
+        assertThat(targets("list").out()).doesNotContain("example.com");
+    }
+
+    @Test
+    void aTargetsOwnThresholdsThatFitTheConfiguredPolicyArePublished(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("certsonar.yaml"), "policy: {warnDays: 60}\n");
+        Path file = Files.writeString(dir.resolve("targets.txt"), "mail.example.com criticalDays=40\n");
+
+        CommandRun added = targets("add", "shop.example.com", "--threshold", "criticalDays=40", "--threshold", "warnFraction=0.5",
+                "--config", config.toString());
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        CommandRun imported = targets("import", file.toString(), "--config", config.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        CommandRun refused = targets("import", file.toString());
+        assertThat(refused.err()).contains(file + ":1: target tls://mail.example.com:443: criticalDays: ");
+
+        List<JsonNode> listed = targets("list", "--json").out().lines().map(TargetsCommandIT::parse).toList();
+        assertThat(listed).extracting(t -> t.get("id").asText()).containsExactly("tls://mail.example.com:443", "tls://shop.example.com:443");
+        assertThat(listed.get(1).get("criticalDays").asDouble()).isEqualTo(40.0);
+        assertThat(listed.get(1).get("warnFraction").asDouble()).isEqualTo(0.5);
+        assertThat(listed.get(0).get("criticalDays").asDouble()).isEqualTo(40.0);
+    }
+
+    @Test
     void removingAnUnknownIdFailsAndATargetSpecFindsItsId() throws Exception {
         assertThat(targets("add", "api.example.com:8443").exitCode()).isZero();
 

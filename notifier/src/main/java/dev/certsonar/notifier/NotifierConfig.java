@@ -1,6 +1,8 @@
 package dev.certsonar.notifier;
 
 import dev.certsonar.notifier.delivery.RetryPolicy;
+import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Severity;
 
@@ -9,12 +11,12 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * How the notifier decides when to alert.
+ * How the notifier decides when to alert. A value that breaks the rule of its field is an
+ * {@link InvalidValueException} naming the field.
  *
  * @param holdDownObservations  a held-down condition fires once it held for this many consecutive observations
  * @param holdDownDuration      ... or once it held this long, measured from {@code Condition.since}
@@ -53,34 +55,24 @@ public record NotifierConfig(
             RetryPolicy.DEFAULT);
 
     public NotifierConfig {
-        if (holdDownObservations < 1) {
-            throw new IllegalArgumentException("holdDownObservations must be at least 1, was " + holdDownObservations);
-        }
-        requirePositive("holdDownDuration", holdDownDuration);
-        requirePositive("punctuateInterval", punctuateInterval);
-        Objects.requireNonNull(holdDownConditions, "holdDownConditions");
-        Objects.requireNonNull(reminderIntervals, "reminderIntervals");
-        Objects.requireNonNull(conditionReminderIntervals, "conditionReminderIntervals");
-        reminderIntervals.forEach((severity, interval) -> requirePositive("reminderIntervals." + severity, interval));
-        conditionReminderIntervals.forEach((type, interval) -> requirePositive("conditionReminderIntervals." + type, interval));
+        ValueRules.atLeast("holdDownObservations", holdDownObservations, 1);
+        ValueRules.positive("holdDownDuration", holdDownDuration);
+        ValueRules.positive("punctuateInterval", punctuateInterval);
+        ValueRules.required("holdDownConditions", holdDownConditions);
+        ValueRules.required("reminderIntervals", reminderIntervals)
+                .forEach((severity, interval) -> ValueRules.positive("reminderIntervals." + severity, interval));
+        ValueRules.required("conditionReminderIntervals", conditionReminderIntervals)
+                .forEach((type, interval) -> ValueRules.positive("conditionReminderIntervals." + type, interval));
         if (applicationId == null || applicationId.isBlank()) {
-            throw new IllegalArgumentException("applicationId must not be blank");
+            throw new InvalidValueException("applicationId", "an empty application id");
         }
-        if (groupWindow == null || groupWindow.isNegative()) {
-            throw new IllegalArgumentException("groupWindow must be zero or positive, was " + groupWindow);
-        }
-        Objects.requireNonNull(retry, "retry");
+        ValueRules.notNegative("groupWindow", groupWindow);
+        ValueRules.required("retry", retry);
         holdDownConditions = holdDownConditions.isEmpty()
                 ? Set.of() : Set.copyOf(EnumSet.copyOf(holdDownConditions));
         reminderIntervals = reminderIntervals.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(reminderIntervals));
         conditionReminderIntervals = conditionReminderIntervals.isEmpty()
                 ? Map.of() : Map.copyOf(new EnumMap<>(conditionReminderIntervals));
-    }
-
-    private static void requirePositive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
-        }
     }
 
     /** The reminder interval of an alert, or empty when it is not reminded of. */

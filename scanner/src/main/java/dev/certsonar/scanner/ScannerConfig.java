@@ -1,26 +1,30 @@
 package dev.certsonar.scanner;
 
 import dev.certsonar.scanner.tls.TlsLibrary;
+import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
+import dev.certsonar.schemas.net.Cidr;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * How the probe engine works: how many probes run at once, how long one may take, which addresses it may
- * touch, which extra trust anchors it knows and which DNS servers it asks.
+ * touch, which extra trust anchors it knows and which DNS servers it asks. A value that breaks the rule of its field
+ * (below) is an {@link InvalidValueException} naming the field ({@code timeout}, {@code deny[1]}).
  *
- * @param concurrency           probes in flight at most
- * @param timeout               total deadline of one probe (DNS, connect, STARTTLS and handshake together)
- * @param perAddressConcurrency probes of one address in flight at most
- * @param caFiles               PEM files of extra trust anchors (added to the JDK's)
- * @param deny                  CIDR ranges never probed (outcome BLOCKED_BY_POLICY)
- * @param allow                 when not empty, only these CIDR ranges are probed
- * @param dnsServers            DNS servers as {@code host} or {@code host:port}; empty uses the system's
+ * @param concurrency           probes in flight at most; at least 1
+ * @param timeout               total deadline of one probe (DNS, connect, STARTTLS and handshake together); positive
+ * @param perAddressConcurrency probes of one address in flight at most; at least 1
+ * @param caFiles               PEM files of extra trust anchors (added to the JDK's); each a readable file
+ * @param deny                  CIDR ranges or addresses never probed (outcome BLOCKED_BY_POLICY)
+ * @param allow                 when not empty, only these CIDR ranges or addresses are probed
+ * @param dnsServers            DNS servers as {@code host} or {@code host:port}, none empty; empty uses the system's
  * @param allowLargeRanges      whether a CIDR target may be larger than a /16 (65536 addresses)
- * @param maxHandshakeBytes     bytes a server may send before the handshake ends
- * @param perAddressSpacing     least time between the starts of two probes of one address (zero: none)
+ * @param maxHandshakeBytes     bytes a server may send before the handshake ends; at least 16384
+ * @param perAddressSpacing     least time between the starts of two probes of one address (zero: none; not negative)
  * @param tlsLibrary            the TLS implementation of the client side of handshakes
  */
 public record ScannerConfig(int concurrency, Duration timeout, int perAddressConcurrency, List<Path> caFiles,
@@ -41,28 +45,16 @@ public record ScannerConfig(int concurrency, Duration timeout, int perAddressCon
             DEFAULT_DENY, List.of(), List.of(), false, 256 * 1024, DEFAULT_PER_ADDRESS_SPACING, TlsLibrary.BORINGSSL);
 
     public ScannerConfig {
-        if (concurrency < 1) {
-            throw new IllegalArgumentException("scanner.concurrency must be at least 1, was " + concurrency);
-        }
-        Objects.requireNonNull(timeout, "scanner.timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("scanner.timeout must be positive, was " + timeout);
-        }
-        if (perAddressConcurrency < 1) {
-            throw new IllegalArgumentException("scanner.perAddressConcurrency must be at least 1, was " + perAddressConcurrency);
-        }
-        if (maxHandshakeBytes < 16 * 1024) {
-            throw new IllegalArgumentException("scanner.maxHandshakeBytes must be at least 16384, was " + maxHandshakeBytes);
-        }
-        Objects.requireNonNull(perAddressSpacing, "scanner.perAddressSpacing");
-        if (perAddressSpacing.isNegative()) {
-            throw new IllegalArgumentException("scanner.perAddressSpacing must not be negative, was " + perAddressSpacing);
-        }
-        Objects.requireNonNull(tlsLibrary, "scanner.tlsLibrary");
-        caFiles = List.copyOf(caFiles);
-        deny = List.copyOf(deny);
-        allow = List.copyOf(allow);
-        dnsServers = List.copyOf(dnsServers);
+        ValueRules.atLeast("concurrency", concurrency, 1);
+        ValueRules.positive("timeout", timeout);
+        ValueRules.atLeast("perAddressConcurrency", perAddressConcurrency, 1);
+        ValueRules.atLeast("maxHandshakeBytes", maxHandshakeBytes, 16 * 1024);
+        ValueRules.notNegative("perAddressSpacing", perAddressSpacing);
+        ValueRules.required("tlsLibrary", tlsLibrary);
+        caFiles = readableFiles("caFiles", caFiles);
+        deny = ranges("deny", deny);
+        allow = ranges("allow", allow);
+        dnsServers = nonBlank("dnsServers", dnsServers, "an empty DNS server");
     }
 
     /** The defaults with the scanner settings that the configuration file and the command line know. */
@@ -114,5 +106,41 @@ public record ScannerConfig(int concurrency, Duration timeout, int perAddressCon
 
     public ScannerConfig withPerAddressSpacing(Duration value) {
         return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, value, tlsLibrary);
+    }
+
+    /** The files, each one a readable file. */
+    private static List<Path> readableFiles(String field, List<Path> files) {
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            if (file == null || file.toString().isBlank()) {
+                throw new InvalidValueException(field + "[" + i + "]", "an empty file name");
+            }
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw new InvalidValueException(field + "[" + i + "]", "no such file: " + file);
+            }
+        }
+        return List.copyOf(files);
+    }
+
+    /** The CIDR ranges or addresses, stripped, each one parsed as the scanner will. */
+    private static List<String> ranges(String field, List<String> texts) {
+        List<String> ranges = nonBlank(field, texts, "an empty CIDR range");
+        for (int i = 0; i < ranges.size(); i++) {
+            try {
+                Cidr.parse(ranges.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidValueException(field + "[" + i + "]", e.getMessage());
+            }
+        }
+        return ranges;
+    }
+
+    private static List<String> nonBlank(String field, List<String> texts, String problem) {
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) == null || texts.get(i).isBlank()) {
+                throw new InvalidValueException(field + "[" + i + "]", problem);
+            }
+        }
+        return texts.stream().map(String::strip).toList();
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.certsonar.schemas.avro.Protocol;
 import dev.certsonar.schemas.avro.Target;
+import dev.certsonar.schemas.policy.ExpiryPolicy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ import java.util.Set;
  * Only {@code host} is required. {@code ports} (a list) may replace {@code port}; without either the protocol's default
  * port is used. {@code service} defaults to the host, {@code protocol} to tls, the id to the record key, else to the
  * {@code id} field, else to {@link TargetIds#defaultId}. {@code interval} is a duration ({@code 6h}, {@code PT6H}) or a
- * number of seconds. An unknown field, a wrong type or an invalid value is an {@link InvalidTargetException} naming the
- * field.
+ * number of seconds. An unknown field, a wrong type or a value that breaks a rule of its field ({@link ExpiryPolicy}
+ * holds those of the interval and the thresholds) is an {@link InvalidTargetException} naming the field.
  */
 public final class TargetJson {
 
@@ -172,7 +173,7 @@ public final class TargetJson {
         } else {
             id = jsonId != null ? jsonId : TargetIds.defaultId(protocol, host, ports, sni);
         }
-        return Target.newBuilder()
+        Target target = Target.newBuilder()
                 .setId(id)
                 .setService(service != null ? service : host)
                 .setOwner(text(o, "owner"))
@@ -182,11 +183,17 @@ public final class TargetJson {
                 .setProtocol(protocol)
                 .setLabels(labels(o))
                 .setIntervalMillis(interval(o))
-                .setWarnDays(days(o, "warnDays"))
-                .setWarnFraction(fraction(o, "warnFraction"))
-                .setCriticalDays(days(o, "criticalDays"))
-                .setCriticalFraction(fraction(o, "criticalFraction"))
+                .setWarnDays(number(o, "warnDays"))
+                .setWarnFraction(number(o, "warnFraction"))
+                .setCriticalDays(number(o, "criticalDays"))
+                .setCriticalFraction(number(o, "criticalFraction"))
                 .build();
+        try {
+            ExpiryPolicy.checkOwnOverrides(target);
+        } catch (InvalidValueException e) {
+            throw invalid(e.field(), "field '" + e.field() + "': " + e.problem());
+        }
+        return target;
     }
 
     private static List<Integer> ports(ObjectNode o, Protocol protocol) {
@@ -252,6 +259,7 @@ public final class TargetJson {
         return map;
     }
 
+    /** The interval in milliseconds; whether it is a right one is the policy's rule ({@link ExpiryPolicy}). */
     private static Long interval(ObjectNode o) {
         JsonNode n = present(o, "interval");
         if (n == null) {
@@ -259,39 +267,23 @@ public final class TargetJson {
         }
         if (n.isTextual()) {
             try {
-                return Durations.parsePositive(n.textValue()).toMillis();
+                return Durations.parse(n.textValue()).toMillis();
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw invalid("interval", "field 'interval': " + e.getMessage());
             }
         }
         if (n.isNumber()) {
             double seconds = n.doubleValue();
-            if (!(seconds > 0) || Double.isInfinite(seconds) || seconds * 1000 > Long.MAX_VALUE) {
-                throw invalid("interval", "field 'interval': " + n.asText() + " seconds is not a positive duration");
+            if (Double.isInfinite(seconds) || Math.abs(seconds) * 1000 > Long.MAX_VALUE) {
+                throw invalid("interval", "field 'interval': " + n.asText() + " seconds is too long a duration");
             }
             long millis = Math.round(seconds * 1000);
-            if (millis < 1) {
+            if (seconds > 0 && millis < 1) {
                 throw invalid("interval", "field 'interval': " + n.asText() + " seconds is shorter than a millisecond");
             }
             return millis;
         }
         throw invalid("interval", "field 'interval' must be a duration such as \"6h\" or \"PT6H\", or a number of seconds, found " + kind(n));
-    }
-
-    private static Double days(ObjectNode o, String field) {
-        Double d = number(o, field);
-        if (d != null && d < 0) {
-            throw invalid(field, "field '" + field + "': " + d + " days must not be negative");
-        }
-        return d;
-    }
-
-    private static Double fraction(ObjectNode o, String field) {
-        Double d = number(o, field);
-        if (d != null && (d < 0 || d > 1)) {
-            throw invalid(field, "field '" + field + "': " + d + " is not a fraction between 0 and 1");
-        }
-        return d;
     }
 
     private static Double number(ObjectNode o, String field) {

@@ -45,19 +45,20 @@ public record Topics(String prefix,
     /**
      * The topics with the given prefix, which may be empty.
      *
-     * @throws IllegalArgumentException when the prefix has characters Kafka does not allow in topic names or is too long
+     * @throws InvalidValueException naming {@code prefix} when it has characters Kafka does not allow in topic names or
+     *                               is too long
      */
     public static Topics withPrefix(String prefix) {
         if (prefix == null) {
-            throw new IllegalArgumentException("topic prefix is null (use \"\" for none)");
+            throw new InvalidValueException("prefix", "missing (use \"\" for none)");
         }
         if (!LEGAL.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("topic prefix '" + prefix
+            throw new InvalidValueException("prefix", "'" + prefix
                     + "' has characters Kafka does not allow in topic names (allowed: letters, digits, '.', '_', '-')");
         }
         if (prefix.length() + LONGEST_SUFFIX > MAX_TOPIC_NAME) {
-            throw new IllegalArgumentException("topic prefix '" + prefix + "' is too long: topic names have at most "
-                    + MAX_TOPIC_NAME + " characters");
+            throw new InvalidValueException("prefix", "a prefix of " + prefix.length() + " characters is too long: topic "
+                    + "names have at most " + MAX_TOPIC_NAME + ", so a prefix at most " + (MAX_TOPIC_NAME - LONGEST_SUFFIX));
         }
         return new Topics(prefix,
                 new Topic<>(prefix + "targets", Serdes.String(), new TargetSerde()),

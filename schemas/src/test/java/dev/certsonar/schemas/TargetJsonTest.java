@@ -107,6 +107,14 @@ class TargetJsonTest {
         assertThat(t.getIntervalMillis()).isEqualTo(expected.toMillis());
     }
 
+    @Test
+    void aThresholdAloneIsLeftToThePolicyItWillBeAppliedTo() {
+        Target t = TargetJson.fromJson(null, "{\"host\":\"h\",\"criticalDays\":40}");
+
+        assertThat(t.getCriticalDays()).isEqualTo(40.0);
+        assertThat(t.getWarnDays()).isNull();
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 argumentSet("missing host", "{\"port\":443}", "host", "field 'host' is required"),
@@ -129,11 +137,16 @@ class TargetJsonTest {
                 argumentSet("label not a string", "{\"host\":\"h\",\"labels\":{\"env\":1}}", "labels.env", "field 'labels.env' must be a string, found a number 1"),
                 argumentSet("labels not an object", "{\"host\":\"h\",\"labels\":[\"env\"]}", "labels", "field 'labels' must be an object"),
                 argumentSet("interval not a duration", "{\"host\":\"h\",\"interval\":\"soon\"}", "interval", "field 'interval': invalid duration 'soon'"),
-                argumentSet("interval zero", "{\"host\":\"h\",\"interval\":0}", "interval", "field 'interval': 0 seconds is not a positive duration"),
+                argumentSet("interval zero", "{\"host\":\"h\",\"interval\":0}", "interval", "field 'interval': 0s is not a positive duration"),
+                argumentSet("interval negative", "{\"host\":\"h\",\"interval\":\"-PT1H\"}", "interval", "field 'interval': PT-1H is not a positive duration"),
                 argumentSet("interval a boolean", "{\"host\":\"h\",\"interval\":true}", "interval", "found a boolean true"),
                 argumentSet("warnDays a string", "{\"host\":\"h\",\"warnDays\":\"30\"}", "warnDays", "field 'warnDays' must be a number, found a string \"30\""),
-                argumentSet("criticalDays negative", "{\"host\":\"h\",\"criticalDays\":-1}", "criticalDays", "must not be negative"),
-                argumentSet("warnFraction above 1", "{\"host\":\"h\",\"warnFraction\":1.5}", "warnFraction", "field 'warnFraction': 1.5 is not a fraction between 0 and 1"),
+                argumentSet("criticalDays negative", "{\"host\":\"h\",\"criticalDays\":-1}", "criticalDays", "field 'criticalDays': -1.0 is not a number of days (0 or more)"),
+                argumentSet("warnFraction above 1", "{\"host\":\"h\",\"warnFraction\":1.5}", "warnFraction", "field 'warnFraction': 1.5 is not a fraction of the lifetime (0 to 1)"),
+                argumentSet("criticalDays above its own warnDays", "{\"host\":\"h\",\"warnDays\":30,\"criticalDays\":40}", "criticalDays",
+                        "field 'criticalDays': criticalDays (40.0) must not be more than warnDays (30.0)"),
+                argumentSet("criticalFraction above its own warnFraction", "{\"host\":\"h\",\"warnFraction\":0.2,\"criticalFraction\":0.5}",
+                        "criticalFraction", "field 'criticalFraction': criticalFraction (0.5) must not be more than warnFraction (0.2)"),
                 argumentSet("owner a list", "{\"host\":\"h\",\"owner\":[\"a\"]}", "owner", "field 'owner' must be a string, found a list [\"a\"]"),
                 argumentSet("not an object", "[{\"host\":\"h\"}]", null, "expected a JSON object, found a list"),
                 argumentSet("not JSON", "host=h", null, "not valid JSON"),

@@ -32,8 +32,8 @@ class TopicsTest {
     @ValueSource(strings = {"a b.", "certsonar/", "ü."})
     void illegalPrefix(String prefix) {
         assertThatThrownBy(() -> Topics.withPrefix(prefix))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("topic prefix '" + prefix + "' has characters Kafka does not allow");
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.field()).isEqualTo("prefix"))
+                .hasMessageStartingWith("prefix: '" + prefix + "' has characters Kafka does not allow");
     }
 
     @Test

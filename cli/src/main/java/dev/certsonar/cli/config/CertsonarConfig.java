@@ -1,26 +1,31 @@
 package dev.certsonar.cli.config;
 
+import dev.certsonar.notifier.delivery.Routes;
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything a certsonar command is configured with, after defaults, the file, the environment and the flags
- * were layered and checked.
+ * were layered and checked. Each part holds its own rules; this one holds those between them, each an
+ * {@link InvalidValueException} whose field is the path of the configuration file's key ({@code topics.prefix},
+ * {@code channels[1].name}, {@code routes[0].channels[2]}).
  *
  * @param kafka       properties passed to every Kafka client as they are
- * @param topicPrefix prefix of every topic name
+ * @param topicPrefix prefix of every topic name, which Kafka must allow in topic names ({@code topics.prefix})
  * @param scanner     the probe engine's settings
  * @param policy      expiry thresholds and scan interval
  * @param http        where the HTTP API listens
- * @param channels    alert channels, in file order
+ * @param channels    alert channels, in file order, no two of one name
  * @param routes      alert routes, in file order; every channel a route names is in {@code channels}
  * @param source      the configuration file read, or null when there was none
  */
@@ -34,12 +39,48 @@ public record CertsonarConfig(Map<String, Object> kafka, String topicPrefix, Sca
 
     public CertsonarConfig {
         kafka = Map.copyOf(kafka);
-        Objects.requireNonNull(topicPrefix, "topicPrefix");
-        Objects.requireNonNull(scanner, "scanner");
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(http, "http");
+        try {
+            Topics.withPrefix(topicPrefix);
+        } catch (InvalidValueException e) {
+            throw e.under("topics");
+        }
+        required("scanner", scanner);
+        required("policy", policy);
+        required("http", http);
         channels = List.copyOf(channels);
         routes = List.copyOf(routes);
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < channels.size(); i++) {
+            if (!names.add(channels.get(i).name())) {
+                throw new InvalidValueException("channels[" + i + "].name", "a second channel named \""
+                        + channels.get(i).name() + '"');
+            }
+        }
+        new Routes(routes.stream().map(RouteConfig::toRoute).toList()).requireChannels(names);
+    }
+
+    private static void required(String field, Object value) {
+        if (value == null) {
+            throw new InvalidValueException(field, "missing");
+        }
+    }
+
+    /** This configuration with another topic prefix. */
+    public CertsonarConfig withTopicPrefix(String value) {
+        return new CertsonarConfig(kafka, value, scanner, policy, http, channels, routes, source);
+    }
+
+    /** This configuration with other Kafka properties. */
+    public CertsonarConfig withKafka(Map<String, Object> value) {
+        return new CertsonarConfig(value, topicPrefix, scanner, policy, http, channels, routes, source);
+    }
+
+    public CertsonarConfig withScanner(ScannerConfig value) {
+        return new CertsonarConfig(kafka, topicPrefix, value, policy, http, channels, routes, source);
+    }
+
+    public CertsonarConfig withHttp(HttpConfig value) {
+        return new CertsonarConfig(kafka, topicPrefix, scanner, policy, value, channels, routes, source);
     }
 
     /** {@code bootstrap.servers} when the file, the environment or a flag set it. */

@@ -15,21 +15,18 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.Durations;
+import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.net.Cidr;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,7 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -51,6 +48,12 @@ import java.util.stream.Collectors;
  * the environment ({@code KAFKA_*} becomes a Kafka client property: {@code KAFKA_BOOTSTRAP_SERVERS} is
  * {@code bootstrap.servers}), and the command line. Anything wrong fails with a {@link ConfigException} that names
  * the file, the line and the key.
+ *
+ * <p>The loader knows the file: its YAML, its keys and their types, {@code ${ENV}} and which key is on which line. The
+ * rules of the values are the records' ({@link ScannerConfig}, {@link ExpiryPolicy}, {@link HttpConfig},
+ * {@link ChannelConfig}, {@link RouteConfig}, {@link CertsonarConfig}): each refuses a value with an
+ * {@link InvalidValueException} naming its field, which the loader places at the file's key and line, or at the flag
+ * that set it.
  */
 public final class ConfigLoader {
 
@@ -61,11 +64,7 @@ public final class ConfigLoader {
     private static final Set<String> KAFKA_NON_CLIENT_ENV = Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_VERSION",
             "KAFKA_LOG_DIR", "KAFKA_CLUSTER_ID", "KAFKA_NODE_ID", "KAFKA_PROCESS_ROLES");
 
-    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
-
     private static final Pattern VARIABLE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-    private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,200}");
-    private static final Pattern CHANNEL_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final Map<String, String> env;
     private final YAMLFactory yaml;
@@ -140,8 +139,7 @@ public final class ConfigLoader {
         }
         Map<String, Object> kafka = new LinkedHashMap<>(config.kafka());
         kafka.putAll(fromEnv);
-        return new CertsonarConfig(kafka, config.topicPrefix(), config.scanner(), config.policy(), config.http(),
-                config.channels(), config.routes(), config.source());
+        return config.withKafka(kafka);
     }
 
     private CertsonarConfig applyOverrides(CertsonarConfig config, ConfigOverrides overrides) {
@@ -151,40 +149,26 @@ public final class ConfigLoader {
                 kafka.put(key, value);
             }
         });
-        String prefix = config.topicPrefix();
+        CertsonarConfig result = config.withKafka(kafka);
         if (overrides.topicPrefix() != null) {
-            if (!TOPIC_PREFIX.matcher(overrides.topicPrefix()).matches()) {
-                throw new ConfigException("--topic-prefix: \"" + overrides.topicPrefix()
-                        + "\" is not a topic name prefix (letters, digits, '.', '_' and '-' only)");
-            }
-            prefix = overrides.topicPrefix();
+            CertsonarConfig base = result;
+            result = ConfigException.atFlag("--topic-prefix", () -> base.withTopicPrefix(overrides.topicPrefix()));
         }
-        ScannerConfig scanner = config.scanner();
         if (!overrides.caFiles().isEmpty()) {
-            for (Path caFile : overrides.caFiles()) {
-                if (!Files.isReadable(caFile) || Files.isDirectory(caFile)) {
-                    throw new ConfigException("--ca-file " + caFile + ": no such file");
-                }
-            }
-            List<Path> caFiles = new ArrayList<>(scanner.caFiles());
+            List<Path> caFiles = new ArrayList<>(result.scanner().caFiles());
             caFiles.addAll(overrides.caFiles());
-            scanner = scanner.withCaFiles(caFiles);
+            CertsonarConfig base = result;
+            result = ConfigException.atFlag("--ca-file", () -> base.withScanner(base.scanner().withCaFiles(caFiles)));
         }
-        HttpConfig http = config.http();
         if (overrides.httpPort() != null) {
-            if (overrides.httpPort() < 0 || overrides.httpPort() > 65535) {
-                throw new ConfigException("--http-port: " + overrides.httpPort() + " is not a port (0 to 65535)");
-            }
-            http = http.withPort(overrides.httpPort());
+            CertsonarConfig base = result;
+            result = ConfigException.atFlag("--http-port", () -> base.withHttp(base.http().withPort(overrides.httpPort())));
         }
         if (overrides.httpBind() != null) {
-            if (overrides.httpBind().isBlank()) {
-                throw new ConfigException("--http-bind: an empty address");
-            }
-            http = http.withBind(overrides.httpBind());
+            CertsonarConfig base = result;
+            result = ConfigException.atFlag("--http-bind", () -> base.withHttp(base.http().withBind(overrides.httpBind())));
         }
-        return new CertsonarConfig(kafka, prefix, scanner, config.policy(), http, config.channels(), config.routes(),
-                config.source());
+        return result;
     }
 
     /** One file's reading: knows where each key is so that every error names its line. */
@@ -228,9 +212,16 @@ public final class ConfigLoader {
             } catch (JsonProcessingException e) {
                 throw new ConfigException(sourceName + ": " + e.getOriginalMessage(), e);
             }
+            Map<String, Object> kafka = kafka(file.kafka());
+            String topicPrefix = file.topics() == null || file.topics().prefix() == null
+                    ? CertsonarConfig.DEFAULT_TOPIC_PREFIX : file.topics().prefix();
+            ScannerConfig scanner = scanner(file.scanner());
+            ExpiryPolicy policy = policy(file.policy());
+            HttpConfig http = http(file.http());
             List<ChannelConfig> channels = channels(file.channels());
-            return new CertsonarConfig(kafka(file.kafka()), topicPrefix(file.topics()), scanner(file.scanner()),
-                    policy(file.policy()), http(file.http()), channels, routes(file.routes(), channels), source);
+            List<RouteConfig> routes = routes(file.routes());
+            return checked(JsonPointer.empty(),
+                    () -> new CertsonarConfig(kafka, topicPrefix, scanner, policy, http, channels, routes, source));
         }
 
         private Map<String, Object> kafka(Map<String, JsonNode> section) {
@@ -241,87 +232,36 @@ public final class ConfigLoader {
             return kafka;
         }
 
-        private String topicPrefix(ConfigFile.Topics topics) {
-            if (topics == null || topics.prefix() == null) {
-                return CertsonarConfig.DEFAULT_TOPIC_PREFIX;
-            }
-            if (!TOPIC_PREFIX.matcher(topics.prefix()).matches()) {
-                throw problem(at("topics", "prefix"), '"' + topics.prefix()
-                        + "\" is not a topic name prefix (letters, digits, '.', '_' and '-' only)");
-            }
-            return topics.prefix();
-        }
-
         private ScannerConfig scanner(ConfigFile.Scanner section) {
-            ScannerConfig scanner = ScannerConfig.DEFAULT;
+            ScannerConfig d = ScannerConfig.DEFAULT;
             if (section == null) {
-                return scanner;
+                return d;
             }
-            if (section.concurrency() != null) {
-                scanner = scanner.withConcurrency(atLeastOne(section.concurrency(), at("scanner", "concurrency")));
-            }
-            if (section.timeout() != null) {
-                scanner = scanner.withTimeout(positiveDuration(section.timeout(), at("scanner", "timeout")));
-            }
-            if (section.perAddressConcurrency() != null) {
-                scanner = scanner.withPerAddressConcurrency(
-                        atLeastOne(section.perAddressConcurrency(), at("scanner", "perAddressConcurrency")));
-            }
-            if (section.perAddressSpacing() != null) {
-                scanner = scanner.withPerAddressSpacing(
-                        nonNegativeDuration(section.perAddressSpacing(), at("scanner", "perAddressSpacing")));
-            }
+            Duration timeout = section.timeout() == null ? d.timeout() : duration(section.timeout(), at("scanner", "timeout"));
+            Duration spacing = section.perAddressSpacing() == null ? d.perAddressSpacing()
+                    : duration(section.perAddressSpacing(), at("scanner", "perAddressSpacing"));
+            TlsLibrary tlsLibrary = d.tlsLibrary();
             if (section.tlsLibrary() != null) {
                 try {
-                    scanner = scanner.withTlsLibrary(TlsLibrary.parse(section.tlsLibrary()));
+                    tlsLibrary = TlsLibrary.parse(section.tlsLibrary());
                 } catch (IllegalArgumentException e) {
                     throw problem(at("scanner", "tlsLibrary"), e.getMessage());
                 }
             }
+            List<Path> caFiles = d.caFiles();
             if (section.caFiles() != null) {
-                List<Path> caFiles = new ArrayList<>();
-                for (int i = 0; i < section.caFiles().size(); i++) {
-                    String name = section.caFiles().get(i);
-                    JsonPointer pointer = at("scanner", "caFiles", i);
-                    if (name == null || name.isBlank()) {
-                        throw problem(pointer, "an empty file name");
-                    }
-                    Path path = baseDir == null ? Path.of(name) : baseDir.resolve(name);
-                    if (!Files.isReadable(path) || Files.isDirectory(path)) {
-                        throw problem(pointer, "no such file: " + path);
-                    }
-                    caFiles.add(path);
-                }
-                scanner = scanner.withCaFiles(caFiles);
+                // relative to the file's folder; an empty name stays empty for the scanner's rule to name
+                caFiles = section.caFiles().stream()
+                        .map(name -> name == null || name.isBlank() || baseDir == null ? pathOf(name) : baseDir.resolve(name))
+                        .toList();
             }
-            if (section.deny() != null) {
-                scanner = scanner.withDeny(cidrs(section.deny(), "deny"));
-            }
-            if (section.allow() != null) {
-                scanner = scanner.withAllow(cidrs(section.allow(), "allow"));
-            }
-            if (section.dnsServers() != null) {
-                for (int i = 0; i < section.dnsServers().size(); i++) {
-                    String server = section.dnsServers().get(i);
-                    if (server == null || server.isBlank()) {
-                        throw problem(at("scanner", "dnsServers", i), "an empty DNS server");
-                    }
-                }
-                scanner = scanner.withDnsServers(section.dnsServers());
-            }
-            return scanner;
-        }
-
-        private List<String> cidrs(List<String> ranges, String key) {
-            for (int i = 0; i < ranges.size(); i++) {
-                JsonPointer pointer = at("scanner", key, i);
-                try {
-                    Cidr.parse(ranges.get(i));
-                } catch (IllegalArgumentException e) {
-                    throw problem(pointer, e.getMessage());
-                }
-            }
-            return ranges.stream().map(String::strip).toList();
+            List<Path> files = caFiles;
+            TlsLibrary library = tlsLibrary;
+            return checked(at("scanner"), () -> new ScannerConfig(
+                    or(section.concurrency(), d.concurrency()), timeout,
+                    or(section.perAddressConcurrency(), d.perAddressConcurrency()), files,
+                    or(section.deny(), d.deny()), or(section.allow(), d.allow()), or(section.dnsServers(), d.dnsServers()),
+                    d.allowLargeRanges(), d.maxHandshakeBytes(), spacing, library));
         }
 
         private ExpiryPolicy policy(ConfigFile.Policy section) {
@@ -329,63 +269,18 @@ public final class ConfigLoader {
             if (section == null) {
                 return d;
             }
-            Duration interval = section.interval() == null ? d.interval()
-                    : positiveDuration(section.interval(), at("policy", "interval"));
-            double warnDays = days(section.warnDays(), d.warnDays(), "warnDays");
-            double criticalDays = days(section.criticalDays(), d.criticalDays(), "criticalDays");
-            double warnFraction = fraction(section.warnFraction(), d.warnFraction(), "warnFraction");
-            double criticalFraction = fraction(section.criticalFraction(), d.criticalFraction(), "criticalFraction");
-            if (criticalDays > warnDays) {
-                String key = section.criticalDays() != null ? "criticalDays" : "warnDays";
-                throw problem(at("policy", key), "criticalDays (" + criticalDays
-                        + ") must not be more than warnDays (" + warnDays + ")");
-            }
-            if (criticalFraction > warnFraction) {
-                String key = section.criticalFraction() != null ? "criticalFraction" : "warnFraction";
-                throw problem(at("policy", key), "criticalFraction (" + criticalFraction
-                        + ") must not be more than warnFraction (" + warnFraction + ")");
-            }
-            return new ExpiryPolicy(interval, warnDays, warnFraction, criticalDays, criticalFraction);
-        }
-
-        private double days(Double value, double fallback, String key) {
-            if (value == null) {
-                return fallback;
-            }
-            if (!(value >= 0) || value.isInfinite()) {
-                throw problem(at("policy", key), value + " is not a number of days (0 or more)");
-            }
-            return value;
-        }
-
-        private double fraction(Double value, double fallback, String key) {
-            if (value == null) {
-                return fallback;
-            }
-            if (!(value >= 0 && value <= 1)) {
-                throw problem(at("policy", key), value + " is not a fraction of the lifetime (0 to 1)");
-            }
-            return value;
+            Duration interval = section.interval() == null ? d.interval() : duration(section.interval(), at("policy", "interval"));
+            return checked(at("policy"), () -> new ExpiryPolicy(interval, or(section.warnDays(), d.warnDays()),
+                    or(section.warnFraction(), d.warnFraction()), or(section.criticalDays(), d.criticalDays()),
+                    or(section.criticalFraction(), d.criticalFraction())));
         }
 
         private HttpConfig http(ConfigFile.Http section) {
-            HttpConfig http = HttpConfig.DEFAULT;
+            HttpConfig d = HttpConfig.DEFAULT;
             if (section == null) {
-                return http;
+                return d;
             }
-            if (section.port() != null) {
-                if (section.port() < 0 || section.port() > 65535) {
-                    throw problem(at("http", "port"), section.port() + " is not a port (0 to 65535)");
-                }
-                http = http.withPort(section.port());
-            }
-            if (section.bind() != null) {
-                if (section.bind().isBlank()) {
-                    throw problem(at("http", "bind"), "an empty address");
-                }
-                http = http.withBind(section.bind().strip());
-            }
-            return http;
+            return checked(at("http"), () -> new HttpConfig(or(section.port(), d.port()), or(section.bind(), d.bind())));
         }
 
         private List<ChannelConfig> channels(List<ObjectNode> section) {
@@ -393,7 +288,6 @@ public final class ConfigLoader {
             if (section == null) {
                 return channels;
             }
-            Set<String> names = new TreeSet<>();
             for (int i = 0; i < section.size(); i++) {
                 ObjectNode node = section.get(i);
                 JsonPointer pointer = at("channels", i);
@@ -401,18 +295,7 @@ public final class ConfigLoader {
                     throw problem(pointer, "an empty channel (write {name: ..., type: ...})");
                 }
                 String name = requiredText(node, "name", pointer);
-                if (!CHANNEL_NAME.matcher(name).matches()) {
-                    throw problem(pointer.appendProperty("name"), '"' + name
-                            + "\" is not a channel name (letters, digits, '.', '_' and '-' only)");
-                }
-                if (!names.add(name)) {
-                    throw problem(pointer.appendProperty("name"), "a second channel named \"" + name + '"');
-                }
                 String type = requiredText(node, "type", pointer).toLowerCase(Locale.ROOT);
-                if (!ChannelConfig.TYPES.contains(type)) {
-                    throw problem(pointer.appendProperty("type"), "unknown channel type \"" + type + "\"; one of "
-                            + String.join(", ", new TreeSet<>(ChannelConfig.TYPES)));
-                }
                 Map<String, String> settings = new LinkedHashMap<>();
                 for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = fields.next();
@@ -420,40 +303,28 @@ public final class ConfigLoader {
                         settings.put(field.getKey(), scalarOrList(field.getValue(), pointer.appendProperty(field.getKey())));
                     }
                 }
-                if (type.equals("webhook") && (settings.get("url") == null || settings.get("url").isBlank())) {
-                    throw problem(pointer, "the webhook channel \"" + name + "\" needs a url");
-                }
-                ChannelConfig channel = new ChannelConfig(name, type, settings);
-                try (Channel checked = channel.create(Clock.systemUTC())) {
-                    log.debug("channel {} of type {} is complete", checked.name(), type);
+                try {
+                    channels.add(checked(pointer, () -> new ChannelConfig(name, type, settings)));
                 } catch (IllegalArgumentException incomplete) {
-                    String message = String.valueOf(incomplete.getMessage());
-                    String repeated = "channels[" + name + "]: ";
-                    throw problem(pointer, message.startsWith(repeated) ? message.substring(repeated.length()) : message);
+                    // the notifier's refusal of the settings, which names the setting in its own words
+                    throw problem(pointer, String.valueOf(incomplete.getMessage()), incomplete);
                 }
-                channels.add(channel);
             }
             return channels;
         }
 
-        private List<RouteConfig> routes(List<ConfigFile.Route> section, List<ChannelConfig> channels) {
+        private List<RouteConfig> routes(List<ConfigFile.Route> section) {
             List<RouteConfig> routes = new ArrayList<>();
             if (section == null) {
                 return routes;
             }
-            Set<String> known = channels.stream().map(ChannelConfig::name).collect(Collectors.toCollection(TreeSet::new));
             for (int i = 0; i < section.size(); i++) {
-                ConfigFile.Route route = section.get(i);
+                ConfigFile.Route route = section.get(i) == null ? new ConfigFile.Route(null, null) : section.get(i);
                 JsonPointer pointer = at("routes", i);
-                if (route == null || route.channels() == null || route.channels().isEmpty()) {
-                    throw problem(pointer, "a route needs channels: [NAME, ...]");
-                }
-                for (int j = 0; j < route.channels().size(); j++) {
-                    String channel = route.channels().get(j);
-                    if (channel == null || !known.contains(channel)) {
-                        throw problem(pointer.appendProperty("channels").appendIndex(j), "no channel named \""
-                                + channel + "\"" + (known.isEmpty() ? " (the file defines no channels)"
-                                : "; channels: " + String.join(", ", known)));
+                List<String> channels = route.channels() == null ? List.of() : route.channels();
+                for (int j = 0; j < channels.size(); j++) {
+                    if (channels.get(j) == null) {
+                        throw problem(pointer.appendProperty("channels").appendIndex(j), "expected a channel name");
                     }
                 }
                 RouteConfig.Match match = null;
@@ -465,7 +336,8 @@ public final class ConfigLoader {
                     }
                     match = new RouteConfig.Match(m.owner(), m.service(), m.labels(), minSeverity);
                 }
-                routes.add(new RouteConfig(match, route.channels()));
+                RouteConfig.Match conditions = match;
+                routes.add(checked(pointer, () -> new RouteConfig(conditions, channels)));
             }
             return routes;
         }
@@ -509,29 +381,6 @@ public final class ConfigLoader {
                 return String.join(",", items);
             }
             throw problem(pointer, "expected a value or a list of values, not a map");
-        }
-
-        private int atLeastOne(int value, JsonPointer pointer) {
-            if (value < 1) {
-                throw problem(pointer, value + " is too small (at least 1)");
-            }
-            return value;
-        }
-
-        private Duration positiveDuration(String text, JsonPointer pointer) {
-            Duration duration = duration(text, pointer);
-            if (duration.isZero() || duration.isNegative()) {
-                throw problem(pointer, '"' + text + "\" is not a positive duration");
-            }
-            return duration;
-        }
-
-        private Duration nonNegativeDuration(String text, JsonPointer pointer) {
-            Duration duration = duration(text, pointer);
-            if (duration.isNegative()) {
-                throw problem(pointer, '"' + text + "\" is a negative duration");
-            }
-            return duration;
         }
 
         private Duration duration(String text, JsonPointer pointer) {
@@ -614,12 +463,44 @@ public final class ConfigLoader {
             return problem(pointer, message);
         }
 
+        /**
+         * The value a record builds from the file's keys under {@code at}; a rule it breaks names the key of its field,
+         * or of the first of the fields the rule ties together that the file sets.
+         */
+        private <T> T checked(JsonPointer at, Supplier<T> value) {
+            try {
+                return value.get();
+            } catch (InvalidValueException e) {
+                JsonPointer key = YamlLocations.pointer(at, e.field());
+                for (String field : e.fields()) {
+                    JsonPointer candidate = YamlLocations.pointer(at, field);
+                    if (locations.has(candidate)) {
+                        key = candidate;
+                        break;
+                    }
+                }
+                throw problem(key, e.problem(), e);
+            }
+        }
+
         private ConfigException problem(JsonPointer pointer, String message) {
+            return problem(pointer, message, null);
+        }
+
+        private ConfigException problem(JsonPointer pointer, String message, Throwable cause) {
             int line = locations.lineOf(pointer);
             String key = YamlLocations.keyOf(pointer);
             return new ConfigException(sourceName + (line > 0 ? ":" + line : "") + ": "
-                    + (key.isEmpty() ? "" : key + ": ") + message);
+                    + (key.isEmpty() ? "" : key + ": ") + message, cause);
         }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private static Path pathOf(String name) {
+        return name == null ? null : Path.of(name);
     }
 
     private static JsonPointer at(Object... segments) {

@@ -38,7 +38,11 @@ public final class ConfigOptions {
 
     /** Like {@link #load()}, and fails naming the three ways to set them when no bootstrap servers are known. */
     public CertsonarConfig loadWithKafka() {
-        CertsonarConfig config = load();
+        return requireKafka(load());
+    }
+
+    /** The configuration, when it knows bootstrap servers; else fails naming the three ways to set them. */
+    public static CertsonarConfig requireKafka(CertsonarConfig config) {
         if (config.bootstrapServers().isEmpty()) {
             throw new ConfigException("no Kafka cluster given: use --bootstrap-server HOST:PORT, set KAFKA_BOOTSTRAP_SERVERS, "
                     + "or set kafka.bootstrap.servers in the configuration file");

@@ -1,10 +1,12 @@
 package dev.certsonar.cli.config;
 
+import dev.certsonar.schemas.InvalidValueException;
+
 /**
  * Where a component serves its HTTP API, metrics and health checks.
  *
- * @param port TCP port; 0 picks a free one
- * @param bind address to bind to
+ * @param port TCP port, 0 to 65535; 0 picks a free one
+ * @param bind address to bind to, not empty
  */
 public record HttpConfig(int port, String bind) {
 
@@ -12,11 +14,12 @@ public record HttpConfig(int port, String bind) {
 
     public HttpConfig {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("http.port must be between 0 and 65535, was " + port);
+            throw new InvalidValueException("port", port + " is not a port (0 to 65535)");
         }
         if (bind == null || bind.isBlank()) {
-            throw new IllegalArgumentException("http.bind must not be blank");
+            throw new InvalidValueException("bind", "an empty address");
         }
+        bind = bind.strip();
     }
 
     public HttpConfig withPort(int value) {

@@ -11,12 +11,14 @@ import java.util.Map;
  * is used only when no other route matched.
  *
  * @param match    the conditions an alert must meet, all of them; null for a fallback route
- * @param channels names of channels, each defined in the file
+ * @param channels names of channels, at least one (the notifier's rule of a {@link Route}); that each is defined is
+ *                 the rule of {@link CertsonarConfig}
  */
 public record RouteConfig(Match match, List<String> channels) {
 
     public RouteConfig {
-        channels = List.copyOf(channels);
+        // the notifier's rules of a route: at least one channel
+        channels = Route.fallback(channels).channels();
     }
 
     /** Whether this route is used only when no other route matched. */

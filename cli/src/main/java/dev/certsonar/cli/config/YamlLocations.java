@@ -9,12 +9,17 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The line of every key and value of a YAML document, by JSON pointer ({@code /routes/1/channels/0}), so that an
  * error found after the document was read can still name its line.
  */
 final class YamlLocations {
+
+    /** One step of a field path: a name, or an index in brackets. */
+    private static final Pattern STEP = Pattern.compile("\\[(\\d+)]|([^.\\[\\]]+)");
 
     private final Map<String, Integer> lines;
 
@@ -54,6 +59,25 @@ final class YamlLocations {
             current = current.head();
         }
         return 0;
+    }
+
+    /** Whether the document has this key (or list element) itself. */
+    boolean has(JsonPointer pointer) {
+        return lines.containsKey(pointer.toString());
+    }
+
+    /**
+     * The pointer of a field path, such as an {@code InvalidValueException} names, below {@code base}:
+     * {@code channels[1].name} below {@code /} is {@code /channels/1/name}; the inverse of {@link #keyOf}.
+     */
+    static JsonPointer pointer(JsonPointer base, String fieldPath) {
+        JsonPointer pointer = base;
+        Matcher step = STEP.matcher(fieldPath);
+        while (step.find()) {
+            pointer = step.group(1) != null ? pointer.appendIndex(Integer.parseInt(step.group(1)))
+                    : pointer.appendProperty(step.group(2));
+        }
+        return pointer;
     }
 
     /** {@code routes[1].channels[0]} for {@code /routes/1/channels/0}. */

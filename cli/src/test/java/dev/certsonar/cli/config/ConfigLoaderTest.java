@@ -263,16 +263,16 @@ class ConfigLoaderTest {
                         """, "c.yaml:2: policy.interval: \"6 hours\" is not a duration (write 90s, 10m, 6h, 7d or ISO-8601 like PT6H)"),
                 argumentSet("zero duration", """
                         scanner: {timeout: 0s}
-                        """, "c.yaml:1: scanner.timeout: \"0s\" is not a positive duration"),
+                        """, "c.yaml:1: scanner.timeout: 0s is not a positive duration"),
                 argumentSet("bad CIDR", """
                         scanner:
                           deny:
                             - 10.0.0.0/8
                             - 10.0.0.0/33
-                        """, "c.yaml:4: scanner.deny[1]: \"10.0.0.0/33\" is not a CIDR range: the prefix length must be 0 to 32"),
+                        """, "c.yaml:4: scanner.deny[1]: '10.0.0.0/33': prefix length must be 0 to 32"),
                 argumentSet("host name as CIDR", """
                         scanner: {allow: [intranet.example.com/24]}
-                        """, "c.yaml:1: scanner.allow[0]: \"intranet.example.com/24\" is not a CIDR range"),
+                        """, "c.yaml:1: scanner.allow[0]: 'intranet.example.com/24' is not an address or CIDR range"),
                 argumentSet("route naming an unknown channel", """
                         channels:
                           - {name: ops, type: log}
@@ -285,7 +285,7 @@ class ConfigLoaderTest {
                 argumentSet("route without channels", """
                         routes:
                           - match: {owner: a}
-                        """, "c.yaml:2: routes[0]: a route needs channels: [NAME, ...]"),
+                        """, "c.yaml:2: routes[0].channels: a route names at least one channel"),
                 argumentSet("channel of unknown type", """
                         channels:
                           - name: chat
@@ -303,7 +303,7 @@ class ConfigLoaderTest {
                 argumentSet("webhook without url", """
                         channels:
                           - {name: hook, type: webhook}
-                        """, "c.yaml:2: channels[0]: the webhook channel \"hook\" needs a url"),
+                        """, "c.yaml:2: channels[0]: channels[hook].url is required"),
                 argumentSet("channel missing a setting the notifier needs", """
                         channels:
                           - {name: log, type: log}
@@ -328,13 +328,47 @@ class ConfigLoaderTest {
                         policy:
                           warnDays: 5
                         """, "c.yaml:2: policy.warnDays: criticalDays (7.0) must not be more than warnDays (5.0)"),
+                argumentSet("critical above warning, both in the file", """
+                        policy:
+                          warnDays: 30
+                          criticalDays: 40
+                        """, "c.yaml:3: policy.criticalDays: criticalDays (40.0) must not be more than warnDays (30.0)"),
+                argumentSet("critical fraction above the default warning fraction", """
+                        policy: {criticalFraction: 0.5}
+                        """, "c.yaml:1: policy.criticalFraction: criticalFraction (0.5) must not be more than warnFraction (0.25)"),
+                argumentSet("no probe at a time", """
+                        scanner:
+                          concurrency: 0
+                        """, "c.yaml:2: scanner.concurrency: 0 is too small (at least 1)"),
+                argumentSet("negative spacing", """
+                        scanner: {perAddressSpacing: -PT1S}
+                        """, "c.yaml:1: scanner.perAddressSpacing: PT-1S is a negative duration"),
+                argumentSet("an empty DNS server", """
+                        scanner:
+                          dnsServers:
+                            - 127.0.0.1
+                            - ""
+                        """, "c.yaml:4: scanner.dnsServers[1]: an empty DNS server"),
+                argumentSet("an empty CA file name", """
+                        scanner: {caFiles: [""]}
+                        """, "c.yaml:1: scanner.caFiles[0]: an empty file name"),
+                argumentSet("an empty bind address", """
+                        http:
+                          port: 8081
+                          bind: " "
+                        """, "c.yaml:3: http.bind: an empty address"),
+                argumentSet("a channel name with a space", """
+                        channels:
+                          - type: log
+                            name: my ops
+                        """, "c.yaml:3: channels[0].name: \"my ops\" is not a channel name (letters, digits, '.', '_' and '-' only)"),
                 argumentSet("port out of range", """
                         http:
                           port: 70000
                         """, "c.yaml:2: http.port: 70000 is not a port (0 to 65535)"),
                 argumentSet("bad topic prefix", """
                         topics: {prefix: "my topics/"}
-                        """, "c.yaml:1: topics.prefix: \"my topics/\" is not a topic name prefix"),
+                        """, "c.yaml:1: topics.prefix: 'my topics/' has characters Kafka does not allow in topic names"),
                 argumentSet("missing CA file", """
                         scanner:
                           caFiles: [missing.pem]
@@ -373,11 +407,13 @@ class ConfigLoaderTest {
         ConfigLoader loader = new ConfigLoader(Map.of());
 
         assertThatThrownBy(() -> loader.load(null, ConfigOverrides.NONE.withTopicPrefix("a b")))
-                .hasMessageStartingWith("--topic-prefix: \"a b\" is not a topic name prefix");
+                .hasMessageStartingWith("--topic-prefix: 'a b' has characters Kafka does not allow in topic names");
         assertThatThrownBy(() -> loader.load(null, ConfigOverrides.NONE.withCaFiles(List.of(dir.resolve("none.pem")))))
-                .hasMessage("--ca-file " + dir.resolve("none.pem") + ": no such file");
+                .hasMessage("--ca-file: no such file: " + dir.resolve("none.pem"));
         assertThatThrownBy(() -> loader.load(null, ConfigOverrides.NONE.withHttpPort(-2)))
                 .hasMessage("--http-port: -2 is not a port (0 to 65535)");
+        assertThatThrownBy(() -> loader.load(null, ConfigOverrides.NONE.withHttpBind(" ")))
+                .hasMessage("--http-bind: an empty address");
     }
 
     private Path write(String name, String content) throws IOException {

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -23,8 +26,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 /** {@code certsonar scan} end to end against real local TLS servers: output shapes and exit status. */
 class ScanCommandTest {
@@ -137,13 +142,22 @@ class ScanCommandTest {
         assertThat(r.out()).contains("\"status\":\"INVALID\"", "\"trusted\":false");
     }
 
-    @Test
-    void aBadLineNamesTheFileAndLine() throws Exception {
+    static Stream<Arguments> badLines() {
+        return Stream.of(
+                argumentSet("an unknown key", "127.0.0.1:443 colour=blue", ":2: unknown key 'colour'"),
+                argumentSet("thresholds that break the policy's rules", "127.0.0.1:443 criticalDays=40",
+                        ":2: target tls://127.0.0.1:443: criticalDays: criticalDays (40.0) must not be more than warnDays (30.0);"
+                                + " warnDays comes from the policy"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badLines")
+    void aBadLineNamesTheFileAndLine(String line, String message) throws Exception {
         Path targets = dir.resolve("bad.txt");
-        Files.writeString(targets, "127.0.0.1:443\n127.0.0.1:443 colour=blue\n");
+        Files.writeString(targets, "127.0.0.1:443\n" + line + "\n");
         Run r = scan("--targets", targets.toString());
         assertThat(r.exit()).isEqualTo(3);
-        assertThat(r.err()).contains(targets + ":2:", "unknown key 'colour'");
+        assertThat(r.err()).contains(targets + message);
         assertThat(r.out()).isEmpty();
     }
 
@@ -159,5 +173,24 @@ class ScanCommandTest {
         assertThat(range.err()).contains("more than a /16");
         assertThat(scan("--timeout", "soon", "127.0.0.1:1").exit()).isEqualTo(3);
         assertThat(scan("--ca-file", dir.resolve("missing.pem").toString(), "127.0.0.1:1").exit()).isEqualTo(3);
+    }
+
+    @Test
+    void aFlagThatBreaksARuleIsNamed() {
+        assertThat(scan("--concurrency", "0", "127.0.0.1:1").err()).contains("--concurrency: 0 is too small (at least 1)");
+        assertThat(scan("--timeout", "0s", "127.0.0.1:1").err()).contains("--timeout: 0s is not a positive duration");
+        Run missing = scan("--ca-file", dir.resolve("missing.pem").toString(), "127.0.0.1:1");
+        assertThat(missing.err()).contains("--ca-file: no such file: " + dir.resolve("missing.pem"));
+    }
+
+    @Test
+    void aTargetsOwnThresholdsDecideItsStatus() throws Exception {
+        Path targets = dir.resolve("thresholds.txt");
+        Files.writeString(targets, "127.0.0.1:%d sni=soon.test warnDays=10\n".formatted(warning.port()));
+
+        Run r = scan("--json", "--ca-file", ca.toString(), "--targets", targets.toString());
+
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("\"status\":\"OK\"");
     }
 }

@@ -1,6 +1,11 @@
 package dev.certsonar.notifier.delivery;
 
+import dev.certsonar.schemas.Durations;
+import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
+
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How often and how patiently a notification is tried: {@code maxAttempts} tries in all, waiting
@@ -12,14 +17,11 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     public static final RetryPolicy DEFAULT = new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     public RetryPolicy {
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
-        }
-        if (initialBackoff == null || initialBackoff.isNegative()) {
-            throw new IllegalArgumentException("initialBackoff must not be negative, was " + initialBackoff);
-        }
-        if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff must be at least initialBackoff, was " + maxBackoff);
+        ValueRules.atLeast("maxAttempts", maxAttempts, 1);
+        ValueRules.notNegative("initialBackoff", initialBackoff);
+        if (ValueRules.required("maxBackoff", maxBackoff).compareTo(initialBackoff) < 0) {
+            throw new InvalidValueException(List.of("maxBackoff", "initialBackoff"), "maxBackoff ("
+                    + Durations.format(maxBackoff) + ") must not be less than initialBackoff (" + Durations.format(initialBackoff) + ")");
         }
     }
 

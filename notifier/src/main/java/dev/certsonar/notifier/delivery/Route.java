@@ -1,5 +1,6 @@
 package dev.certsonar.notifier.delivery;
 
+import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.Severity;
 
@@ -14,10 +15,10 @@ import java.util.Objects;
 public record Route(Match match, List<String> channels) {
 
     public Route {
-        channels = List.copyOf(channels);
-        if (channels.isEmpty()) {
-            throw new IllegalArgumentException("a route names at least one channel");
+        if (channels == null || channels.isEmpty()) {
+            throw new InvalidValueException("channels", "a route names at least one channel");
         }
+        channels = List.copyOf(channels);
     }
 
     public static Route fallback(List<String> channels) {

@@ -1,11 +1,13 @@
 package dev.certsonar.notifier.delivery;
 
+import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Alert;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -51,14 +53,17 @@ public record Routes(List<Route> routes) {
     /**
      * Checks that every channel a route names exists.
      *
-     * @throws IllegalArgumentException naming the route (1-based) and the unknown channel
+     * @throws InvalidValueException naming the route and the place of the unknown channel in it, counted from 0:
+     *                               {@code routes[1].channels[0]}
      */
     public void requireChannels(Set<String> known) {
         for (int i = 0; i < routes.size(); i++) {
-            for (String c : routes.get(i).channels()) {
-                if (!known.contains(c)) {
-                    throw new IllegalArgumentException("routes[" + i + "].channels: no channel named '" + c
-                            + "' (channels: " + String.join(", ", known) + ")");
+            List<String> channels = routes.get(i).channels();
+            for (int j = 0; j < channels.size(); j++) {
+                if (!known.contains(channels.get(j))) {
+                    throw new InvalidValueException("routes[" + i + "].channels[" + j + "]", "no channel named \""
+                            + channels.get(j) + "\"" + (known.isEmpty() ? "; no channels are defined"
+                            : "; channels: " + String.join(", ", new TreeSet<>(known))));
                 }
             }
         }

@@ -1,11 +1,13 @@
 package dev.certsonar.scanner.target;
 
+import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.Protocols;
 import dev.certsonar.schemas.TargetIds;
 import dev.certsonar.schemas.avro.Protocol;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.net.Addresses;
 import dev.certsonar.schemas.net.Cidr;
+import dev.certsonar.schemas.policy.ExpiryPolicy;
 
 import java.io.IOException;
 import java.net.IDN;
@@ -23,7 +25,9 @@ import java.util.regex.Pattern;
  * Targets as people write them: {@code host}, {@code host:port}, {@code [2001:db8::1]:port}, {@code 10.0.0.0/24:443},
  * and a scheme for the protocol ({@code smtp://mail.example.com:25}, {@code postgres://db:5432}); a targets file has one
  * a line, optionally followed by {@code key=value} words ({@code sni=}, {@code service=}, {@code owner=},
- * {@code protocol=}, {@code id=}); {@code #} at the start of a word starts a comment.
+ * {@code protocol=}, {@code id=}, and the target's own thresholds {@code warnDays=}, {@code warnFraction=},
+ * {@code criticalDays=}, {@code criticalFraction=}, checked by the rules of {@link ExpiryPolicy}); {@code #} at the start
+ * of a word starts a comment.
  */
 public final class TargetSpecs {
 
@@ -35,7 +39,8 @@ public final class TargetSpecs {
     }
 
     private static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9_*]([A-Za-z0-9_\\-]*)(\\.[A-Za-z0-9_]([A-Za-z0-9_\\-]*))*\\.?");
-    private static final List<String> KEYS = List.of("sni", "service", "owner", "protocol", "id");
+    private static final List<String> KEYS = List.of("sni", "service", "owner", "protocol", "id",
+            "warnDays", "warnFraction", "criticalDays", "criticalFraction");
 
     private TargetSpecs() {
     }
@@ -120,7 +125,7 @@ public final class TargetSpecs {
             validateName(spec, sni, "sni");
         }
         String id = settings.getOrDefault("id", TargetIds.defaultId(protocol, host, port, sni));
-        return Target.newBuilder()
+        Target target = Target.newBuilder()
                 .setId(id)
                 .setService(settings.getOrDefault("service", host))
                 .setOwner(settings.get("owner"))
@@ -128,7 +133,29 @@ public final class TargetSpecs {
                 .setPorts(List.of(port))
                 .setSni(sni)
                 .setProtocol(protocol)
+                .setWarnDays(threshold(spec, settings, "warnDays"))
+                .setWarnFraction(threshold(spec, settings, "warnFraction"))
+                .setCriticalDays(threshold(spec, settings, "criticalDays"))
+                .setCriticalFraction(threshold(spec, settings, "criticalFraction"))
                 .build();
+        try {
+            ExpiryPolicy.checkOwnOverrides(target);
+        } catch (InvalidValueException e) {
+            throw new InvalidTargetSpecException("'" + spec + "': " + e.getMessage());
+        }
+        return target;
+    }
+
+    private static Double threshold(String spec, Map<String, String> settings, String key) {
+        String text = settings.get(key);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidTargetSpecException("'" + spec + "': " + key + " '" + text + "' is not a number");
+        }
     }
 
     private static boolean isCidrPrefix(String s, int slash) {
@@ -224,8 +251,16 @@ public final class TargetSpecs {
         return parseFile(file, false);
     }
 
-    /** Every target of the file; an error names the file and the line. */
+    /** Every target of the file, its thresholds checked against the default policy; an error names the file and the line. */
     public static List<Target> parseFile(Path file, boolean allowLargeRanges) {
+        return parseFile(file, allowLargeRanges, ExpiryPolicy.DEFAULT);
+    }
+
+    /**
+     * Every target of the file, its thresholds checked against the policy it will be judged by
+     * ({@link ExpiryPolicy#checkOverrides}); an error names the file, the line and, for thresholds, the target.
+     */
+    public static List<Target> parseFile(Path file, boolean allowLargeRanges, ExpiryPolicy policy) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -235,7 +270,14 @@ public final class TargetSpecs {
         List<Target> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             try {
-                parseLine(lines.get(i), allowLargeRanges).ifPresent(out::add);
+                parseLine(lines.get(i), allowLargeRanges).ifPresent(target -> {
+                    try {
+                        policy.checkOverrides(target);
+                    } catch (InvalidValueException e) {
+                        throw new InvalidTargetSpecException("target " + target.getId() + ": " + e.getMessage());
+                    }
+                    out.add(target);
+                });
             } catch (IllegalArgumentException e) {
                 throw new InvalidTargetSpecException(file + ":" + (i + 1) + ": " + e.getMessage());
             }

@@ -1,10 +1,13 @@
 package dev.certsonar.scanner.worker;
 
+import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.ValueRules;
+
 import java.time.Duration;
-import java.util.Objects;
 
 /**
- * Settings of the Kafka scanner worker.
+ * Settings of the Kafka scanner worker. A value that breaks the rule of its field (a blank group, a count below 1, a
+ * duration not positive) is an {@link InvalidValueException} naming the field.
  *
  * @param groupId         consumer group shared by every scanner worker
  * @param maxInFlight     scan requests being probed at once; beyond it the worker pauses its partitions
@@ -20,16 +23,13 @@ public record WorkerConfig(String groupId, int maxInFlight, Duration revokeTimeo
             Duration.ofSeconds(20), Duration.ofSeconds(15), Duration.ofMillis(500));
 
     public WorkerConfig {
-        Objects.requireNonNull(groupId, "groupId");
-        if (groupId.isBlank()) {
-            throw new IllegalArgumentException("groupId must not be blank");
+        if (groupId == null || groupId.isBlank()) {
+            throw new InvalidValueException("groupId", "an empty consumer group");
         }
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
-        }
-        requirePositive("revokeTimeout", revokeTimeout);
-        requirePositive("shutdownTimeout", shutdownTimeout);
-        requirePositive("commitInterval", commitInterval);
+        ValueRules.atLeast("maxInFlight", maxInFlight, 1);
+        ValueRules.positive("revokeTimeout", revokeTimeout);
+        ValueRules.positive("shutdownTimeout", shutdownTimeout);
+        ValueRules.positive("commitInterval", commitInterval);
     }
 
     public WorkerConfig withMaxInFlight(int value) {
@@ -42,12 +42,5 @@ public record WorkerConfig(String groupId, int maxInFlight, Duration revokeTimeo
 
     public WorkerConfig withShutdownTimeout(Duration value) {
         return new WorkerConfig(groupId, maxInFlight, revokeTimeout, value, commitInterval);
-    }
-
-    private static void requirePositive(String name, Duration d) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + d);
-        }
     }
 }
