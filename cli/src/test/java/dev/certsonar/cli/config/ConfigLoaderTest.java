@@ -269,10 +269,10 @@ class ConfigLoaderTest {
                           deny:
                             - 10.0.0.0/8
                             - 10.0.0.0/33
-                        """, "c.yaml:4: scanner.deny[1]: '10.0.0.0/33': prefix length must be 0 to 32"),
+                        """, "c.yaml:4: scanner.deny[1]: \"10.0.0.0/33\" is not a CIDR range: the prefix length must be 0 to 32"),
                 argumentSet("host name as CIDR", """
                         scanner: {allow: [intranet.example.com/24]}
-                        """, "c.yaml:1: scanner.allow[0]: 'intranet.example.com/24' is not an address or CIDR range"),
+                        """, "c.yaml:1: scanner.allow[0]: \"intranet.example.com/24\" is not a CIDR range (write an address and a prefix length, like 10.0.0.0/8 or fe80::/10)"),
                 argumentSet("route naming an unknown channel", """
                         channels:
                           - {name: ops, type: log}
