@@ -1,6 +1,5 @@
 package dev.certsonar.notifier;
 
-import dev.certsonar.schemas.AvroSerdes;
 import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
@@ -47,7 +46,6 @@ public final class AlertTopology {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
-        AvroSerdes.trustGeneratedClasses();
         Topic<String, ServiceStatus> in = topics.serviceStatus();
         Topic<String, Alert> out = topics.alerts();
         builder.stream(in.name(), Consumed.with(in.keySerde(), in.valueSerde()).withName("service-status-in"))
