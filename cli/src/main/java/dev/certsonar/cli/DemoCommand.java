@@ -80,7 +80,13 @@ public final class DemoCommand implements Callable<Integer> {
                 return 3;
             }
         }
-        Path dir = createDataDir(dataHome());
+        Path dir;
+        try {
+            dir = createDataDir(dataHome());
+        } catch (IOException e) {
+            err.println("certsonar demo: cannot create a data folder under " + dataHome() + ": " + e);
+            return 3;
+        }
         AtomicInteger alerts = new AtomicInteger();
         Consumer<Alert> onAlert = alert -> {
             alerts.incrementAndGet();
