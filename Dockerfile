@@ -27,6 +27,6 @@ COPY --from=build /src/cli/target/certsonar-cli.jar /opt/certsonar/certsonar-cli
 USER certsonar
 WORKDIR /var/lib/certsonar
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "--enable-native-access=ALL-UNNAMED", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.certsonar", \
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "--enable-native-access=ALL-UNNAMED", \
             "-cp", "/opt/certsonar/certsonar-cli.jar:/opt/certsonar/lib/*", "dev.certsonar.cli.Main"]
 CMD ["--help"]

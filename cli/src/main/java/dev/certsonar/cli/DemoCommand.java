@@ -36,19 +36,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * {@code certsonar demo}: an embedded broker, local TLS servers presenting a valid, an expiring, an expired and a
- * self-signed certificate, and every component; prints each alert as it fires.
+ * self-signed certificate, and every component; prints each alert as it fires, once. The broker and the state stores
+ * keep their data in a folder of the demo's own under the user's data folder, removed when the demo stops.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start an embedded Kafka broker, local TLS servers with a valid, an expiring (3 days), an expired "
                 + "and a self-signed certificate, and every component; print each alert as it fires.",
-                "Runs until Ctrl-C, or for DURATION with --for. Needs no network beyond loopback."})
+                "Runs until Ctrl-C, or for DURATION with --for. Needs no network beyond loopback.",
+                "Keeps its data in a folder of its own under $XDG_DATA_HOME/certsonar/demo (default "
+                        + "~/.local/share/certsonar/demo), removed when it stops."})
 public final class DemoCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
+    /** The folder of one demo under the data home: the process id, a dash, a random number. */
+    private static final Pattern DATA_DIR_NAME = Pattern.compile("(\\d{1,18})-\\d+");
 
     @Spec
     CommandSpec spec;
@@ -72,7 +80,13 @@ public final class DemoCommand implements Callable<Integer> {
                 return 3;
             }
         }
-        Path dir = Files.createTempDirectory("certsonar-demo-");
+        Path dir;
+        try {
+            dir = createDataDir(dataHome());
+        } catch (IOException e) {
+            err.println("certsonar demo: cannot create a data folder under " + dataHome() + ": " + e);
+            return 3;
+        }
         AtomicInteger alerts = new AtomicInteger();
         Consumer<Alert> onAlert = alert -> {
             alerts.incrementAndGet();
@@ -178,6 +192,33 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new IllegalStateException("no free port for the dashboard on 127.0.0.1", e);
             }
         }
+    }
+
+    /** {@code $XDG_DATA_HOME/certsonar/demo} when that is set to an absolute path, else {@code ~/.local/share/certsonar/demo}. */
+    static Path dataHome() {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
+                ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("certsonar").resolve("demo");
+    }
+
+    /**
+     * A folder of this demo's own under {@code home}, named after the process ({@code PID-NNN}) so that demos running
+     * side by side never share one, and not in the temporary folder, which the system may clear under a running broker.
+     * Folders left by demos whose process is gone (killed before they could remove theirs) are removed first.
+     */
+    static Path createDataDir(Path home) throws IOException {
+        Files.createDirectories(home);
+        try (Stream<Path> folders = Files.list(home)) {
+            folders.filter(DemoCommand::isLeftover).forEach(DemoCommand::deleteQuietly);
+        }
+        return Files.createTempDirectory(home, ProcessHandle.current().pid() + "-");
+    }
+
+    private static boolean isLeftover(Path folder) {
+        Matcher name = DATA_DIR_NAME.matcher(folder.getFileName().toString());
+        return name.matches() && Files.isDirectory(folder)
+                && ProcessHandle.of(Long.parseLong(name.group(1))).map(p -> !p.isAlive()).orElse(true);
     }
 
     private static void deleteQuietly(Path dir) {

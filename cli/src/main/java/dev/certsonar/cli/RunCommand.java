@@ -121,7 +121,7 @@ public final class RunCommand implements Callable<Integer> {
             NotifierConfig notifier = NotifierConfig.DEFAULT.withStateDir(dataDir.resolve("notifier").toAbsolutePath());
             WorkerConfig worker = WorkerConfig.DEFAULT.withMaxInFlight(config.scanner().concurrency());
             Pipeline.Settings settings = new Pipeline.Settings(kafka, topics, config.scanner(), worker, aggregator, notifier,
-                    Delivery.from(config, Clock.systemUTC()));
+                    Delivery.besideConsole(config, Clock.systemUTC()));
             pipeline = Pipeline.start(settings, Clock.systemUTC(), new SimpleMeterRegistry(), alert -> {
                 out.println(AlertLines.format(alert));
                 out.flush();

@@ -1,6 +1,5 @@
 package dev.certsonar.notifier;
 
-import dev.certsonar.schemas.AvroSerdes;
 import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
@@ -48,7 +47,6 @@ public final class AlertTopology {
     public static StreamsBuilder build(StreamsBuilder builder, Topics topics, NotifierConfig config) {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(config, "config");
-        AvroSerdes.trustGeneratedClasses();
         Topic<String, ServiceStatus> in = topics.serviceStatus();
         Topic<String, Alert> out = topics.alerts();
         builder.stream(in.name(), Consumed.with(in.keySerde(), in.valueSerde()).withName("service-status-in"))

@@ -25,7 +25,7 @@ import java.util.Set;
  * @param conditionReminderIntervals reminder interval per condition, taking precedence over the severity's
  * @param punctuateInterval     how often the wall-clock check for due hold-downs and reminders runs
  * @param applicationId         Kafka Streams application id (also the prefix of the delivery consumer groups)
- * @param stateDir              Kafka Streams state directory; null = the Streams default
+ * @param stateDir              Kafka Streams state directory (RocksDB); in the data directory, never a temporary folder
  * @param groupWindow           alerts of one certificate and condition arriving within this window are sent to a
  *                              channel as one notification; zero = each alert alone
  * @param retry                 how a channel's failed notification is tried again before it is undeliverable
@@ -50,7 +50,7 @@ public record NotifierConfig(
             Map.of(ConditionType.EXPIRED, Duration.ofHours(24)),
             Duration.ofSeconds(10),
             "certsonar-notifier",
-            null,
+            Path.of("certsonar-data", "notifier"),
             Duration.ofSeconds(2),
             RetryPolicy.DEFAULT);
 
@@ -68,6 +68,7 @@ public record NotifierConfig(
         }
         ValueRules.notNegative("groupWindow", groupWindow);
         ValueRules.required("retry", retry);
+        ValueRules.required("stateDir", stateDir);
         holdDownConditions = holdDownConditions.isEmpty()
                 ? Set.of() : Set.copyOf(EnumSet.copyOf(holdDownConditions));
         reminderIntervals = reminderIntervals.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(reminderIntervals));

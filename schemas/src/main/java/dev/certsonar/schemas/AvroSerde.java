@@ -35,10 +35,6 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     /** Marker plus fingerprint. */
     public static final int HEADER_LENGTH = 10;
 
-    static {
-        AvroTrust.trustGeneratedClasses();
-    }
-
     private final Class<T> type;
     private final AvroSchemaStore store;
     private final BinaryMessageEncoder<T> encoder;

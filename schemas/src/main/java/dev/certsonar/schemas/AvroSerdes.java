@@ -13,16 +13,6 @@ public final class AvroSerdes {
     }
 
     /**
-     * Lets Avro instantiate the generated classes of {@code dev.certsonar.schemas.avro} without the system property
-     * {@code org.apache.avro.SERIALIZABLE_PACKAGES}. Every serde does this when its class loads; call it before copying
-     * records with nested records ({@code Target.newBuilder(other)}) in code that has not created a serde yet.
-     * Idempotent; keeps whatever Avro already trusts.
-     */
-    public static void trustGeneratedClasses() {
-        AvroTrust.trustGeneratedClasses();
-    }
-
-    /**
      * The serde of a generated record type: writes with the current schema, reads the current schema and every frozen
      * version (resolved by fingerprint). A value that cannot be read gives a
      * {@link org.apache.kafka.common.errors.SerializationException} saying what was found.

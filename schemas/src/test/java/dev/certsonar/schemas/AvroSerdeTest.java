@@ -57,17 +57,6 @@ class AvroSerdeTest {
     }
 
     @Test
-    void readsGeneratedClassesWithoutTheAvroSystemProperty() {
-        assertThat(System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES"))
-                .as("this module's tests run without the property, so the serde must trust the classes itself")
-                .isNull();
-        AvroSerde<ScanRequest> serde = AvroSerdes.serde(ScanRequest.class);
-
-        assertThat(serde.decode(serde.encode(Samples.scanRequest())).getTarget()).isEqualTo(Samples.target());
-        assertThat(ScanRequest.newBuilder(Samples.scanRequest()).build()).isEqualTo(Samples.scanRequest());
-    }
-
-    @Test
     void nullIsATombstoneBothWays() {
         Serde<Alert> serde = AvroSerdes.serde(Alert.class);
 

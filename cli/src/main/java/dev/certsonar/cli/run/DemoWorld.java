@@ -42,7 +42,7 @@ public final class DemoWorld {
 
     /**
      * Every component tuned for a quick demo: scans every 20 s, the world's CA trusted (so only the broken certificates
-     * alert), state under {@code dir}.
+     * alert), state under {@code dir}, no delivery channel (the demo prints each alert itself).
      */
     public static Pipeline.Settings settings(Map<String, Object> kafka, Topics topics, Path dir, Path caFile, int httpPort) {
         AggregatorConfig aggregator = AggregatorConfig.DEFAULT.withPolicy(POLICY)
@@ -52,6 +52,6 @@ public final class DemoWorld {
                 .withPunctuateInterval(Duration.ofSeconds(1));
         ScannerConfig scanner = ScannerConfig.DEFAULT.withCaFiles(List.of(caFile)).withTimeout(Duration.ofSeconds(5));
         WorkerConfig worker = WorkerConfig.DEFAULT.withShutdownTimeout(Duration.ofSeconds(5));
-        return new Pipeline.Settings(kafka, topics, scanner, worker, aggregator, notifier, Delivery.logOnly());
+        return new Pipeline.Settings(kafka, topics, scanner, worker, aggregator, notifier, Delivery.none());
     }
 }

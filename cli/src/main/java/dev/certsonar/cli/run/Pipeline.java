@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -81,10 +80,7 @@ public final class Pipeline implements AutoCloseable {
     public static void ensureTopics(Map<String, Object> kafka, Topics topics, int partitions, short replication) {
         try (Admin admin = Admin.create(kafka)) {
             short factor = replication > 0 ? replication : (short) Math.min(3, brokers(admin));
-            Set<String> created = TopicAdmin.ensureTopics(admin, topics, partitions, factor);
-            if (!created.isEmpty()) {
-                log.info("Created topics {} ({} partitions, replication {})", created, partitions, factor);
-            }
+            TopicAdmin.ensureTopics(admin, topics, partitions, factor);
         }
     }
 

@@ -190,7 +190,6 @@ class WebhookPipelineIT {
             ProcessBuilder command = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:+UseSerialGC", "--sun-misc-unsafe-memory-access=allow",
-                    "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.certsonar",
                     "-cp", System.getProperty("java.class.path"),
                     "dev.certsonar.cli.Main", "notifier", "--config", config.toString(),
                     "--bootstrap-server", broker.bootstrapServers(), "--topic-prefix", topics.prefix(),

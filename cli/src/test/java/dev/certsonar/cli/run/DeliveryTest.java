@@ -31,6 +31,25 @@ class DeliveryTest {
     }
 
     @Test
+    void aCommandThatPrintsEveryAlertHasNoChannelWithoutConfiguredOnes() {
+        Delivery delivery = Delivery.besideConsole(CertsonarConfig.DEFAULT, Clock.systemUTC());
+
+        assertThat(delivery.channels()).isEmpty();
+        assertThat(delivery.routes().channelsFor(alert("anyone"))).isEmpty();
+    }
+
+    @Test
+    void aCommandThatPrintsEveryAlertKeepsTheConfiguredChannels() {
+        CertsonarConfig config = new ConfigLoader(Map.of()).parse("""
+                channels:
+                  - {name: console, type: log}
+                """, "certsonar.yaml", null, null);
+
+        assertThat(Delivery.besideConsole(config, Clock.systemUTC()).channels()).extracting(Channel::name)
+                .containsExactly("console");
+    }
+
+    @Test
     void theConfiguredChannelsAndRoutesAreUsed() {
         CertsonarConfig config = new ConfigLoader(Map.of()).parse("""
                 channels:

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.certsonar.notifier.AlertIds;
-import dev.certsonar.schemas.AvroSerdes;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.CertificateRef;
@@ -42,10 +41,6 @@ class WebhookChannelTest {
     static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final String SECRET = "s3cret";
-
-    static {
-        AvroSerdes.trustGeneratedClasses();
-    }
 
     record Received(Map<String, List<String>> headers, String body) {
     }
