@@ -1,6 +1,11 @@
 package dev.certsonar.schemas;
 
+import dev.certsonar.schemas.avro.AcceptedException;
+import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Alert;
+import dev.certsonar.schemas.avro.AlertLifecycle;
+import dev.certsonar.schemas.avro.ScannerHeartbeat;
+import dev.certsonar.schemas.avro.Silence;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.ScanRequest;
 import dev.certsonar.schemas.avro.ServiceStatus;
@@ -32,7 +37,8 @@ public final class AvroSchemas {
 
     /** The record types written to topics, whose versions are frozen. */
     public static final List<Class<? extends SpecificRecord>> TOPIC_VALUE_TYPES =
-            List.of(Target.class, ScanRequest.class, Observation.class, ServiceStatus.class, Alert.class);
+            List.of(Target.class, ScanRequest.class, Observation.class, ServiceStatus.class, Alert.class, Silence.class,
+                    Acknowledgement.class, AcceptedException.class, AlertLifecycle.class, ScannerHeartbeat.class);
 
     private static final Map<String, List<SchemaVersion>> FROZEN = loadFrozen();
 

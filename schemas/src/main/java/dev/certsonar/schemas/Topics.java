@@ -1,9 +1,14 @@
 package dev.certsonar.schemas;
 
+import dev.certsonar.schemas.avro.AcceptedException;
+import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Alert;
+import dev.certsonar.schemas.avro.AlertLifecycle;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.ScanRequest;
+import dev.certsonar.schemas.avro.ScannerHeartbeat;
 import dev.certsonar.schemas.avro.ServiceStatus;
+import dev.certsonar.schemas.avro.Silence;
 import dev.certsonar.schemas.avro.Target;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -12,7 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * The topics of certsonar: a prefix (default {@code certsonar.}) plus {@code targets}, {@code scan-requests},
- * {@code observations}, {@code service-status}, {@code alerts}, {@code alerts-undeliverable} and {@code dead-letters}.
+ * {@code observations}, {@code service-status}, {@code alerts}, {@code alerts-undeliverable}, {@code dead-letters}, and
+ * the operator's and the fleet's topics: {@code silences}, {@code acknowledgements}, {@code exceptions},
+ * {@code alert-states} and {@code scanner-heartbeats}.
  * Keys are strings (bytes on the dead-letter topic); values are Avro single-object encoded, and the targets topic also
  * reads JSON.
  *
@@ -24,6 +31,11 @@ import java.util.regex.Pattern;
  * @param alerts              alert events, keyed by service
  * @param alertsUndeliverable alerts no channel accepted, keyed by service
  * @param deadLetters         records that could not be read, as they were, with the reason in headers ({@link DeadLetters})
+ * @param silences            silences of alert delivery; compacted, keyed by silence id
+ * @param acknowledgements    acknowledgements of firing alerts; compacted, keyed by alertId
+ * @param exceptions          accepted exceptions; compacted, keyed by exception id
+ * @param alertStates         each alert's current state as the notifier holds it; compacted, keyed by alertId
+ * @param scannerHeartbeats   each scanner's latest heartbeat; compacted, keyed by scanner id
  */
 public record Topics(String prefix,
                      Topic<String, Target> targets,
@@ -32,7 +44,12 @@ public record Topics(String prefix,
                      Topic<String, ServiceStatus> serviceStatus,
                      Topic<String, Alert> alerts,
                      Topic<String, Alert> alertsUndeliverable,
-                     Topic<byte[], byte[]> deadLetters) {
+                     Topic<byte[], byte[]> deadLetters,
+                     Topic<String, Silence> silences,
+                     Topic<String, Acknowledgement> acknowledgements,
+                     Topic<String, AcceptedException> exceptions,
+                     Topic<String, AlertLifecycle> alertStates,
+                     Topic<String, ScannerHeartbeat> scannerHeartbeats) {
 
     /** Legal characters of a Kafka topic name. */
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]*");
@@ -67,17 +84,27 @@ public record Topics(String prefix,
                 new Topic<>(prefix + "service-status", Serdes.String(), AvroSerdes.serde(ServiceStatus.class)),
                 new Topic<>(prefix + "alerts", Serdes.String(), AvroSerdes.serde(Alert.class)),
                 new Topic<>(prefix + "alerts-undeliverable", Serdes.String(), AvroSerdes.serde(Alert.class)),
-                new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), Serdes.ByteArray()));
+                new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(prefix + "silences", Serdes.String(), AvroSerdes.serde(Silence.class)),
+                new Topic<>(prefix + "acknowledgements", Serdes.String(), AvroSerdes.serde(Acknowledgement.class)),
+                new Topic<>(prefix + "exceptions", Serdes.String(), AvroSerdes.serde(AcceptedException.class)),
+                new Topic<>(prefix + "alert-states", Serdes.String(), AvroSerdes.serde(AlertLifecycle.class)),
+                new Topic<>(prefix + "scanner-heartbeats", Serdes.String(), AvroSerdes.serde(ScannerHeartbeat.class)));
     }
 
     /** Every topic, in the order above. */
     public List<Topic<?, ?>> all() {
-        return List.of(targets, scanRequests, observations, serviceStatus, alerts, alertsUndeliverable, deadLetters);
+        return List.of(targets, scanRequests, observations, serviceStatus, alerts, alertsUndeliverable, deadLetters,
+                silences, acknowledgements, exceptions, alertStates, scannerHeartbeats);
     }
 
-    /** The names of the compacted topics (latest value per key): targets and service-status. */
+    /**
+     * The names of the compacted topics (latest value per key): targets, service-status, silences, acknowledgements,
+     * exceptions, alert-states and scanner-heartbeats.
+     */
     public List<String> compacted() {
-        return List.of(targets.name(), serviceStatus.name());
+        return List.of(targets.name(), serviceStatus.name(), silences.name(), acknowledgements.name(), exceptions.name(),
+                alertStates.name(), scannerHeartbeats.name());
     }
 
     /** Every topic name, in the order of {@link #all()}. */

@@ -1,6 +1,13 @@
 package dev.certsonar.schemas;
 
+import dev.certsonar.schemas.avro.AcceptedException;
+import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Alert;
+import dev.certsonar.schemas.avro.AlertLifecycle;
+import dev.certsonar.schemas.avro.LifecycleState;
+import dev.certsonar.schemas.avro.Matcher;
+import dev.certsonar.schemas.avro.ScannerHeartbeat;
+import dev.certsonar.schemas.avro.Silence;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
@@ -181,6 +188,75 @@ final class Samples {
                 .setMessage("shop: certificate CN=shop.example.com expires in 23 days")
                 .setAt(NOW)
                 .setFirstFiredAt(NOW.minus(Duration.ofDays(1)))
+                .build();
+    }
+
+    static Silence silence() {
+        return Silence.newBuilder()
+                .setId("silence-1")
+                .setMatchers(List.of(new Matcher("service", "shop", false), new Matcher("label.env", "prod|staging", true)))
+                .setStartsAt(NOW)
+                .setEndsAt(NOW.plus(Duration.ofHours(2)))
+                .setCreatedBy("alice")
+                .setComment("planned migration")
+                .setCreatedAt(NOW)
+                .build();
+    }
+
+    static Acknowledgement acknowledgement() {
+        return Acknowledgement.newBuilder()
+                .setAlertId("alert-1")
+                .setBy("bob")
+                .setAt(NOW)
+                .setComment("renewal ordered")
+                .build();
+    }
+
+    static AcceptedException acceptedException() {
+        return AcceptedException.newBuilder()
+                .setId("exception-1")
+                .setMatchers(List.of(new Matcher("service", "intranet", false)))
+                .setConditions(List.of(ConditionType.UNTRUSTED))
+                .setReason("internal service, self-signed by design")
+                .setCreatedBy("carol")
+                .setCreatedAt(NOW)
+                .setUntil(NOW.plus(Duration.ofDays(90)))
+                .build();
+    }
+
+    static AlertLifecycle alertLifecycle() {
+        return AlertLifecycle.newBuilder()
+                .setAlertId("alert-1")
+                .setState(LifecycleState.ACKNOWLEDGED)
+                .setSeverity(Severity.CRITICAL)
+                .setCondition(ConditionType.EXPIRING)
+                .setLevel(Severity.CRITICAL)
+                .setService("shop")
+                .setOwner("team-web")
+                .setLabels(Map.of("env", "prod"))
+                .setCertificate(certificateRef())
+                .setEndpoints(List.of("[2001:db8::7]:443 sni=shop.example.com"))
+                .setMessage("shop: certificate CN=shop.example.com expires in 5 days")
+                .setSince(NOW.minus(Duration.ofHours(3)))
+                .setFirstFiredAt(NOW.minus(Duration.ofHours(3)))
+                .setLastNotifiedAt(NOW.minus(Duration.ofHours(3)))
+                .setAcknowledgement(acknowledgement())
+                .setUpdatedAt(NOW)
+                .build();
+    }
+
+    static ScannerHeartbeat scannerHeartbeat() {
+        return ScannerHeartbeat.newBuilder()
+                .setScannerId("scanner-dmz-1")
+                .setZone("dmz")
+                .setVersion("0.1.0")
+                .setHost("scan-1.dmz.example.com")
+                .setStartedAt(NOW.minus(Duration.ofHours(1)))
+                .setSentAt(NOW)
+                .setIntervalMillis(10_000)
+                .setInFlight(12)
+                .setProbesPerSecond(240.5)
+                .setTlsLibrary("boringssl")
                 .build();
     }
 }

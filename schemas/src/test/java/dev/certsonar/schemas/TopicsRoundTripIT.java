@@ -61,7 +61,7 @@ class TopicsRoundTripIT {
     @Test
     void topicsExistWithTheirPartitionsAndCleanupPolicies() throws Exception {
         Map<String, TopicDescription> described = admin.describeTopics(TOPICS.names()).allTopicNames().get(30, TimeUnit.SECONDS);
-        assertThat(described).hasSize(7);
+        assertThat(described).hasSize(12);
         described.values().forEach(d -> assertThat(d.partitions()).as(d.name()).hasSize(2));
 
         List<ConfigResource> resources = TOPICS.names().stream()
@@ -69,7 +69,7 @@ class TopicsRoundTripIT {
         Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
         for (ConfigResource r : resources) {
             String policy = configs.get(r).get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
-            boolean compacted = r.name().equals(TOPICS.targets().name()) || r.name().equals(TOPICS.serviceStatus().name());
+            boolean compacted = TOPICS.compacted().contains(r.name());
             assertThat(policy).as("cleanup.policy of %s", r.name()).isEqualTo(compacted ? "compact" : "delete");
         }
 
@@ -84,6 +84,11 @@ class TopicsRoundTripIT {
         assertThat(roundTrip(TOPICS.serviceStatus(), "shop", Samples.serviceStatus())).isEqualTo(Samples.serviceStatus());
         assertThat(roundTrip(TOPICS.alerts(), "shop", Samples.alert())).isEqualTo(Samples.alert());
         assertThat(roundTrip(TOPICS.alertsUndeliverable(), "shop", Samples.alert())).isEqualTo(Samples.alert());
+        assertThat(roundTrip(TOPICS.silences(), "silence-1", Samples.silence())).isEqualTo(Samples.silence());
+        assertThat(roundTrip(TOPICS.acknowledgements(), "alert-1", Samples.acknowledgement())).isEqualTo(Samples.acknowledgement());
+        assertThat(roundTrip(TOPICS.exceptions(), "exception-1", Samples.acceptedException())).isEqualTo(Samples.acceptedException());
+        assertThat(roundTrip(TOPICS.alertStates(), "alert-1", Samples.alertLifecycle())).isEqualTo(Samples.alertLifecycle());
+        assertThat(roundTrip(TOPICS.scannerHeartbeats(), "scanner-dmz-1", Samples.scannerHeartbeat())).isEqualTo(Samples.scannerHeartbeat());
     }
 
     @Test

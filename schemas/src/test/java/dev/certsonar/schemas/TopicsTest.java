@@ -14,9 +14,13 @@ class TopicsTest {
         assertThat(Topics.DEFAULT.prefix()).isEqualTo("certsonar.");
         assertThat(Topics.DEFAULT.names()).containsExactly("certsonar.targets", "certsonar.scan-requests",
                 "certsonar.observations", "certsonar.service-status", "certsonar.alerts",
-                "certsonar.alerts-undeliverable", "certsonar.dead-letters");
-        assertThat(Topics.DEFAULT.compacted()).containsExactly("certsonar.targets", "certsonar.service-status");
-        assertThat(Topics.DEFAULT.all()).hasSize(7);
+                "certsonar.alerts-undeliverable", "certsonar.dead-letters", "certsonar.silences",
+                "certsonar.acknowledgements", "certsonar.exceptions", "certsonar.alert-states",
+                "certsonar.scanner-heartbeats");
+        assertThat(Topics.DEFAULT.compacted()).containsExactly("certsonar.targets", "certsonar.service-status",
+                "certsonar.silences", "certsonar.acknowledgements", "certsonar.exceptions", "certsonar.alert-states",
+                "certsonar.scanner-heartbeats");
+        assertThat(Topics.DEFAULT.all()).hasSize(12);
     }
 
     @Test
