@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
         description = "Finds the TLS certificates your services present and warns their owners before one expires or breaks.",
         subcommands = {
                 ScanCommand.class,
+                InspectCommand.class,
                 TargetsCommand.class,
                 AlertsCommand.class,
                 StatusCommand.class,

@@ -56,8 +56,11 @@ public final class ScanTable {
             .thenComparing(r -> Double.isNaN(r.daysLeft()) ? Double.MAX_VALUE : r.daysLeft())
             .thenComparing(Row::target).thenComparing(Row::place);
 
-    /** The rows worst first under a heading; {@code placeHeading} names the second column. */
+    /** The rows worst first under a heading (nothing when there are none); {@code placeHeading} names the second column. */
     public static void print(PrintWriter out, List<Row> rows, boolean colour, String placeHeading) {
+        if (rows.isEmpty()) {
+            return;
+        }
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(WORST_FIRST);
         List<String[]> cells = new ArrayList<>();
