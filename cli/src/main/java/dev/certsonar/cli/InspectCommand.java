@@ -50,8 +50,8 @@ import static dev.certsonar.cli.config.ConfigException.atFlag;
         exitCodeOnExecutionException = Main.EXIT_USAGE,
         footer = {"", "FILE: a certificate file, a keystore or a Kubernetes TLS secret (YAML or JSON); a folder (each file in it); "
                 + "- for standard input.",
-                "Exit status: 0 all OK, 1 the worst is WARNING, 2 the worst is CRITICAL, INVALID or EXPIRED,",
-                "3 usage error, or an input that could not be read (when no chain is worse than WARNING)."})
+                "Exit status: 0 all OK, 1 the worst is WARNING, 2 the worst is CRITICAL, INVALID or EXPIRED, 3 usage error,",
+                "or an input that could not be read when no chain is worse than WARNING."})
 public final class InspectCommand implements Callable<Integer> {
 
     private static final String NAME = "certsonar inspect: ";
@@ -62,7 +62,7 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Files, folders, or - for standard input.")
     List<String> files = new ArrayList<>();
 
-    @Option(names = "--host", paramLabel = "NAME", description = "The name or IP address the leaf must be valid for (default: none).")
+    @Option(names = "--host", paramLabel = "NAME", description = "The name or IP address the leaf must be valid for (default: none, not checked).")
     Optional<String> host = Optional.empty();
 
     @Option(names = "--at", paramLabel = "TIME",

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,11 @@ class InspectCommandTest {
                 argumentSet("PKCS#7, PEM", f.write("chain.p7c", StoredFiles.pkcs7Pem(List.of(intermediate, leaf))), "", 2),
                 argumentSet("PKCS#12", f.write("store.p12", StoredFiles.keystore("PKCS12", ok, Map.of())), "#web", 2),
                 argumentSet("JKS", f.write("store.jks", StoredFiles.keystore("JKS", ok, Map.of())), "#web", 2),
+                argumentSet("JCEKS", f.write("store.jceks", StoredFiles.keystore("JCEKS", ok, Map.of())), "#web", 2),
+                argumentSet("DER as bare base64 text", f.write("leaf.b64", Base64.getMimeEncoder().encodeToString(
+                        StoredFiles.der(direct.certificate()))), "", 1),
+                argumentSet("PEM, OpenSSL's TRUSTED CERTIFICATE", f.write("trusted.pem", StoredFiles.trustedPem(direct.certificate())),
+                        "", 1),
                 argumentSet("Kubernetes secret, YAML", f.write("secret.yaml", StoredFiles.secretYaml(ok.chain(), ok.privateKey())),
                         "#shop/web-tls", 2),
                 argumentSet("Kubernetes secret, JSON", f.write("secret.json", StoredFiles.secretJson(ok.chain(), ok.privateKey())),
@@ -87,6 +93,34 @@ class InspectCommandTest {
         assertThat(line.get("checks").get("hostnameMatch").asBoolean()).isTrue();
         assertThat(line.get("checks").get("problems")).isEmpty();
         assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void aListOfSecretsGivesEachTlsSecret() {
+        IssuedCertificate other = files.leaf("other.test", NOW.minus(days(1)), NOW.plus(days(60)));
+        Path list = files.write("secrets.yaml", """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: v1
+                  kind: ConfigMap
+                  metadata: {name: settings}
+                  data: {colour: blue}
+                - %s
+                - %s
+                """.formatted(indent(StoredFiles.secretYaml(files.ok.chain(), files.ok.privateKey())),
+                indent(StoredFiles.secretYaml(other.chain(), other.privateKey()).replace("name: web-tls", "name: other-tls"))));
+
+        StoredFiles.Run r = inspect("--json", "--ca-file", root.toString(), list.toString());
+
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.json()).extracting(l -> l.get("target").asText() + " " + l.get("chain").get(0).get("subject").asText())
+                .containsExactly(list + "#shop/web-tls CN=ok.test", list + "#shop/other-tls CN=other.test");
+    }
+
+    /** A YAML document as an item of a list: its lines after the first indented under the dash. */
+    private static String indent(String document) {
+        return document.strip().replace("\n", "\n  ");
     }
 
     @Test

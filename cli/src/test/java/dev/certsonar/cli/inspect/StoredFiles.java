@@ -8,6 +8,8 @@ import dev.certsonar.sandbox.tls.IssuedCertificate;
 import dev.certsonar.sandbox.tls.KeySpec;
 import dev.certsonar.sandbox.tls.Pem;
 import dev.certsonar.sandbox.tls.Pki;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import picocli.CommandLine;
 
 import java.io.ByteArrayInputStream;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,6 +139,18 @@ final class StoredFiles {
     static String pkcs7Pem(List<X509Certificate> certificates) {
         return "-----BEGIN PKCS7-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(pkcs7(certificates)) + "\n-----END PKCS7-----\n";
+    }
+
+    /** OpenSSL's TRUSTED CERTIFICATE block: the certificate followed by what it is trusted for (X509_CERT_AUX). */
+    static String trustedPem(X509Certificate certificate) {
+        try {
+            byte[] aux = new DERSequence(new DERSequence(KeyPurposeId.id_kp_serverAuth.toOID())).getEncoded();
+            byte[] der = ByteBuffer.allocate(certificate.getEncoded().length + aux.length).put(certificate.getEncoded()).put(aux).array();
+            return "-----BEGIN TRUSTED CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(der) + "\n-----END TRUSTED CERTIFICATE-----\n";
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     static String keyPem(PrivateKey key) {
