@@ -5,6 +5,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,6 +21,9 @@ import java.util.Set;
  * up; the hostname check does not apply to them.
  */
 public final class Chains {
+
+    private static final int DNS_NAME = 2;
+    private static final int IP_ADDRESS = 7;
 
     /**
      * One chain.
@@ -84,20 +88,23 @@ public final class Chains {
     }
 
     /**
-     * A leaf: a certificate that issued none of the others and is not a CA certificate, or is one with subject
-     * alternative names (a self-signed server certificate made with CA:TRUE, as {@code openssl req -x509} makes them).
-     * A v3 certificate that is no CA cannot issue, whatever the names say.
+     * A leaf: a certificate that issued none of the others and is not a CA certificate, or is one with DNS names or IP
+     * addresses among its subject alternative names (a self-signed server certificate made with CA:TRUE, as
+     * {@code openssl req -x509} makes them; root CAs with an e-mail address there stay CAs). A v3 certificate that is no
+     * CA cannot issue, whatever the names say.
      */
     private static boolean isLeaf(X509Certificate c, List<X509Certificate> all) {
         if (c.getBasicConstraints() < 0 && c.getVersion() >= 3) {
             return true;
         }
-        return all.stream().noneMatch(other -> issued(c, other)) && (c.getBasicConstraints() < 0 || hasNames(c));
+        return all.stream().noneMatch(other -> issued(c, other)) && (c.getBasicConstraints() < 0 || namesAServer(c));
     }
 
-    private static boolean hasNames(X509Certificate c) {
+    private static boolean namesAServer(X509Certificate c) {
         try {
-            return c.getSubjectAlternativeNames() != null;
+            Collection<List<?>> names = c.getSubjectAlternativeNames();
+            return names != null && names.stream().anyMatch(n -> n.get(0) instanceof Integer type
+                    && (type == DNS_NAME || type == IP_ADDRESS));
         } catch (CertificateParsingException e) {
             return false;
         }
