@@ -61,7 +61,7 @@ public final class Chains {
         if (!leaves.isEmpty()) {
             for (X509Certificate c : all) {
                 if (leaves.contains(c)) {
-                    List<X509Certificate> chain = issuers(c, all, leaves);
+                    List<X509Certificate> chain = issuers(c, all);
                     covered.addAll(chain);
                     chains.add(new StoredChain(entries.get(c), chain, true));
                 }
@@ -79,7 +79,7 @@ public final class Chains {
         starts.addAll(all);
         for (X509Certificate c : starts) {
             if (!covered.contains(c)) {
-                List<X509Certificate> chain = issuers(c, all, leaves);
+                List<X509Certificate> chain = issuers(c, all);
                 covered.addAll(chain);
                 chains.add(new StoredChain(entries.get(c), chain, false));
             }
@@ -88,15 +88,12 @@ public final class Chains {
     }
 
     /**
-     * A leaf: a certificate that issued none of the others and is not a CA certificate, or is one with DNS names or IP
-     * addresses among its subject alternative names (a self-signed server certificate made with CA:TRUE, as
-     * {@code openssl req -x509} makes them; root CAs with an e-mail address there stay CAs). A v3 certificate that is no
-     * CA cannot issue, whatever the names say.
+     * A leaf: a certificate that issued none of the others (by name) and is not a CA certificate, or is one with DNS
+     * names or IP addresses among its subject alternative names (a self-signed server certificate made with CA:TRUE,
+     * as {@code openssl req -x509} makes them; root CAs with an e-mail address there stay CAs). An issuer that wrongly
+     * says it is no CA is still an issuer here, so that the judge, not the file's reading, says what is wrong with it.
      */
     private static boolean isLeaf(X509Certificate c, List<X509Certificate> all) {
-        if (c.getBasicConstraints() < 0 && c.getVersion() >= 3) {
-            return true;
-        }
         return all.stream().noneMatch(other -> issued(c, other)) && (c.getBasicConstraints() < 0 || namesAServer(c));
     }
 
@@ -117,8 +114,8 @@ public final class Chains {
                 && !other.getSubjectX500Principal().equals(name);
     }
 
-    /** The certificate, then every stored certificate (not a leaf) whose name issued one of the chain, nearest first. */
-    private static List<X509Certificate> issuers(X509Certificate first, List<X509Certificate> all, Set<X509Certificate> leaves) {
+    /** The certificate, then every stored certificate whose name issued one of the chain, nearest first. */
+    private static List<X509Certificate> issuers(X509Certificate first, List<X509Certificate> all) {
         List<X509Certificate> chain = new ArrayList<>(List.of(first));
         Deque<X509Certificate> next = new ArrayDeque<>(chain);
         while (!next.isEmpty()) {
@@ -127,7 +124,7 @@ public final class Chains {
                 continue;
             }
             for (X509Certificate candidate : all) {
-                if (!leaves.contains(candidate) && !chain.contains(candidate)
+                if (!chain.contains(candidate)
                         && candidate.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
                     chain.add(candidate);
                     next.add(candidate);
