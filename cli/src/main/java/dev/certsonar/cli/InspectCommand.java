@@ -115,7 +115,7 @@ public final class InspectCommand implements Callable<Integer> {
         for (String file : files) {
             inputs.read(file, result -> {
                 switch (result) {
-                    case Inputs.Found found -> judge(found, judge, reference, when, lines, err);
+                    case Inputs.Found found -> unread[0] |= !judge(found, judge, reference, when, lines, err);
                     case Inputs.Skipped skipped -> err.println(NAME + skipped.name() + ": skipped: " + skipped.reason());
                     case Inputs.Failed failed -> {
                         unread[0] = true;
@@ -129,26 +129,36 @@ public final class InspectCommand implements Callable<Integer> {
         return unread[0] && code < ResultLines.EXIT_CRITICAL ? Main.EXIT_USAGE : code;
     }
 
-    private static void judge(Inputs.Found found, StoredChainJudge judge, String reference, Instant when, ResultLines lines,
-                              PrintWriter err) {
+    /** Judges each chain of the input; false when one could not be judged (named on stderr, the others still are). */
+    private static boolean judge(Inputs.Found found, StoredChainJudge judge, String reference, Instant when, ResultLines lines,
+                                 PrintWriter err) {
+        boolean all = true;
         for (List<StoredCertificate> group : found.groups()) {
             Chains.Split split = Chains.split(group);
             for (Chains.StoredChain chain : split.chains()) {
                 String target = chain.entry() == null ? found.name() : found.name() + "#" + chain.entry();
                 String checked = chain.leaf() ? reference : null;
-                Observation o = judge.judge(chain.certificates(), target, checked, when);
-                String note = checked != null ? null
-                        : chain.leaf() ? "hostname not checked (no --host)" : "hostname not checked (a CA certificate)";
-                lines.add(o, ExpiryPolicy.DEFAULT, when,
-                        new ResultLines.Origin(target, checked, o.getChain().get(0).getSubject(), null, checked != null, note));
+                try {
+                    Observation o = judge.judge(chain.certificates(), target, checked, when);
+                    String note = checked != null ? null
+                            : chain.leaf() ? "hostname not checked (no --host)" : "hostname not checked (a CA certificate)";
+                    lines.add(o, ExpiryPolicy.DEFAULT, when,
+                            new ResultLines.Origin(target, checked, o.getChain().get(0).getSubject(), null, checked != null, note));
+                } catch (RuntimeException e) {
+                    all = false;
+                    err.println(NAME + target + ": the chain of " + subject(chain.certificates().get(0)) + " cannot be judged ("
+                            + e.getMessage() + ")");
+                }
             }
-            if (!split.unused().isEmpty()) {
-                err.println(NAME + found.name() + ": " + split.unused().size() + " CA certificate"
-                        + (split.unused().size() == 1 ? " issues" : "s issue") + " none of its leaves and "
-                        + (split.unused().size() == 1 ? "is" : "are") + " not judged: "
-                        + split.unused().stream().map(InspectCommand::subject).collect(Collectors.joining(", ")));
+            List<X509Certificate> unused = split.unused();
+            if (!unused.isEmpty()) {
+                err.println(NAME + found.name() + ": " + unused.size() + " CA certificate" + (unused.size() == 1 ? " issues" : "s issue")
+                        + " none of its leaves and " + (unused.size() == 1 ? "is" : "are") + " not judged: "
+                        + unused.stream().limit(5).map(InspectCommand::subject).collect(Collectors.joining(", "))
+                        + (unused.size() > 5 ? ", and " + (unused.size() - 5) + " more" : ""));
             }
         }
+        return all;
     }
 
     /** An ISO-8601 instant (with Z or an offset), or a date taken at its start in UTC. */
