@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * Kubernetes TLS secrets as {@code kubectl get secret -o yaml} (or {@code -o json}) writes them: the certificates of
  * {@code tls.crt}, from {@code stringData} (PEM text) or else {@code data} (base64). One file may hold several
  * documents, or a {@code List} with {@code items}; objects of other kinds are passed over. {@code tls.key} is never
- * read, and {@code ca.crt} is not part of the chain (a server does not send it).
+ * used or shown, and {@code ca.crt} is not part of the chain (a server does not send it).
  */
 final class KubernetesSecrets {
 
