@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
         description = "Finds the TLS certificates your services present and warns their owners before one expires or breaks.",
         subcommands = {
                 ScanCommand.class,
+                InspectCommand.class,
                 TargetsCommand.class,
                 AlertsCommand.class,
                 StatusCommand.class,
@@ -33,7 +34,7 @@ import java.util.concurrent.Callable;
                 ComponentCommands.Notifier.class,
                 CommandLine.HelpCommand.class,
         },
-        footer = {"", "Exit status: 0 success, 1 or 2 findings (scan), 3 usage, configuration or input error."})
+        footer = {"", "Exit status: 0 success, 1 or 2 findings (scan, inspect), 3 usage, configuration or input error."})
 public final class Main implements Callable<Integer> {
 
     /** Usage errors, configuration errors and failures: "UNKNOWN" in the Nagios convention that scan follows. */

@@ -1,19 +1,15 @@
 package dev.certsonar.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.certsonar.cli.config.ConfigException;
 import dev.certsonar.cli.scan.Progress;
-import dev.certsonar.cli.scan.ScanTable;
+import dev.certsonar.cli.scan.ResultLines;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.scanner.probe.ProbeEngine;
 import dev.certsonar.scanner.target.TargetSpecs;
 import dev.certsonar.schemas.Durations;
-import dev.certsonar.schemas.avro.Status;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
-import dev.certsonar.schemas.policy.ObservationJson;
-import dev.certsonar.schemas.policy.StatusRules;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +21,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,9 +45,6 @@ import static dev.certsonar.cli.config.ConfigException.atFlag;
                 "3 usage or input error."})
 public final class ScanCommand implements Callable<Integer> {
 
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_WARNING = 1;
-    public static final int EXIT_CRITICAL = 2;
     public static final int EXIT_USAGE = 3;
 
     /** Lists at least this long show progress on stderr. */
@@ -123,29 +115,14 @@ public final class ScanCommand implements Callable<Integer> {
             err.flush();
             return EXIT_USAGE;
         }
-        ObjectMapper mapper = new ObjectMapper();
-        List<ScanTable.Row> rows = new ArrayList<>();
-        Status[] worst = {Status.OK};
+        ResultLines lines = new ResultLines(out, json, CommandLine.Help.Ansi.AUTO.enabled(), "ENDPOINT");
         Map<String, ExpiryPolicy> policies = new HashMap<>();
         all.forEach(t -> policies.putIfAbsent(t.getId(), ExpiryPolicy.DEFAULT.withOverrides(t)));
         Progress progress = all.size() >= LONG_LIST ? Progress.start(err, all.size(), Duration.ofSeconds(2)) : null;
         try (ProbeEngine engine = new ProbeEngine(config, clock)) {
             engine.scanAll(all, o -> {
-                Instant now = clock.instant();
-                Status status = StatusRules.status(o, policies.getOrDefault(o.getTargetId(), ExpiryPolicy.DEFAULT), now);
-                if (status.ordinal() > worst[0].ordinal() && status != Status.UNKNOWN) {
-                    worst[0] = status;
-                }
-                if (json) {
-                    try {
-                        out.println(mapper.writeValueAsString(ObservationJson.toJson(o, status, now)));
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    out.flush();
-                } else {
-                    rows.add(ScanTable.Row.of(o, status, now));
-                }
+                lines.add(o, policies.getOrDefault(o.getTargetId(), ExpiryPolicy.DEFAULT), clock.instant(),
+                        ResultLines.Origin.of(o));
                 if (progress != null) {
                     progress.observed(o.getTargetId());
                 }
@@ -159,19 +136,7 @@ public final class ScanCommand implements Callable<Integer> {
                 progress.stop();
             }
         }
-        if (!json) {
-            ScanTable.print(out, rows, CommandLine.Help.Ansi.AUTO.enabled());
-        }
-        out.flush();
-        return exitCode(worst[0]);
-    }
-
-    static int exitCode(Status worst) {
-        return switch (worst) {
-            case OK, STALE -> EXIT_OK;
-            case WARNING -> EXIT_WARNING;
-            default -> EXIT_CRITICAL;
-        };
+        return lines.finish();
     }
 
     private ScannerConfig config() {

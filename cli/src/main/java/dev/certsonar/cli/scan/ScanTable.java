@@ -1,10 +1,8 @@
 package dev.certsonar.cli.scan;
 
-import dev.certsonar.schemas.avro.Endpoint;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Status;
-import dev.certsonar.schemas.policy.ObservationJson;
 import dev.certsonar.schemas.policy.StatusRules;
 import picocli.CommandLine.Help.Ansi;
 
@@ -16,27 +14,31 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** The scan results for people: one line per endpoint, worst first, the status in colour on a terminal. */
+/**
+ * The results of scan and inspect for people: one line per endpoint or stored chain, worst first, the status in colour
+ * on a terminal.
+ */
 public final class ScanTable {
 
     /** One line of the table. */
-    public record Row(Status status, String target, String endpoint, String notAfter, double daysLeft, String detail) {
+    public record Row(Status status, String target, String place, String notAfter, double daysLeft, String detail) {
 
-        public static Row of(Observation o, Status status, Instant now) {
-            Endpoint e = o.getEndpoint();
-            String endpoint = e == null ? "-" : (e.getAddress().indexOf(':') >= 0 ? "[" + e.getAddress() + "]" : e.getAddress())
-                    + ":" + e.getPort() + (e.getSni() == null ? "" : " sni=" + e.getSni());
+        public static Row of(Observation o, Status status, Instant now, ResultLines.Origin origin) {
             String detail;
             if (o.getOutcome() != Outcome.OK) {
                 detail = o.getOutcome() + ": " + (o.getError() == null ? "" : o.getError());
             } else if (o.getChecks() != null && !o.getChecks().getProblems().isEmpty()) {
                 detail = String.join("; ", o.getChecks().getProblems());
             } else if (status == Status.WARNING || status == Status.CRITICAL) {
-                detail = String.format(Locale.ROOT, "expires in %.1f days (%s)", StatusRules.daysLeft(o, now), o.getTlsVersion());
+                detail = String.format(Locale.ROOT, "expires in %.1f days", StatusRules.daysLeft(o, now))
+                        + (o.getTlsVersion() == null ? "" : " (" + o.getTlsVersion() + ")");
             } else {
                 detail = o.getTlsVersion() == null ? "" : o.getTlsVersion();
             }
-            return new Row(status, ObservationJson.target(o), endpoint,
+            if (origin.note() != null) {
+                detail = detail.isEmpty() ? origin.note() : detail + "; " + origin.note();
+            }
+            return new Row(status, origin.target(), origin.place(),
                     o.getNotAfter() == null ? "-" : o.getNotAfter().truncatedTo(ChronoUnit.MINUTES).toString(),
                     StatusRules.daysLeft(o, now), detail);
         }
@@ -52,15 +54,19 @@ public final class ScanTable {
     /** Worst status first, then fewest days left. */
     public static final Comparator<Row> WORST_FIRST = Comparator.comparing((Row r) -> r.status().ordinal()).reversed()
             .thenComparing(r -> Double.isNaN(r.daysLeft()) ? Double.MAX_VALUE : r.daysLeft())
-            .thenComparing(Row::target).thenComparing(Row::endpoint);
+            .thenComparing(Row::target).thenComparing(Row::place);
 
-    public static void print(PrintWriter out, List<Row> rows, boolean colour) {
+    /** The rows worst first under a heading (nothing when there are none); {@code placeHeading} names the second column. */
+    public static void print(PrintWriter out, List<Row> rows, boolean colour, String placeHeading) {
+        if (rows.isEmpty()) {
+            return;
+        }
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(WORST_FIRST);
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[]{"STATUS", "TARGET", "ENDPOINT", "NOT AFTER", "DAYS", "DETAIL"});
+        cells.add(new String[]{"STATUS", "TARGET", placeHeading, "NOT AFTER", "DAYS", "DETAIL"});
         for (Row r : sorted) {
-            cells.add(new String[]{r.status().name(), r.target(), r.endpoint(), r.notAfter(), r.days(), r.detail()});
+            cells.add(new String[]{r.status().name(), r.target(), r.place(), r.notAfter(), r.days(), r.detail()});
         }
         int[] widths = new int[6];
         for (String[] row : cells) {
