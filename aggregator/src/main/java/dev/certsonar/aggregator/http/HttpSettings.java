@@ -34,24 +34,36 @@ public record HttpSettings(String bind, int port, String token, List<String> all
         if (port < -1 || port > 65535) {
             throw new InvalidValueException("port", port + " is not a port (0 to 65535, or -1 for no HTTP)");
         }
-        if (token != null && token.isBlank()) {
-            token = null;
-        }
-        if (token != null && token.length() < MIN_TOKEN_LENGTH) {
-            throw new InvalidValueException("token", "a token of " + token.length() + " characters is too short (at least "
-                    + MIN_TOKEN_LENGTH + ")");
-        }
-        allowedHosts = allowedHosts == null ? List.of() : allowedHosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
-        for (int i = 0; i < allowedHosts.size(); i++) {
-            if (allowedHosts.get(i).isEmpty()) {
-                throw new InvalidValueException("allowedHosts[" + i + "]", "an empty host name");
-            }
-        }
+        token = checkedToken(token);
+        allowedHosts = checkedHosts(allowedHosts);
         if (port >= 0 && token == null && !loopback(bind)) {
             throw new InvalidValueException("token", "the HTTP server would bind to " + bind + ", which is not a loopback "
                     + "address, and writes there need a bearer token: set http.token (at least " + MIN_TOKEN_LENGTH
                     + " characters), or bind to 127.0.0.1 (http.bind, --http-bind)");
         }
+    }
+
+    /** The token, when it is long enough; null for none (also for a blank one). */
+    public static String checkedToken(String token) {
+        if (token == null || token.isBlank()) {
+            return null;
+        }
+        if (token.length() < MIN_TOKEN_LENGTH) {
+            throw new InvalidValueException("token", "a token of " + token.length() + " characters is too short (at least "
+                    + MIN_TOKEN_LENGTH + ")");
+        }
+        return token;
+    }
+
+    /** The host names, lower-case, none empty. */
+    public static List<String> checkedHosts(List<String> hosts) {
+        List<String> out = hosts == null ? List.of() : hosts.stream().map(h -> h == null ? "" : h.strip().toLowerCase(Locale.ROOT)).toList();
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).isEmpty()) {
+                throw new InvalidValueException("allowedHosts[" + i + "]", "an empty host name");
+            }
+        }
+        return out;
     }
 
     /** Whether the address is a loopback one: {@code localhost}, 127.0.0.0/8 or {@code ::1}. */
