@@ -19,42 +19,40 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 class AcceptedExceptionTopologyTest {
 
-    static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
+    static final Instant T0 = ServiceStateTopologyTest.T0;
     static final Instant UNTIL = Instant.parse("2027-03-01T00:00:00Z");
     static final Duration NINETY_DAYS = Duration.ofDays(90);
-    static final Target SHOP = Obs.target("tls://shop.example.com:443", "shop", "team-web", "shop.example.com");
-    /** Scanned every 200 days, so that months pass in a test without the endpoint going stale. */
-    static final Target SHOP_RARELY = Target.newBuilder(SHOP).setIntervalMillis(Duration.ofDays(200).toMillis()).build();
+    /** The shop, scanned every 200 days so that months pass in a test without the endpoint going stale. */
+    static final Target SHOP_RARELY = Target.newBuilder(ServiceStateTopologyTest.SHOP)
+            .setIntervalMillis(Duration.ofDays(200).toMillis()).build();
 
     @TempDir
     Path stateDir;
     Harness h;
 
-    @BeforeEach
-    void start() {
-        h = new Harness(T0, stateDir);
-        h.target(SHOP_RARELY);
-        h.scanRequests.readValuesToList();
-    }
-
     @AfterEach
     void stop() {
         h.close();
+    }
+
+    /** The harness, with the shop target known and its first scan request read. */
+    @BeforeEach
+    void startWithTheShop() {
+        h = new Harness(T0, stateDir);
+        h.target(SHOP_RARELY);
+        h.scanRequests.readValuesToList();
     }
 
     static Matcher eq(String name, String value) {
@@ -178,42 +176,52 @@ class AcceptedExceptionTopologyTest {
         assertThat(s.getAccepted()).extracting(a -> a.getCondition().getType()).containsExactly(ConditionType.UNTRUSTED);
     }
 
-    static Stream<Arguments> matchers() {
-        String sha = Obs.lifetime(T0, NINETY_DAYS, Duration.ofDays(60)).selfSigned().build().getChain().get(0).getSha256();
-        return Stream.of(
-                argumentSet("service", List.of(eq("service", "shop")), true),
-                argumentSet("another service", List.of(eq("service", "shop2")), false),
-                argumentSet("service by regex", List.of(re("service", "sh.*")), true),
-                argumentSet("service by a regex that matches part only", List.of(re("service", "sh")), false),
-                argumentSet("owner", List.of(eq("owner", "team-web")), true),
-                argumentSet("owner by regex", List.of(re("owner", "team-(web|api)")), true),
-                argumentSet("another owner", List.of(eq("owner", "team-api")), false),
-                argumentSet("label", List.of(eq("label.env", "prod")), true),
-                argumentSet("label by regex", List.of(re("label.env", "pr.d")), true),
-                argumentSet("another label value", List.of(eq("label.env", "dev")), false),
-                argumentSet("certificate", List.of(eq("certificate", sha)), true),
-                argumentSet("certificate by regex", List.of(re("certificate", sha.substring(0, 8) + ".*")), true),
-                argumentSet("another certificate", List.of(eq("certificate", "00".repeat(32))), false),
-                argumentSet("target", List.of(eq("target", "tls://shop.example.com:443")), true),
-                argumentSet("target by regex", List.of(re("target", "tls://shop\\..*")), true),
-                argumentSet("another target", List.of(eq("target", "tls://other:443")), false),
-                argumentSet("condition", List.of(eq("condition", "UNTRUSTED")), true),
-                argumentSet("condition by regex", List.of(re("condition", "UNTRUSTED|EXPIRED")), true),
-                argumentSet("another condition", List.of(eq("condition", "EXPIRED")), false),
-                argumentSet("severity (the condition's level)", List.of(eq("severity", "CRITICAL")), true),
-                argumentSet("severity by regex", List.of(re("severity", "WARN.*")), false),
-                argumentSet("all hold", List.of(eq("service", "shop"), eq("owner", "team-web"), eq("label.env", "prod")), true),
-                argumentSet("one of all fails", List.of(eq("service", "shop"), eq("owner", "team-api")), false),
-                argumentSet("no matchers match nothing", List.of(), false));
-    }
-
-    @ParameterizedTest
-    @MethodSource("matchers")
-    void anExceptionAppliesWhenAllItsMatchersHold(List<Matcher> matchers, boolean accepted) {
-        h.observe(selfSigned());
+    /**
+     * One case a line: what is matched, then each matcher as {@code name=value} or {@code name=~regex} (SHA stands for
+     * the served certificate's fingerprint), then whether the exception applies.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', textBlock = """
+            service                              ; service=shop                                  ; true
+            another service                      ; service=shop2                                 ; false
+            service by regex                     ; service=~sh.*                                 ; true
+            service by a regex that matches part ; service=~sh                                   ; false
+            owner                                ; owner=team-web                                ; true
+            owner by regex                       ; owner=~team-(web|api)                         ; true
+            another owner                        ; owner=team-api                                ; false
+            label                                ; label.env=prod                                ; true
+            label by regex                       ; label.env=~pr.d                               ; true
+            another label value                  ; label.env=dev                                 ; false
+            certificate                          ; certificate=SHA                               ; true
+            certificate by regex                 ; certificate=~SHA.*                            ; true
+            another certificate                  ; certificate=0000                              ; false
+            target                               ; target=tls://shop.example.com:443             ; true
+            target by regex                      ; target=~tls://shop\\..*                       ; true
+            another target                       ; target=tls://other:443                        ; false
+            condition                            ; condition=UNTRUSTED                           ; true
+            condition by regex                   ; condition=~UNTRUSTED|EXPIRED                  ; true
+            another condition                    ; condition=EXPIRED                             ; false
+            severity, the condition's level      ; severity=CRITICAL                             ; true
+            severity by regex                    ; severity=~WARN.*                              ; false
+            all hold                             ; service=shop,owner=team-web,label.env=prod    ; true
+            one of all fails                     ; service=shop,owner=team-api                   ; false
+            no matchers match nothing            ;                                               ; false
+            """)
+    void anExceptionAppliesWhenAllItsMatchersHold(String what, String matchers, boolean accepted) {
+        Observation observed = selfSigned();
+        String sha = observed.getChain().get(0).getSha256();
+        List<Matcher> parsed = new java.util.ArrayList<>();
+        if (matchers != null) {
+            for (String m : matchers.split(",(?=[a-z.]+=)")) {
+                boolean regex = m.contains("=~");
+                String[] nameValue = m.split(regex ? "=~" : "=", 2);
+                parsed.add(new Matcher(nameValue[0], nameValue[1].replace("SHA", sha), regex));
+            }
+        }
+        h.observe(observed);
         h.statusValues();
         h.advance(Duration.ofMinutes(1));
-        h.exception(selfSignedByDesign(null, matchers.toArray(Matcher[]::new)));
+        h.exception(selfSignedByDesign(null, parsed.toArray(Matcher[]::new)));
         ServiceStatus s = h.heldStatus("shop");
         assertThat(s.getStatus()).isEqualTo(accepted ? Status.OK : Status.INVALID);
         assertThat(s.getAccepted()).hasSize(accepted ? 1 : 0);

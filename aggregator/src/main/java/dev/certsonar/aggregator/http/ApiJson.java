@@ -83,19 +83,10 @@ public final class ApiJson {
 
     /** One leaf certificate of the inventory, with every service and endpoint that serves it. */
     public static ObjectNode inventoryCertificate(ServiceIndex.CertificateRow c, Instant now) {
-        ObjectNode n = NODES.objectNode();
-        n.put("sha256", c.sha256());
-        n.put("subject", c.subject());
-        n.put("issuer", c.issuer());
-        n.put("notBefore", text(c.notBefore()));
-        n.put("notAfter", text(c.notAfter()));
+        ObjectNode n = ref(c.sha256(), c.subject(), c.issuer(), c.notBefore(), c.notAfter());
         putDaysLeft(n, c.notAfter(), now);
         n.put("keyAlgorithm", c.keyAlgorithm());
-        if (c.keyBits() == null) {
-            n.putNull("keyBits");
-        } else {
-            n.put("keyBits", c.keyBits());
-        }
+        n.set("keyBits", c.keyBits() == null ? NODES.nullNode() : NODES.numberNode(c.keyBits()));
         ArrayNode services = n.putArray("services");
         ArrayNode endpoints = n.putArray("endpoints");
         c.endpointsByService().forEach((service, eps) -> {
@@ -246,12 +237,16 @@ public final class ApiJson {
         if (r == null) {
             return NODES.nullNode();
         }
+        return ref(r.getSha256(), r.getSubject(), r.getIssuer(), r.getNotBefore(), r.getNotAfter());
+    }
+
+    private static ObjectNode ref(String sha256, String subject, String issuer, Instant notBefore, Instant notAfter) {
         ObjectNode n = NODES.objectNode();
-        n.put("sha256", r.getSha256());
-        n.put("subject", r.getSubject());
-        n.put("issuer", r.getIssuer());
-        n.put("notBefore", text(r.getNotBefore()));
-        n.put("notAfter", text(r.getNotAfter()));
+        n.put("sha256", sha256);
+        n.put("subject", subject);
+        n.put("issuer", issuer);
+        n.put("notBefore", text(notBefore));
+        n.put("notAfter", text(notAfter));
         return n;
     }
 

@@ -30,44 +30,47 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import static io.javalin.apibuilder.ApiBuilder.delete;
+import static io.javalin.apibuilder.ApiBuilder.get;
+import static io.javalin.apibuilder.ApiBuilder.path;
+import static io.javalin.apibuilder.ApiBuilder.post;
+
 /**
  * What operators read and decide: {@code GET /api/alerts} (from alert-states), silences, accepted exceptions and
  * acknowledgements (read from their tables, written to their topics). Lists gather what every instance holds; one item is read from the instance
  * that holds its key. A write answers once the broker has the record: 201 with the id for a new one, 200 for a change.
  */
-public final class OperatorRoutes implements HttpModule {
+public record OperatorRoutes(StateQueries queries, OperatorWrites writes, HttpSettings settings, Clock clock) implements HttpModule {
 
     /** Alert states listed when {@code state} is not given: every alert that holds now. */
     static final Set<LifecycleState> OPEN = EnumSet.of(LifecycleState.HELD, LifecycleState.FIRING, LifecycleState.SILENCED,
             LifecycleState.ACKNOWLEDGED);
-
-    private final StateQueries queries;
-    private final OperatorWrites writes;
-    private final HttpSettings settings;
-    private final Clock clock;
-    private final Remote remote = new Remote();
-
-    public OperatorRoutes(StateQueries queries, OperatorWrites writes, HttpSettings settings, Clock clock) {
-        this.queries = queries;
-        this.writes = writes;
-        this.settings = settings;
-        this.clock = clock;
-    }
+    private static final Remote REMOTE = new Remote();
 
     @Override
     public void register(JavalinConfig config) {
-        config.routes.get("/api/alerts", this::alerts);
-        config.routes.get("/api/alerts/{alertId}", this::alert);
-        config.routes.get("/api/silences", this::silences);
-        config.routes.post("/api/silences", this::addSilence);
-        config.routes.get("/api/silences/{id}", this::silence);
-        config.routes.delete("/api/silences/{id}", this::expireSilence);
-        config.routes.get("/api/exceptions", this::exceptions);
-        config.routes.post("/api/exceptions", this::addException);
-        config.routes.get("/api/exceptions/{id}", this::exception);
-        config.routes.delete("/api/exceptions/{id}", this::removeException);
-        config.routes.post("/api/acknowledgements/{alertId}", this::acknowledge);
-        config.routes.delete("/api/acknowledgements/{alertId}", this::withdrawAcknowledgement);
+        config.routes.apiBuilder(() -> path("/api", () -> {
+            path("alerts", () -> {
+                get(this::alerts);
+                get("{alertId}", this::alert);
+            });
+            path("silences", () -> {
+                get(this::silences);
+                post(this::addSilence);
+                get("{id}", this::silence);
+                delete("{id}", this::expireSilence);
+            });
+            path("exceptions", () -> {
+                get(this::exceptions);
+                post(this::addException);
+                get("{id}", this::exception);
+                delete("{id}", this::removeException);
+            });
+            path("acknowledgements/{alertId}", () -> {
+                post(this::acknowledge);
+                delete(this::withdrawAcknowledgement);
+            });
+        }));
     }
 
     /**
@@ -109,6 +112,14 @@ public final class OperatorRoutes implements HttpModule {
                 .orElseThrow(() -> new WebServer.NotFound("no such alert: " + alertId)));
     }
 
+    /** One item of a table by the {@code id} in the path: 404 when no instance holds it. */
+    private <V extends SpecificRecord> void item(Context ctx, String store, String remotePath, String what,
+                                                 Function<V, JsonNode> toJson) throws IOException {
+        String id = OperatorRequests.pathId("id", ctx.pathParam("id"));
+        StatusRoutes.json(ctx, 200, this.<V>one(ctx, store, id, remotePath, toJson)
+                .orElseThrow(() -> new WebServer.NotFound("no such " + what + ": " + id)));
+    }
+
     /** {@code GET /api/silences}: every silence, each with its {@code status} now (pending, active, expired). */
     private void silences(Context ctx) throws IOException {
         list(ctx, StoreNames.SILENCES, "/api/silences?local=true", this::silenceJson,
@@ -116,9 +127,7 @@ public final class OperatorRoutes implements HttpModule {
     }
 
     private void silence(Context ctx) throws IOException {
-        String id = OperatorRequests.pathId("id", ctx.pathParam("id"));
-        StatusRoutes.json(ctx, 200, one(ctx, StoreNames.SILENCES, id, "/api/silences/", this::silenceJson)
-                .orElseThrow(() -> new WebServer.NotFound("no such silence: " + id)));
+        item(ctx, StoreNames.SILENCES, "/api/silences/", "silence", this::silenceJson);
     }
 
     private void addSilence(Context ctx) {
@@ -151,16 +160,15 @@ public final class OperatorRoutes implements HttpModule {
                 Comparator.comparing((JsonNode e) -> e.path("id").asText()));
     }
 
-    private void exception(Context ctx) throws IOException {
-        String id = OperatorRequests.pathId("id", ctx.pathParam("id"));
-        StatusRoutes.json(ctx, 200, one(ctx, StoreNames.EXCEPTIONS, id, "/api/exceptions/", this::exceptionJson)
-                .orElseThrow(() -> new WebServer.NotFound("no such exception: " + id)));
-    }
-
+    /** {@code POST /api/exceptions}: a new accepted exception; its conditions stop counting as soon as the aggregator reads it. */
     private void addException(Context ctx) {
         AcceptedException exception = OperatorRequests.exception(ctx.body(), writer(ctx), clock.instant());
         writes.exception(exception);
         created(ctx, "id", exception.getId());
+    }
+
+    private void exception(Context ctx) throws IOException {
+        item(ctx, StoreNames.EXCEPTIONS, "/api/exceptions/", "exception", this::exceptionJson);
     }
 
     /** {@code DELETE /api/exceptions/{id}}: removes the exception (a tombstone); its conditions count again at once. */
@@ -226,7 +234,7 @@ public final class OperatorRoutes implements HttpModule {
     private List<JsonNode> fromOthers(String store, String path) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
         for (HostInfo host : queries.otherInstances(store)) {
-            remote.fetch(host, path).forEach(rows::add);
+            REMOTE.fetch(host, path).forEach(rows::add);
         }
         return rows;
     }
@@ -236,7 +244,7 @@ public final class OperatorRoutes implements HttpModule {
                                                               Function<V, JsonNode> toJson) throws IOException {
         Optional<HostInfo> owner = StatusRoutes.local(ctx) ? Optional.empty() : queries.remoteOwnerOf(store, key);
         if (owner.isPresent()) {
-            HttpResponse<String> response = remote.get(owner.get(), remotePath + Remote.encode(key) + "?local=true");
+            HttpResponse<String> response = REMOTE.get(owner.get(), remotePath + Remote.encode(key) + "?local=true");
             return response.statusCode() == 200 ? Optional.of(ApiJson.MAPPER.readTree(response.body())) : Optional.empty();
         }
         return queries.<V>localTableValue(store, key).map(toJson);
@@ -244,7 +252,7 @@ public final class OperatorRoutes implements HttpModule {
 
     /** Sends the write to the instance that holds its key, with the bearer token, and answers what it answered. */
     private void forward(Context ctx, HostInfo host, String path) throws IOException {
-        HttpResponse<String> response = remote.delete(host, path, settings.token());
+        HttpResponse<String> response = REMOTE.delete(host, path, settings.token());
         ctx.status(response.statusCode()).contentType(WebServer.JSON).result(response.body());
     }
 

@@ -11,15 +11,7 @@ import io.javalin.http.HttpStatus;
  * the session when there is none), {@code POST /api/session} with {@code {"token": "..."}} logs it in where writes
  * need the token, {@code DELETE /api/session} logs it out.
  */
-public final class SessionRoutes implements HttpModule {
-
-    private final ConsoleSessions sessions;
-    private final HttpSettings settings;
-
-    public SessionRoutes(ConsoleSessions sessions, HttpSettings settings) {
-        this.sessions = sessions;
-        this.settings = settings;
-    }
+public record SessionRoutes(ConsoleSessions sessions, HttpSettings settings) implements HttpModule {
 
     @Override
     public void register(JavalinConfig config) {

@@ -33,30 +33,12 @@ import java.util.function.Predicate;
  * Lists come from the {@link ServiceIndex}, which every instance holds whole; a service's endpoints and a certificate's
  * placements come from the state stores, from the instance that holds them ({@code local=true} between instances).
  */
-public final class StatusRoutes implements HttpModule {
+public record StatusRoutes(StateQueries queries, ServiceIndex index, ServiceMetrics serviceMetrics, PrometheusMeterRegistry registry,
+                           BooleanSupplier ready, BooleanSupplier alive, Clock clock) implements HttpModule {
 
     /** Rows of a certificates page when no {@code limit} is given. */
     public static final int DEFAULT_CERTIFICATE_LIMIT = 100;
-
-    private final StateQueries queries;
-    private final ServiceIndex index;
-    private final ServiceMetrics serviceMetrics;
-    private final PrometheusMeterRegistry registry;
-    private final BooleanSupplier ready;
-    private final BooleanSupplier alive;
-    private final Clock clock;
-    private final Remote remote = new Remote();
-
-    public StatusRoutes(StateQueries queries, ServiceIndex index, ServiceMetrics serviceMetrics, PrometheusMeterRegistry registry,
-                        BooleanSupplier ready, BooleanSupplier alive, Clock clock) {
-        this.queries = queries;
-        this.index = index;
-        this.serviceMetrics = serviceMetrics;
-        this.registry = registry;
-        this.ready = ready;
-        this.alive = alive;
-        this.clock = clock;
-    }
+    private static final Remote REMOTE = new Remote();
 
     @Override
     public void register(JavalinConfig config) {
@@ -108,7 +90,7 @@ public final class StatusRoutes implements HttpModule {
         if (!local(ctx)) {
             Optional<HostInfo> owner = queries.remoteOwnerOf(service);
             if (owner.isPresent()) {
-                HttpResponse<String> response = remote.get(owner.get(), "/api/services/" + Remote.encode(service) + "?local=true");
+                HttpResponse<String> response = REMOTE.get(owner.get(), "/api/services/" + Remote.encode(service) + "?local=true");
                 ctx.status(response.statusCode()).contentType(WebServer.JSON).result(response.body());
                 return;
             }
@@ -168,7 +150,7 @@ public final class StatusRoutes implements HttpModule {
             TreeSet<String> services = new TreeSet<>();
             node.withArray("services").forEach(n -> services.add(n.asText()));
             for (HostInfo host : queries.otherInstances()) {
-                JsonNode other = remote.fetch(host, "/api/certificates/" + Remote.encode(sha) + "?local=true");
+                JsonNode other = REMOTE.fetch(host, "/api/certificates/" + Remote.encode(sha) + "?local=true");
                 if (!other.isObject()) {
                     continue;
                 }
