@@ -1,8 +1,17 @@
 package dev.certsonar.aggregator;
 
-import dev.certsonar.aggregator.http.ApiServer;
+import dev.certsonar.aggregator.http.ConsoleSessions;
+import dev.certsonar.aggregator.http.HttpModule;
+import dev.certsonar.aggregator.http.OperatorRoutes;
+import dev.certsonar.aggregator.http.OperatorWrites;
+import dev.certsonar.aggregator.http.RequestGuard;
+import dev.certsonar.aggregator.http.ServiceIndex;
 import dev.certsonar.aggregator.http.ServiceMetrics;
+import dev.certsonar.aggregator.http.ServiceStatusView;
+import dev.certsonar.aggregator.http.SessionRoutes;
 import dev.certsonar.aggregator.http.StateQueries;
+import dev.certsonar.aggregator.http.StatusRoutes;
+import dev.certsonar.aggregator.http.WebServer;
 import dev.certsonar.schemas.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -20,8 +29,6 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,7 +41,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The aggregator as a running Kafka Streams application, with its HTTP API when a port is configured.
+ * The aggregator as a running Kafka Streams application, with its HTTP API when a port is configured: the web server,
+ * the list of every service read from service-status ({@link ServiceIndex}), and the producer of operators' writes.
  * The topics must exist (see {@code TopicAdmin.ensureTopics}); the constructor reads the observations topic's partition count. An unexpected error in a stream thread
  * shuts the whole client down, logged at ERROR; {@link #isReady()} then turns false.
  */
@@ -50,7 +58,10 @@ public final class AggregatorApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics streamsMetrics;
-    private final ApiServer api;
+    private final WebServer api;
+    private final ServiceIndex serviceIndex = new ServiceIndex();
+    private final ServiceStatusView serviceView;
+    private final OperatorWrites writes;
     private boolean started;
     private boolean closed;
 
@@ -70,13 +81,28 @@ public final class AggregatorApp implements AutoCloseable {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         this.streamsMetrics.bindTo(registry);
-        if (config.httpPort() >= 0) {
+        if (config.http().port() >= 0) {
             StateQueries queries = new StateQueries(streams, config, clock);
-            this.api = new ApiServer(config.httpBind(), config.httpPort(), queries, new ServiceMetrics(registry, queries, clock),
-                    registry, this::isReady, this::isAlive, clock);
+            this.serviceView = new ServiceStatusView(kafkaProps, topics.serviceStatus(), serviceIndex);
+            this.writes = new OperatorWrites(kafkaProps, topics);
+            ConsoleSessions sessions = new ConsoleSessions(config.http().token(), clock);
+            List<String> self = queries.self() == null ? List.of() : List.of(queries.self().host());
+            this.api = new WebServer(config.http(), new RequestGuard(config.http(), sessions, self),
+                    httpModules(queries, sessions, clock));
         } else {
+            this.serviceView = null;
+            this.writes = null;
             this.api = null;
         }
+    }
+
+    /** The parts of the web server: status and inventory, the operators' API (a console adds its pages here). */
+    private List<HttpModule> httpModules(StateQueries queries, ConsoleSessions sessions, Clock clock) {
+        return List.of(
+                new StatusRoutes(queries, serviceIndex, new ServiceMetrics(registry, queries, clock), registry, this::isReady,
+                        this::isAlive, clock),
+                new OperatorRoutes(queries, writes, config.http(), clock),
+                new SessionRoutes(sessions, config.http()));
     }
 
     /**
@@ -161,20 +187,26 @@ public final class AggregatorApp implements AutoCloseable {
         }
         started = true;
         if (api != null) {
+            serviceView.start();
             try {
                 api.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("The aggregator's HTTP API cannot listen on " + config.httpBind() + ":" + config.httpPort()
-                        + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("The aggregator's HTTP API cannot listen on " + config.http().bind() + ":"
+                        + config.http().port() + " (is the port taken? choose another with --http-port or http.port)", e);
             }
         }
         streams.start();
         log.info("Aggregator {} started{}", config.applicationId(), api != null ? " with its HTTP API on port " + api.port() : "");
     }
 
-    /** Streams is RUNNING: the stores are restored and processing goes on. */
+    /** Streams is RUNNING (the stores are restored and processing goes on), and the service list has caught up. */
     public boolean isReady() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        return streams.state() == KafkaStreams.State.RUNNING && (serviceView == null || serviceView.caughtUp());
+    }
+
+    /** Every service's latest status, as lists and searches read it; empty without HTTP. */
+    public ServiceIndex serviceIndex() {
+        return serviceIndex;
     }
 
     /** The client has not failed nor been shut down. */
@@ -213,6 +245,8 @@ public final class AggregatorApp implements AutoCloseable {
         closed = true;
         if (api != null) {
             api.close();
+            serviceView.close();
+            writes.close();
         }
         boolean stopped = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));

@@ -1,5 +1,6 @@
 package dev.certsonar.aggregator;
 
+import dev.certsonar.aggregator.http.HttpSettings;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.ValueRules;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
@@ -14,8 +15,7 @@ import java.time.Duration;
  * @param policy               expiry thresholds and scan interval used where a target has no override
  * @param applicationId        Kafka Streams application id (consumer group, internal topic prefix)
  * @param stateDir             where RocksDB state lives
- * @param httpBind             address the HTTP API binds to
- * @param httpPort             HTTP API port; 0 picks a free port, -1 serves no HTTP
+ * @param http                 where the HTTP API and console listen, and who may write through them
  * @param replicationFactor    replication of internal topics; -1 uses the broker default
  * @param punctuationInterval  how often the scheduler and the state clock look at their indexes
  * @param jitterFraction       scans of one target come up to this fraction of the interval early, fixed per target
@@ -31,8 +31,7 @@ public record AggregatorConfig(
         ExpiryPolicy policy,
         String applicationId,
         Path stateDir,
-        String httpBind,
-        int httpPort,
+        HttpSettings http,
         int replicationFactor,
         Duration punctuationInterval,
         double jitterFraction,
@@ -48,8 +47,7 @@ public record AggregatorConfig(
             ExpiryPolicy.DEFAULT,
             "certsonar-aggregator",
             Path.of("certsonar-data", "aggregator"),
-            "127.0.0.1",
-            8080,
+            HttpSettings.DEFAULT,
             -1,
             Duration.ofSeconds(1),
             0.1,
@@ -64,12 +62,9 @@ public record AggregatorConfig(
     public AggregatorConfig {
         ValueRules.required("policy", policy);
         ValueRules.required("stateDir", stateDir);
-        ValueRules.required("httpBind", httpBind);
+        ValueRules.required("http", http);
         if (applicationId == null || applicationId.isBlank()) {
             throw new InvalidValueException("applicationId", "an empty application id");
-        }
-        if (httpPort < -1 || httpPort > 65535) {
-            throw new InvalidValueException("httpPort", httpPort + " is not a port (0 to 65535, or -1 for no HTTP)");
         }
         if (replicationFactor == 0 || replicationFactor < -1) {
             throw new InvalidValueException("replicationFactor", replicationFactor
@@ -88,62 +83,71 @@ public record AggregatorConfig(
     }
 
     public AggregatorConfig withPolicy(ExpiryPolicy value) {
-        return new AggregatorConfig(value, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
+        return new AggregatorConfig(value, applicationId, stateDir, http, replicationFactor, punctuationInterval,
                 jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withApplicationId(String value) {
-        return new AggregatorConfig(policy, value, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
+        return new AggregatorConfig(policy, value, stateDir, http, replicationFactor, punctuationInterval,
                 jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withStateDir(Path value) {
-        return new AggregatorConfig(policy, applicationId, value, httpBind, httpPort, replicationFactor, punctuationInterval,
+        return new AggregatorConfig(policy, applicationId, value, http, replicationFactor, punctuationInterval,
                 jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
+    /** This configuration with the HTTP server on another address and port (its token and allowed hosts kept). */
     public AggregatorConfig withHttp(String bind, int port) {
-        return new AggregatorConfig(policy, applicationId, stateDir, bind, port, replicationFactor, punctuationInterval,
+        try {
+            return withHttp(new HttpSettings(bind, port, http.token(), http.allowedHosts()));
+        } catch (InvalidValueException e) {
+            throw e.under("http");
+        }
+    }
+
+    public AggregatorConfig withHttp(HttpSettings value) {
+        return new AggregatorConfig(policy, applicationId, stateDir, value, replicationFactor, punctuationInterval,
                 jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withReplicationFactor(int value) {
-        return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, value, punctuationInterval,
+        return new AggregatorConfig(policy, applicationId, stateDir, http, value, punctuationInterval,
                 jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withPunctuationInterval(Duration value) {
-        return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, value,
+        return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, value,
                 jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withJitterFraction(double value) {
-        return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
+        return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
                 value, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withMaxScansPerTick(int value) {
-        return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
+        return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
                 jitterFraction, staleIntervals, value, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withRolloutGrace(Duration value) {
-        return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
+        return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
                 jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, value, applicationServer, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withApplicationServer(String value) {
-        return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
+        return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
                 jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, value, streamThreads, rangeBlockSize);
     }
 
     public AggregatorConfig withStreamThreads(int value) {
-        return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
+        return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
                 jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, value, rangeBlockSize);
     }
 
     public AggregatorConfig withRangeBlockSize(int value) {
-        return new AggregatorConfig(policy, applicationId, stateDir, httpBind, httpPort, replicationFactor, punctuationInterval,
+        return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
                 jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, value);
     }
 }

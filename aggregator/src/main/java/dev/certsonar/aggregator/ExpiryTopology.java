@@ -8,19 +8,34 @@ import dev.certsonar.aggregator.state.ServiceStateProcessor;
 import dev.certsonar.schemas.AvroSerdes;
 import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.avro.AcceptedException;
+import dev.certsonar.schemas.avro.AlertLifecycle;
 import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.Silence;
 import dev.certsonar.schemas.avro.Target;
+import dev.certsonar.schemas.policy.Matchers;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The aggregator's topology, a function of a builder, the topics and the configuration. Its processors take the time
@@ -33,14 +48,20 @@ import org.apache.kafka.streams.state.Stores;
  *             service-input (repartitioned by service) ───┐
  *                                                         ▼
  * observations (keyed by service) ─────────────────► service state ──► service-status
- *      │ observations keyed otherwise                     ▲
- *      └──► observations-by-service (repartitioned) ──────┘
+ *      │ observations keyed otherwise                     ▲ ▲
+ *      └──► observations-by-service (repartitioned) ──────┘ │
+ * exceptions ──► exceptions table ──► exception-input (to every partition)
+ *
+ * alert-states ──► alert-states table      silences ──► silences table     (read by the HTTP API)
  * </pre>
  *
  * Observations arrive keyed by their service, so the service state reads them from the observations topic as they
  * are; only target events (and any observation keyed otherwise) pass through internal topics keyed by service. Those
  * internal topics get the observations topic's partition count, so that partition {@code n} of each holds the same
- * services as partition {@code n} of the observations topic.
+ * services as partition {@code n} of the observations topic. Every accepted exception is sent to every partition of
+ * exception-input, so each service-state task holds them all. Records of the operator's topics (exceptions,
+ * alert-states, silences) that cannot be read or used (a matcher that names no field, a regex that does not compile)
+ * go to the dead-letter topic with the reason.
  */
 public final class ExpiryTopology {
 
@@ -48,6 +69,8 @@ public final class ExpiryTopology {
     public static final String SERVICE_INPUT = "service-input";
     /** Name of the internal repartition topic of observations not keyed by their service (after the application id). */
     public static final String OBSERVATIONS_BY_SERVICE = "observations-by-service";
+    /** Name of the internal topic that brings every accepted exception to every service-state task (after the application id). */
+    public static final String EXCEPTION_INPUT = "exception-input";
 
     private ExpiryTopology() {
     }
@@ -94,6 +117,10 @@ public final class ExpiryTopology {
         builder.addStateStore(store(StoreNames.TRANSITION_INDEX, Serdes.Bytes(), Serdes.String()));
         builder.addStateStore(store(StoreNames.NEXT_TRANSITION, Serdes.String(), Serdes.Long()));
         builder.addStateStore(store(StoreNames.INVENTORY, Serdes.String(), Serdes.String()));
+        builder.addStateStore(store(StoreNames.EXCEPTIONS_IN_FORCE, Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(store(StoreNames.EXCEPTION_ENDS, Serdes.Bytes(), Serdes.String()));
+        builder.addStateStore(store(StoreNames.EXCEPTION_END_AT, Serdes.String(), Serdes.Long()));
+        builder.addStateStore(store(StoreNames.EXCEPTION_CANDIDATES, Serdes.String(), Serdes.ByteArray()));
 
         Serde<Target> validTargets = Serdes.serdeFrom(targetsTopic.valueSerde().serializer(),
                 new ValidTargetDeserializer(targetsTopic.valueSerde().deserializer(), config.policy()));
@@ -125,13 +152,66 @@ public final class ExpiryTopology {
                 .repartition(repartitioned(Repartitioned.with(Serdes.String(), inputSerde).withName(OBSERVATIONS_BY_SERVICE),
                         servicePartitions));
 
+        KStream<String, ServiceInput> exceptionInputs = exceptions(builder, topics)
+                .mapValues((id, e) -> (ServiceInput) new ServiceInput.ExceptionChanged(id, e), Named.as("exception-change"))
+                .repartition(repartitioned(Repartitioned.with(Serdes.String(), inputSerde).withName(EXCEPTION_INPUT)
+                        .withStreamPartitioner(ExpiryTopology.toEveryPartition()), servicePartitions));
+
         observations.filter(ExpiryTopology::keyedByService, Named.as("observations-keyed-by-service"))
                 .merge(rekeyed, Named.as("observations-merged"))
                 .merge(targetInputs, Named.as("service-inputs"))
+                .merge(exceptionInputs, Named.as("service-and-exception-inputs"))
                 .process(() -> new ServiceStateProcessor(config), Named.as("service-state"),
                         StoreNames.SERVICE_TARGETS, StoreNames.ENDPOINTS, StoreNames.SERVICES, StoreNames.TRANSITION_INDEX,
-                        StoreNames.NEXT_TRANSITION, StoreNames.INVENTORY)
+                        StoreNames.NEXT_TRANSITION, StoreNames.INVENTORY, StoreNames.EXCEPTIONS_IN_FORCE,
+                        StoreNames.EXCEPTION_ENDS, StoreNames.EXCEPTION_END_AT, StoreNames.EXCEPTION_CANDIDATES)
                 .to(topics.serviceStatus().name(), Produced.with(topics.serviceStatus().keySerde(), Serdes.ByteArray()).withName("service-status"));
+
+        Topic<String, AlertLifecycle> alertStates = topics.alertStates();
+        builder.table(alertStates.name(), Consumed.with(alertStates.keySerde(), checked(alertStates.valueSerde(),
+                        (topic, a) -> requireId(topic, "alert state", "alertId", a.getAlertId())))
+                        .withName("alert-states"),
+                Materialized.<String, AlertLifecycle, KeyValueStore<Bytes, byte[]>>as(StoreNames.ALERT_STATES));
+        Topic<String, Silence> silences = topics.silences();
+        builder.table(silences.name(), Consumed.with(silences.keySerde(), checked(silences.valueSerde(), (topic, s) -> {
+                    requireId(topic, "silence", "id", s.getId());
+                    requireMatchers(topic, "silence " + s.getId(), s.getMatchers());
+                })).withName("silences"),
+                Materialized.<String, Silence, KeyValueStore<Bytes, byte[]>>as(StoreNames.SILENCES));
         return builder;
+    }
+
+    /** The exceptions topic as a table (the API reads it), and each change of it as a stream; a removal has a null value. */
+    private static KStream<String, AcceptedException> exceptions(StreamsBuilder builder, Topics topics) {
+        Topic<String, AcceptedException> exceptions = topics.exceptions();
+        return builder.table(exceptions.name(), Consumed.with(exceptions.keySerde(), checked(exceptions.valueSerde(), (topic, e) -> {
+                            requireId(topic, "accepted exception", "id", e.getId());
+                            requireMatchers(topic, "accepted exception " + e.getId(), e.getMatchers());
+                        })).withName("exceptions"),
+                        Materialized.<String, AcceptedException, KeyValueStore<Bytes, byte[]>>as(StoreNames.EXCEPTIONS))
+                .toStream(Named.as("exception-changes"));
+    }
+
+    /** Sends each record to every partition of the topic. */
+    static <K, V> StreamPartitioner<K, V> toEveryPartition() {
+        return (topic, key, value, partitions) -> Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toUnmodifiableSet()));
+    }
+
+    private static <T> Serde<T> checked(Serde<T> serde, CheckedDeserializer.Check<T> check) {
+        return Serdes.serdeFrom(serde.serializer(), new CheckedDeserializer<>(serde.deserializer(), check));
+    }
+
+    private static void requireId(String topic, String what, String field, String id) {
+        if (id == null || id.isBlank()) {
+            throw new SerializationException("Invalid " + what + " on " + topic + ": field '" + field + "' is blank");
+        }
+    }
+
+    private static void requireMatchers(String topic, String what, List<dev.certsonar.schemas.avro.Matcher> matchers) {
+        try {
+            Matchers.check(matchers);
+        } catch (InvalidValueException e) {
+            throw new SerializationException("Invalid " + what + " on " + topic + ": field '" + e.field() + "': " + e.problem());
+        }
     }
 }

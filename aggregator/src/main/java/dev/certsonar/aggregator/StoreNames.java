@@ -23,6 +23,20 @@ public final class StoreNames {
     public static final String NEXT_TRANSITION = "next-transition";
     /** sha256|service|targetId|endpoint → endpoint: where each certificate is served. */
     public static final String INVENTORY = "inventory";
+    /** Exception id → AcceptedException as read from the exceptions topic (a table, partitioned by id). */
+    public static final String EXCEPTIONS = "exceptions";
+    /** Exception id → AcceptedException in Avro single-object encoding: the exceptions in force, each service-state task a copy. */
+    public static final String EXCEPTIONS_IN_FORCE = "exceptions-in-force";
+    /** Big-endian millis + exception id → id: when each exception in force ends (by time, of a DueIndex). */
+    public static final String EXCEPTION_ENDS = "exception-ends";
+    /** Exception id → epoch millis of its end (by name, of the same DueIndex). */
+    public static final String EXCEPTION_END_AT = "exception-end-at";
+    /** Service → what exception matchers are tested on, for the services that have conditions (see ExceptionScope). */
+    public static final String EXCEPTION_CANDIDATES = "exception-candidates";
+    /** AlertId → AlertLifecycle as the notifier publishes it on alert-states (a table, partitioned by alertId). */
+    public static final String ALERT_STATES = "alert-states";
+    /** Silence id → Silence as read from the silences topic (a table, partitioned by id). */
+    public static final String SILENCES = "silences";
 
     private StoreNames() {
     }

@@ -4,10 +4,8 @@ import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,38 +14,16 @@ import java.util.Objects;
  * it, such as a {@code criticalDays} above the policy's {@code warnDays}), so that it goes to the dead-letter topic with
  * the reason.
  */
-final class ValidTargetDeserializer implements Deserializer<Target> {
-
-    private final Deserializer<Target> inner;
-    private final ExpiryPolicy policy;
+final class ValidTargetDeserializer extends CheckedDeserializer<Target> {
 
     /**
      * @param policy the policy the aggregator judges targets by, which a target's own thresholds are checked against
      */
     ValidTargetDeserializer(Deserializer<Target> inner, ExpiryPolicy policy) {
-        this.inner = inner;
-        this.policy = Objects.requireNonNull(policy, "policy");
+        super(inner, (topic, target) -> validate(topic, target, Objects.requireNonNull(policy, "policy")));
     }
 
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        inner.configure(configs, isKey);
-    }
-
-    @Override
-    public Target deserialize(String topic, byte[] data) {
-        return validate(topic, inner.deserialize(topic, data));
-    }
-
-    @Override
-    public Target deserialize(String topic, Headers headers, byte[] data) {
-        return validate(topic, inner.deserialize(topic, headers, data));
-    }
-
-    private Target validate(String topic, Target target) {
-        if (target == null) {
-            return null;
-        }
+    private static void validate(String topic, Target target, ExpiryPolicy policy) {
         if (target.getHost() == null || target.getHost().isBlank()) {
             throw new SerializationException("Invalid target on " + topic + ": field 'host' is missing or blank");
         }
@@ -66,11 +42,5 @@ final class ValidTargetDeserializer implements Deserializer<Target> {
             throw new SerializationException("Invalid target " + target.getId() + " on " + topic + ": field '" + e.field()
                     + "': " + e.problem());
         }
-        return target;
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

@@ -21,9 +21,18 @@ class AggregatorConfigTest {
                         "applicationId: an empty application id"),
                 argumentSet("no state folder", (UnaryOperator<AggregatorConfig>) c -> c.withStateDir(null), "stateDir: missing"),
                 argumentSet("a port too large", (UnaryOperator<AggregatorConfig>) c -> c.withHttp("127.0.0.1", 65536),
-                        "httpPort: 65536 is not a port (0 to 65535, or -1 for no HTTP)"),
+                        "http.port: 65536 is not a port (0 to 65535, or -1 for no HTTP)"),
                 argumentSet("a port below -1", (UnaryOperator<AggregatorConfig>) c -> c.withHttp("127.0.0.1", -2),
-                        "httpPort: -2 is not a port (0 to 65535, or -1 for no HTTP)"),
+                        "http.port: -2 is not a port (0 to 65535, or -1 for no HTTP)"),
+                argumentSet("a wildcard address without a token", (UnaryOperator<AggregatorConfig>) c -> c.withHttp("0.0.0.0", 8080),
+                        "http.token: the HTTP server would bind to 0.0.0.0, which is not a loopback address, and writes there "
+                                + "need a bearer token: set http.token (at least 16 characters), or bind to 127.0.0.1 (http.bind, --http-bind)"),
+                argumentSet("another address without a token", (UnaryOperator<AggregatorConfig>) c -> c.withHttp("192.0.2.7", 8080),
+                        "http.token: the HTTP server would bind to 192.0.2.7, which is not a loopback address, and writes there "
+                                + "need a bearer token: set http.token (at least 16 characters), or bind to 127.0.0.1 (http.bind, --http-bind)"),
+                argumentSet("a short token", (UnaryOperator<AggregatorConfig>) c -> c.withHttp(
+                                new dev.certsonar.aggregator.http.HttpSettings("127.0.0.1", 8080, "short", java.util.List.of())),
+                        "token: a token of 5 characters is too short (at least 16)"),
                 argumentSet("no replicas", (UnaryOperator<AggregatorConfig>) c -> c.withReplicationFactor(0),
                         "replicationFactor: 0 is not a replication factor (1 or more, or -1 for the broker's default)"),
                 argumentSet("a zero punctuation interval", (UnaryOperator<AggregatorConfig>) c -> c.withPunctuationInterval(Duration.ZERO),

@@ -1,9 +1,12 @@
 package dev.certsonar.aggregator;
 
 import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.avro.AcceptedException;
+import dev.certsonar.schemas.avro.AlertLifecycle;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.ScanRequest;
 import dev.certsonar.schemas.avro.ServiceStatus;
+import dev.certsonar.schemas.avro.Silence;
 import dev.certsonar.schemas.avro.Target;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -39,6 +42,9 @@ final class Harness implements AutoCloseable {
     final TestOutputTopic<String, ScanRequest> scanRequests;
     final TestOutputTopic<String, ServiceStatus> statuses;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestInputTopic<String, AcceptedException> exceptions;
+    final TestInputTopic<String, AlertLifecycle> alertStates;
+    final TestInputTopic<String, Silence> silences;
 
     Harness(Instant start, Path stateDir) {
         this(start, stateDir, AggregatorConfig.DEFAULT);
@@ -61,6 +67,26 @@ final class Harness implements AutoCloseable {
         this.statuses = driver.createOutputTopic(topics.serviceStatus().name(), topics.serviceStatus().keySerde().deserializer(),
                 topics.serviceStatus().valueSerde().deserializer());
         this.deadLetters = driver.createOutputTopic(topics.deadLetters().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.exceptions = driver.createInputTopic(topics.exceptions().name(), new StringSerializer(),
+                topics.exceptions().valueSerde().serializer());
+        this.alertStates = driver.createInputTopic(topics.alertStates().name(), new StringSerializer(),
+                topics.alertStates().valueSerde().serializer());
+        this.silences = driver.createInputTopic(topics.silences().name(), new StringSerializer(),
+                topics.silences().valueSerde().serializer());
+    }
+
+    /** Writes the exception (keyed by its id) at the harness's time. */
+    void exception(AcceptedException e) {
+        exceptions.pipeInput(e.getId(), e, now());
+    }
+
+    void removeException(String id) {
+        exceptions.pipeInput(id, null, now());
+    }
+
+    /** Bytes written to one of the topics as they are, to see what becomes of them. */
+    void raw(String topic, String key, byte[] value) {
+        driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer()).pipeInput(key, value, now());
     }
 
     Instant now() {

@@ -287,7 +287,7 @@ public final class ComponentCommands {
         AggregatorConfig aggregatorConfig(CertsonarConfig config) {
             AggregatorConfig base = AggregatorConfig.DEFAULT.withPolicy(config.policy())
                     .withStateDir(options.dataDir.resolve("aggregator").toAbsolutePath())
-                    .withHttp(config.http().bind(), config.http().port());
+                    .withHttp(config.http().aggregatorSettings());
             return atFlag("--stream-threads", () -> base.withStreamThreads(streamThreads));
         }
 

@@ -78,6 +78,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             config = configOptions.load(ConfigOverrides.NONE.withCaFiles(caFiles).withHttpPort(httpPort).withHttpBind(httpBind));
             targets = targetsFile == null ? List.of() : TargetSpecs.parseFile(targetsFile, false, config.policy());
+            config.http().aggregatorSettings();
         } catch (ConfigException | IllegalArgumentException | UncheckedIOException e) {
             err.println("certsonar run: " + e.getMessage());
             return 3;
@@ -116,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
 
             AggregatorConfig aggregator = AggregatorConfig.DEFAULT.withPolicy(config.policy())
                     .withStateDir(dataDir.resolve("aggregator").toAbsolutePath())
-                    .withHttp(config.http().bind(), config.http().port())
+                    .withHttp(config.http().aggregatorSettings())
                     .withReplicationFactor(replication);
             NotifierConfig notifier = NotifierConfig.DEFAULT.withStateDir(dataDir.resolve("notifier").toAbsolutePath());
             WorkerConfig worker = WorkerConfig.DEFAULT.withMaxInFlight(config.scanner().concurrency());

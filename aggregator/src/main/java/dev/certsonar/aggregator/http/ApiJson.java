@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.certsonar.aggregator.state.StateKeys;
+import dev.certsonar.schemas.avro.AcceptedCondition;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Condition;
@@ -16,8 +17,14 @@ import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Status;
 import dev.certsonar.schemas.policy.ObservationJson;
 
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericEnumSymbol;
+import org.apache.avro.generic.IndexedRecord;
+
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,18 +53,93 @@ public final class ApiJson {
         return status == Status.UNKNOWN ? Status.EXPIRED.ordinal() + 1 : status.ordinal();
     }
 
-    /** One line of {@code GET /api/services}: service, owner, status, notAfter, daysLeft, endpoints (count), problems. */
+    /**
+     * One line of {@code GET /api/services}: service, owner, status, notAfter, daysLeft, endpoints (count), problems;
+     * and labels, the conditions' types, how many conditions are accepted, and when the status was computed.
+     */
     public static ObjectNode summary(ServiceStatus s, Instant now) {
+        return summary(ServiceIndex.Row.of(s), now);
+    }
+
+    /** {@link #summary(ServiceStatus, Instant)} of a row of the service list. */
+    public static ObjectNode summary(ServiceIndex.Row r, Instant now) {
         ObjectNode n = NODES.objectNode();
-        n.put("service", s.getService());
-        n.put("owner", s.getOwner());
-        n.put("status", s.getStatus().name());
-        n.put("notAfter", text(s.getNotAfter()));
-        putDaysLeft(n, s.getNotAfter(), now);
-        n.put("endpoints", s.getEndpoints().size());
+        n.put("service", r.service());
+        n.put("owner", r.owner());
+        n.put("status", r.status().name());
+        n.put("notAfter", text(r.notAfter()));
+        putDaysLeft(n, r.notAfter(), now);
+        n.put("endpoints", r.endpoints());
         ArrayNode problems = n.putArray("problems");
-        s.getProblems().forEach(problems::add);
+        r.problems().forEach(problems::add);
+        ObjectNode labels = n.putObject("labels");
+        new java.util.TreeMap<>(r.labels()).forEach(labels::put);
+        ArrayNode conditions = n.putArray("conditions");
+        r.conditions().forEach(conditions::add);
+        n.put("accepted", r.accepted());
+        n.put("updatedAt", text(r.updatedAt()));
         return n;
+    }
+
+    /** One leaf certificate of the inventory, with every service and endpoint that serves it. */
+    public static ObjectNode inventoryCertificate(ServiceIndex.CertificateRow c, Instant now) {
+        ObjectNode n = ref(c.sha256(), c.subject(), c.issuer(), c.notBefore(), c.notAfter());
+        putDaysLeft(n, c.notAfter(), now);
+        n.put("keyAlgorithm", c.keyAlgorithm());
+        n.set("keyBits", c.keyBits() == null ? NODES.nullNode() : NODES.numberNode(c.keyBits()));
+        ArrayNode services = n.putArray("services");
+        ArrayNode endpoints = n.putArray("endpoints");
+        c.endpointsByService().forEach((service, eps) -> {
+            services.add(service);
+            eps.forEach(e -> endpoints.addObject().put("service", service).put("endpoint", e));
+        });
+        return n;
+    }
+
+    /**
+     * A record of the schemas (an accepted exception, a silence, an alert's state) as JSON with the record's field names:
+     * times as ISO-8601 text, enums as their names, maps as objects, bytes left out.
+     */
+    public static JsonNode record(IndexedRecord record) {
+        if (record == null) {
+            return NODES.nullNode();
+        }
+        ObjectNode n = NODES.objectNode();
+        for (Schema.Field f : record.getSchema().getFields()) {
+            Object v = record.get(f.pos());
+            if (!(v instanceof ByteBuffer)) {
+                n.set(f.name(), value(v));
+            }
+        }
+        return n;
+    }
+
+    private static JsonNode value(Object v) {
+        return switch (v) {
+            case null -> NODES.nullNode();
+            case IndexedRecord r -> record(r);
+            case Instant t -> NODES.textNode(t.toString());
+            case Enum<?> e -> NODES.textNode(e.name());
+            case GenericEnumSymbol<?> e -> NODES.textNode(e.toString());
+            case CharSequence cs -> NODES.textNode(cs.toString());
+            case Boolean b -> NODES.booleanNode(b);
+            case Integer i -> NODES.numberNode(i);
+            case Long l -> NODES.numberNode(l);
+            case Double d -> NODES.numberNode(d);
+            case Float f -> NODES.numberNode(f);
+            case Map<?, ?> m -> {
+                ObjectNode o = NODES.objectNode();
+                new java.util.TreeMap<>(m.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        e -> String.valueOf(e.getKey()), Map.Entry::getValue))).forEach((k, val) -> o.set(k, value(val)));
+                yield o;
+            }
+            case Collection<?> c -> {
+                ArrayNode a = NODES.arrayNode();
+                c.forEach(x -> a.add(value(x)));
+                yield a;
+            }
+            default -> NODES.textNode(v.toString());
+        };
     }
 
     /**
@@ -114,6 +196,10 @@ public final class ApiJson {
             certs.add(cn);
         });
         n.set("rollout", rollout(s.getRollout()));
+        ArrayNode accepted = n.putArray("acceptedConditions");
+        for (AcceptedCondition a : s.getAccepted()) {
+            accepted.add(record(a));
+        }
         return n;
     }
 
@@ -151,12 +237,16 @@ public final class ApiJson {
         if (r == null) {
             return NODES.nullNode();
         }
+        return ref(r.getSha256(), r.getSubject(), r.getIssuer(), r.getNotBefore(), r.getNotAfter());
+    }
+
+    private static ObjectNode ref(String sha256, String subject, String issuer, Instant notBefore, Instant notAfter) {
         ObjectNode n = NODES.objectNode();
-        n.put("sha256", r.getSha256());
-        n.put("subject", r.getSubject());
-        n.put("issuer", r.getIssuer());
-        n.put("notBefore", text(r.getNotBefore()));
-        n.put("notAfter", text(r.getNotAfter()));
+        n.put("sha256", sha256);
+        n.put("subject", subject);
+        n.put("issuer", issuer);
+        n.put("notBefore", text(notBefore));
+        n.put("notAfter", text(notAfter));
         return n;
     }
 

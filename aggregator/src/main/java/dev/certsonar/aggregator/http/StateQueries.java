@@ -27,7 +27,9 @@ import java.util.Optional;
 
 /**
  * Reads the aggregator's state stores (interactive queries): what this instance holds, and which
- * instance holds a key when several share the work (known by their {@code application.server}).
+ * instance holds a key when several share the work (known by their {@code application.server}). The operator's
+ * tables (accepted exceptions, silences, alert states) are read the same way: each instance holds the keys of its
+ * partitions of them.
  */
 public final class StateQueries {
 
@@ -98,12 +100,31 @@ public final class StateQueries {
         return Optional.ofNullable(OBSERVATIONS.decode(store(StoreNames.ENDPOINTS, byte[].class).get(StateKeys.endpoint(service, targetId, endpoint))));
     }
 
+    /** Every value of one of the tables (exceptions, silences, alert-states) that this instance holds. */
+    public <V> List<V> localTable(String store) {
+        List<V> out = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = this.<V>store(store, null).all()) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        }
+        return out;
+    }
+
+    /** The value of a key of one of the tables, if this instance holds it. */
+    public <V> Optional<V> localTableValue(String store, String key) {
+        return Optional.ofNullable(this.<V>store(store, null).get(key));
+    }
+
     /** The instance that holds the service, when it is another one; empty when it is this one or there is only one. */
     public Optional<HostInfo> remoteOwnerOf(String service) {
+        return remoteOwnerOf(StoreNames.SERVICES, service);
+    }
+
+    /** The instance that holds the key of the store, when it is another one; empty when it is this one or there is only one. */
+    public Optional<HostInfo> remoteOwnerOf(String storeName, String key) {
         if (self == null) {
             return Optional.empty();
         }
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.SERVICES, service, Serdes.String().serializer());
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
         if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) || metadata.activeHost().equals(self)) {
             return Optional.empty();
         }
@@ -112,16 +133,26 @@ public final class StateQueries {
 
     /** The other instances of the application, known by their application.server. */
     public List<HostInfo> otherInstances() {
+        return otherInstances(StoreNames.SERVICES);
+    }
+
+    /** The other instances that hold a part of the store. */
+    public List<HostInfo> otherInstances(String storeName) {
         if (self == null) {
             return List.of();
         }
         List<HostInfo> out = new ArrayList<>();
-        for (StreamsMetadata m : streams.streamsMetadataForStore(StoreNames.SERVICES)) {
+        for (StreamsMetadata m : streams.streamsMetadataForStore(storeName)) {
             if (!m.hostInfo().equals(self) && !out.contains(m.hostInfo())) {
                 out.add(m.hostInfo());
             }
         }
         return out;
+    }
+
+    /** The host this instance's API is reached on by the others, or null for a single instance. */
+    public HostInfo self() {
+        return self;
     }
 
     @SuppressWarnings("unused")

@@ -1,6 +1,9 @@
 package dev.certsonar.aggregator.state;
 
 import dev.certsonar.aggregator.AggregatorConfig;
+import dev.certsonar.schemas.avro.AcceptedCondition;
+import dev.certsonar.schemas.avro.AcceptedException;
+import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Condition;
 import dev.certsonar.schemas.avro.ConditionType;
@@ -32,7 +35,9 @@ import java.util.TreeSet;
 /**
  * Computes a service's status from its targets and the last observation of each endpoint: the worst
  * endpoint status, the earliest notAfter, the conditions with the endpoints that cause them and since
- * when (and for how many consecutive observations) each holds. Pure: time and the previous status are arguments.
+ * when (and for how many consecutive observations) each holds. A condition that an accepted exception in force accepts
+ * is set apart as accepted: shown with the exception's reason, it counts neither among the conditions nor in the
+ * status of its endpoints and so of the service. Pure: time, the previous status and the exceptions are arguments.
  */
 public final class ServiceEvaluator {
 
@@ -75,6 +80,12 @@ public final class ServiceEvaluator {
      */
     public Evaluation evaluate(String service, SortedMap<String, Target> targets, List<EndpointObservation> endpoints,
                                ServiceStatus previous, Set<String> observedNow, Instant now) {
+        return evaluate(service, targets, endpoints, previous, observedNow, now, AcceptedExceptions.NONE);
+    }
+
+    /** @param exceptions the accepted exceptions known; those in force at {@code now} apply */
+    public Evaluation evaluate(String service, SortedMap<String, Target> targets, List<EndpointObservation> endpoints,
+                               ServiceStatus previous, Set<String> observedNow, Instant now, AcceptedExceptions exceptions) {
         Instant at = now.truncatedTo(ChronoUnit.MILLIS);
         List<EndpointJudgement> judgements = new ArrayList<>();
         List<EndpointObservation> sorted = new ArrayList<>(endpoints);
@@ -83,15 +94,27 @@ public final class ServiceEvaluator {
             judgements.add(judge(e.endpointKey(), e.observation(), policyOf(targets.get(e.targetId())), at));
         }
 
+        List<String> ownerProblems = new ArrayList<>();
+        String owner = owner(targets, sorted, ownerProblems);
+        Map<String, String> labels = labels(targets, sorted);
+        Acceptance acceptance = new Acceptance(service, owner, labels, exceptions, at);
+
         Status status = Status.OK;
         Instant notAfter = null;
         Optional<Instant> next = Optional.empty();
         List<EndpointStatus> endpointStatuses = new ArrayList<>();
+        List<List<Accepted>> acceptedByEndpoint = new ArrayList<>();
         for (int i = 0; i < judgements.size(); i++) {
             EndpointJudgement j = judgements.get(i);
             Observation o = j.observation();
-            if (j.status().ordinal() > status.ordinal() && j.status() != Status.UNKNOWN) {
-                status = j.status();
+            List<Accepted> accepted = new ArrayList<>();
+            for (EndpointJudgement.EndpointCondition c : j.conditions()) {
+                accepted.add(acceptance.of(c, List.of(sorted.get(i).targetId())));
+            }
+            acceptedByEndpoint.add(accepted);
+            Status endpointStatus = statusWithout(j, accepted);
+            if (endpointStatus.ordinal() > status.ordinal() && endpointStatus != Status.UNKNOWN) {
+                status = endpointStatus;
             }
             if (o.getNotAfter() != null && (notAfter == null || o.getNotAfter().isBefore(notAfter))) {
                 notAfter = o.getNotAfter();
@@ -102,12 +125,14 @@ public final class ServiceEvaluator {
             endpointStatuses.add(EndpointStatus.newBuilder()
                     .setEndpoint(endpointOf(o))
                     .setTargetId(sorted.get(i).targetId())
-                    .setStatus(j.status())
+                    .setStatus(endpointStatus)
                     .setOutcome(o.getOutcome())
                     .setNotAfter(o.getNotAfter())
                     .setLeaf(EndpointJudgement.leaf(o))
                     .setLastObservedAt(o.getObservedAt())
                     .setProblems(endpointProblems(o))
+                    .setLeafKeyAlgorithm(leafCertificate(o).map(Certificate::getKeyAlgorithm).orElse(null))
+                    .setLeafKeyBits(leafCertificate(o).map(Certificate::getKeyBits).orElse(null))
                     .build());
         }
 
@@ -117,12 +142,20 @@ public final class ServiceEvaluator {
             Instant graceEnds = rollout.getSince().plus(config.rolloutGrace());
             if (RolloutTracker.incomplete(rollout, config.rolloutGrace(), at)) {
                 CertificateRef old = RolloutTracker.oldCertificate(rollout, judgements);
-                extra.add(new Extra(new EndpointJudgement.EndpointCondition(ConditionType.ROLLOUT_INCOMPLETE, Severity.WARNING, old,
+                EndpointJudgement.EndpointCondition incomplete = new EndpointJudgement.EndpointCondition(
+                        ConditionType.ROLLOUT_INCOMPLETE, Severity.WARNING, old,
                         "renewed certificate " + rollout.getNewCertificate().getSubject() + " is not served everywhere yet: "
                                 + rollout.getEndpointsOld().size() + " of "
                                 + (rollout.getEndpointsOld().size() + rollout.getEndpointsNew().size())
-                                + " endpoints still serve an older certificate"),
-                        new TreeSet<>(rollout.getEndpointsOld())));
+                                + " endpoints still serve an older certificate");
+                TreeSet<String> oldEndpoints = new TreeSet<>(rollout.getEndpointsOld());
+                TreeSet<String> oldTargets = new TreeSet<>();
+                for (EndpointObservation e : sorted) {
+                    if (oldEndpoints.contains(e.endpointKey())) {
+                        oldTargets.add(e.targetId());
+                    }
+                }
+                extra.add(new Extra(incomplete, oldEndpoints, acceptance.of(incomplete, oldTargets)));
             } else {
                 Instant t = graceEnds.plusMillis(1);
                 if (next.isEmpty() || t.isBefore(next.get())) {
@@ -130,24 +163,29 @@ public final class ServiceEvaluator {
                 }
             }
         }
-        List<Condition> conditions = conditions(judgements, extra, previous, observedNow, at);
+        List<AcceptedCondition> accepted = new ArrayList<>();
+        List<Condition> conditions = conditions(judgements, acceptedByEndpoint, extra, previous, observedNow, at, accepted);
 
         List<String> problems = new ArrayList<>();
         for (Condition c : conditions) {
             problems.add(c.getMessage());
         }
-        String owner = owner(targets, sorted, problems);
+        for (AcceptedCondition a : accepted) {
+            problems.add(a.getCondition().getMessage() + "; " + AcceptedExceptions.describe(a.getReason(), a.getCreatedBy(), a.getUntil()));
+        }
+        problems.addAll(ownerProblems);
 
         ServiceStatus result = ServiceStatus.newBuilder()
                 .setService(service)
                 .setOwner(owner)
-                .setLabels(labels(targets, sorted))
+                .setLabels(labels)
                 .setStatus(status)
                 .setNotAfter(notAfter)
                 .setDaysLeft(EndpointJudgement.daysLeft(notAfter, at))
                 .setConditions(conditions)
                 .setEndpoints(endpointStatuses)
                 .setRollout(rollout)
+                .setAccepted(accepted)
                 .setProblems(problems)
                 .setUpdatedAt(at)
                 .build();
@@ -206,38 +244,48 @@ public final class ServiceEvaluator {
         return target == null ? config.policy() : config.policy().withOverrides(target);
     }
 
-    private List<Condition> conditions(List<EndpointJudgement> judgements, List<Extra> extra, ServiceStatus previous,
-                                       Set<String> observedNow, Instant at) {
-        record Key(ConditionType type, Severity level, String sha256) {
+    /**
+     * The conditions that count, grouped by type, level and certificate across endpoints, with since when and for
+     * how many consecutive observations each holds (carried over from the previous status, where it may have been
+     * accepted); those an exception accepts go to {@code acceptedOut}, grouped the same way per exception.
+     */
+    private List<Condition> conditions(List<EndpointJudgement> judgements, List<List<Accepted>> acceptedByEndpoint, List<Extra> extra,
+                                       ServiceStatus previous, Set<String> observedNow, Instant at, List<AcceptedCondition> acceptedOut) {
+        record Group(CertificateRef certificate, String message, TreeSet<String> endpoints, AcceptedException exception) {
         }
-        record Group(CertificateRef certificate, String message, TreeSet<String> endpoints) {
-        }
-        Map<Key, Group> groups = new LinkedHashMap<>();
-        for (EndpointJudgement j : judgements) {
-            for (EndpointJudgement.EndpointCondition c : j.conditions()) {
-                Key key = new Key(c.type(), c.level(), c.certificate() != null ? c.certificate().getSha256() : null);
-                groups.computeIfAbsent(key, k -> new Group(c.certificate(), c.message(), new TreeSet<>())).endpoints().add(j.endpointKey());
+        Map<GroupKey, Group> groups = new LinkedHashMap<>();
+        for (int i = 0; i < judgements.size(); i++) {
+            EndpointJudgement j = judgements.get(i);
+            for (int k = 0; k < j.conditions().size(); k++) {
+                EndpointJudgement.EndpointCondition c = j.conditions().get(k);
+                AcceptedException by = acceptedByEndpoint.get(i).get(k).exception();
+                groups.computeIfAbsent(GroupKey.of(c, by), g -> new Group(c.certificate(), c.message(), new TreeSet<>(), by))
+                        .endpoints().add(j.endpointKey());
             }
         }
         for (Extra x : extra) {
             EndpointJudgement.EndpointCondition c = x.condition();
-            Key key = new Key(c.type(), c.level(), c.certificate() != null ? c.certificate().getSha256() : null);
-            groups.computeIfAbsent(key, k -> new Group(c.certificate(), c.message(), new TreeSet<>())).endpoints().addAll(x.endpoints());
+            AcceptedException by = x.accepted().exception();
+            groups.computeIfAbsent(GroupKey.of(c, by), g -> new Group(c.certificate(), c.message(), new TreeSet<>(), by))
+                    .endpoints().addAll(x.endpoints());
         }
-        Map<Key, Condition> before = new HashMap<>();
+        Map<GroupKey, Condition> before = new HashMap<>();
         if (previous != null) {
             for (Condition c : previous.getConditions()) {
-                before.put(new Key(c.getType(), c.getLevel(), c.getCertificate() != null ? c.getCertificate().getSha256() : null), c);
+                before.put(GroupKey.of(c), c);
+            }
+            for (AcceptedCondition a : previous.getAccepted()) {
+                before.putIfAbsent(GroupKey.of(a.getCondition()), a.getCondition());
             }
         }
         List<Condition> out = new ArrayList<>();
-        for (Map.Entry<Key, Group> e : groups.entrySet()) {
+        for (Map.Entry<GroupKey, Group> e : groups.entrySet()) {
             Group g = e.getValue();
-            Condition held = before.get(e.getKey());
+            Condition held = before.get(e.getKey().counted());
             boolean observed = g.endpoints().stream().anyMatch(observedNow::contains);
             Instant since = held != null ? held.getSince() : at;
             int consecutive = held == null ? 1 : held.getConsecutive() + (observed ? 1 : 0);
-            out.add(Condition.newBuilder()
+            Condition condition = Condition.newBuilder()
                     .setType(e.getKey().type())
                     .setLevel(e.getKey().level())
                     .setCertificate(g.certificate())
@@ -246,16 +294,97 @@ public final class ServiceEvaluator {
                     .setConsecutive(consecutive)
                     .setMessage(g.endpoints().size() == 1 ? g.message() + " on " + g.endpoints().first()
                             : g.message() + " on " + g.endpoints().size() + " endpoints")
-                    .build());
+                    .build();
+            if (g.exception() == null) {
+                out.add(condition);
+            } else {
+                acceptedOut.add(AcceptedCondition.newBuilder()
+                        .setCondition(condition)
+                        .setExceptionId(g.exception().getId())
+                        .setReason(g.exception().getReason())
+                        .setCreatedBy(g.exception().getCreatedBy())
+                        .setUntil(g.exception().getUntil())
+                        .build());
+            }
         }
-        out.sort(Comparator.comparing((Condition c) -> c.getType().ordinal())
+        Comparator<Condition> order = Comparator.comparing((Condition c) -> c.getType().ordinal())
                 .thenComparing(c -> -c.getLevel().ordinal())
-                .thenComparing(c -> c.getCertificate() != null ? c.getCertificate().getSha256() : ""));
+                .thenComparing(c -> c.getCertificate() != null ? c.getCertificate().getSha256() : "");
+        out.sort(order);
+        acceptedOut.sort(Comparator.comparing(AcceptedCondition::getCondition, order).thenComparing(AcceptedCondition::getExceptionId));
         return out;
     }
 
-    /** A condition that no single endpoint causes alone, with the endpoints it concerns. */
-    private record Extra(EndpointJudgement.EndpointCondition condition, TreeSet<String> endpoints) {
+    /** A group of conditions: type, level and certificate, and the exception that accepts them (null when they count). */
+    private record GroupKey(ConditionType type, Severity level, String sha256, String exceptionId) {
+        static GroupKey of(EndpointJudgement.EndpointCondition c, AcceptedException by) {
+            return new GroupKey(c.type(), c.level(), c.certificate() != null ? c.certificate().getSha256() : null,
+                    by != null ? by.getId() : null);
+        }
+
+        static GroupKey of(Condition c) {
+            return new GroupKey(c.getType(), c.getLevel(), c.getCertificate() != null ? c.getCertificate().getSha256() : null, null);
+        }
+
+        GroupKey counted() {
+            return exceptionId == null ? this : new GroupKey(type, level, sha256, null);
+        }
+    }
+
+    /** Whether an exception accepts one condition of one endpoint (or of several, for a condition no endpoint causes alone). */
+    private record Accepted(AcceptedException exception) {
+    }
+
+    /** Finds the exception that accepts a condition of the service. */
+    private record Acceptance(String service, String owner, Map<String, String> labels, AcceptedExceptions exceptions, Instant at) {
+        Accepted of(EndpointJudgement.EndpointCondition c, java.util.Collection<String> targets) {
+            if (exceptions.all().isEmpty()) {
+                return new Accepted(null);
+            }
+            AcceptedExceptions.ConditionSubject subject = new AcceptedExceptions.ConditionSubject(service, owner, labels, c.type(),
+                    c.level(), c.certificate() != null ? c.certificate().getSha256() : null, targets);
+            return new Accepted(exceptions.accepting(subject, at).orElse(null));
+        }
+    }
+
+    /** The endpoint's status once the conditions an exception accepts are set aside. */
+    private static Status statusWithout(EndpointJudgement j, List<Accepted> accepted) {
+        if (accepted.stream().allMatch(a -> a.exception() == null)) {
+            return j.status();
+        }
+        Status status = Status.OK;
+        for (int k = 0; k < j.conditions().size(); k++) {
+            if (accepted.get(k).exception() == null) {
+                Status s = statusOf(j.conditions().get(k));
+                if (s.ordinal() > status.ordinal()) {
+                    status = s;
+                }
+            }
+        }
+        return status;
+    }
+
+    /**
+     * The status a condition gives an endpoint, as {@link dev.certsonar.schemas.policy.StatusRules} gives it from the
+     * same findings; a condition of a type without a rule of its own gives its level (CRITICAL or WARNING).
+     */
+    static Status statusOf(EndpointJudgement.EndpointCondition c) {
+        return switch (c.type()) {
+            case EXPIRED -> Status.EXPIRED;
+            case UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO -> Status.INVALID;
+            case UNREACHABLE -> Status.UNREACHABLE;
+            case STALE -> Status.STALE;
+            case ROLLOUT_INCOMPLETE -> Status.OK;
+            default -> c.level() == Severity.CRITICAL ? Status.CRITICAL : c.level() == Severity.WARNING ? Status.WARNING : Status.OK;
+        };
+    }
+
+    private static Optional<Certificate> leafCertificate(Observation o) {
+        return o.getChain() == null || o.getChain().isEmpty() ? Optional.empty() : Optional.of(o.getChain().get(0));
+    }
+
+    /** A condition that no single endpoint causes alone, with the endpoints it concerns and whether it is accepted. */
+    private record Extra(EndpointJudgement.EndpointCondition condition, TreeSet<String> endpoints, Accepted accepted) {
     }
 
     private static String owner(SortedMap<String, Target> targets, List<EndpointObservation> endpoints, List<String> problems) {

@@ -1,5 +1,6 @@
 package dev.certsonar.aggregator.state;
 
+import dev.certsonar.schemas.avro.AcceptedException;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Target;
 
@@ -7,7 +8,8 @@ import java.util.Objects;
 
 /**
  * What the service-state processor consumes, keyed by service: a target of the service added or
- * changed, a target removed from the service, or an observation of one of its endpoints.
+ * changed, a target removed from the service, or an observation of one of its endpoints; and, keyed by its id and
+ * sent to every partition, an accepted exception written or removed.
  */
 public sealed interface ServiceInput {
 
@@ -39,6 +41,13 @@ public sealed interface ServiceInput {
 
         public Observed(Observation observation) {
             this(observation, null);
+        }
+    }
+
+    /** An accepted exception, new or changed; {@code exception} null when it was removed. */
+    record ExceptionChanged(String id, AcceptedException exception) implements ServiceInput {
+        public ExceptionChanged {
+            Objects.requireNonNull(id, "id");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.certsonar.aggregator.state;
 
 import dev.certsonar.schemas.AvroSerdes;
+import dev.certsonar.schemas.avro.AcceptedException;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Target;
 import org.apache.kafka.common.errors.SerializationException;
@@ -16,13 +17,15 @@ import java.util.Arrays;
 /**
  * The serde of the aggregator's internal service-input topic: one tag byte, then for a target
  * the id (length-prefixed UTF-8) and the target in Avro single-object encoding, for an
- * observation the observation in Avro single-object encoding.
+ * observation the observation in Avro single-object encoding, for an accepted exception its id and the exception in
+ * Avro single-object encoding (nothing after the id when it was removed).
  */
 public final class ServiceInputSerde {
 
     private static final byte TARGET_UPSERTED = 1;
     private static final byte TARGET_REMOVED = 2;
     private static final byte OBSERVED = 3;
+    private static final byte EXCEPTION_CHANGED = 4;
 
     private ServiceInputSerde() {
     }
@@ -51,15 +54,21 @@ public final class ServiceInputSerde {
     public static Serde<ServiceInput> create() {
         Serde<Target> targets = AvroSerdes.serde(Target.class);
         Serde<Observation> observations = AvroSerdes.serde(Observation.class);
-        Serializer<ServiceInput> serializer = (topic, input) -> input == null ? null : serialize(topic, input, targets, observations);
-        Deserializer<ServiceInput> deserializer = (topic, bytes) -> bytes == null ? null : deserialize(topic, bytes, targets, observations);
+        Serde<AcceptedException> exceptions = AvroSerdes.serde(AcceptedException.class);
+        Serializer<ServiceInput> serializer = (topic, input) -> input == null ? null
+                : serialize(topic, input, targets, observations, exceptions);
+        Deserializer<ServiceInput> deserializer = (topic, bytes) -> bytes == null ? null
+                : deserialize(topic, bytes, targets, observations, exceptions);
         return Serdes.serdeFrom(serializer, deserializer);
     }
 
-    private static byte[] serialize(String topic, ServiceInput input, Serde<Target> targets, Serde<Observation> observations) {
+    private static byte[] serialize(String topic, ServiceInput input, Serde<Target> targets, Serde<Observation> observations,
+                                    Serde<AcceptedException> exceptions) {
         return switch (input) {
             case ServiceInput.TargetUpserted t -> tagged(TARGET_UPSERTED, t.targetId(), targets.serializer().serialize(topic, t.target()));
             case ServiceInput.TargetRemoved t -> tagged(TARGET_REMOVED, t.targetId(), new byte[0]);
+            case ServiceInput.ExceptionChanged e -> tagged(EXCEPTION_CHANGED, e.id(),
+                    e.exception() == null ? new byte[0] : exceptions.serializer().serialize(topic, e.exception()));
             case ServiceInput.Observed o -> {
                 byte[] body = o.encoded() != null ? o.encoded() : observations.serializer().serialize(topic, o.observation());
                 byte[] out = new byte[body.length + 1];
@@ -76,7 +85,8 @@ public final class ServiceInputSerde {
                 .put(tag).putInt(idBytes.length).put(idBytes).put(body).array();
     }
 
-    private static ServiceInput deserialize(String topic, byte[] bytes, Serde<Target> targets, Serde<Observation> observations) {
+    private static ServiceInput deserialize(String topic, byte[] bytes, Serde<Target> targets, Serde<Observation> observations,
+                                            Serde<AcceptedException> exceptions) {
         if (bytes.length == 0) {
             throw new SerializationException("Empty service-input record on " + topic);
         }
@@ -88,7 +98,7 @@ public final class ServiceInputSerde {
         byte tag = buffer.get();
         int idLength = buffer.getInt();
         if (idLength < 0 || idLength > buffer.remaining()) {
-            throw new SerializationException("Bad target id length " + idLength + " in service-input record on " + topic);
+            throw new SerializationException("Bad id length " + idLength + " in service-input record on " + topic);
         }
         String id = new String(bytes, 5, idLength, StandardCharsets.UTF_8);
         int bodyStart = 5 + idLength;
@@ -96,6 +106,8 @@ public final class ServiceInputSerde {
             case TARGET_UPSERTED -> new ServiceInput.TargetUpserted(id,
                     targets.deserializer().deserialize(topic, Arrays.copyOfRange(bytes, bodyStart, bytes.length)));
             case TARGET_REMOVED -> new ServiceInput.TargetRemoved(id);
+            case EXCEPTION_CHANGED -> new ServiceInput.ExceptionChanged(id, bodyStart == bytes.length ? null
+                    : exceptions.deserializer().deserialize(topic, Arrays.copyOfRange(bytes, bodyStart, bytes.length)));
             default -> throw new SerializationException("Unknown service-input tag " + tag + " on " + topic);
         };
     }

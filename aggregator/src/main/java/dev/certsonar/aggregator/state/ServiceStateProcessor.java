@@ -5,6 +5,7 @@ import dev.certsonar.aggregator.StoreNames;
 import dev.certsonar.schemas.AvroSerde;
 import dev.certsonar.schemas.AvroSerdes;
 import dev.certsonar.schemas.Endpoints;
+import dev.certsonar.schemas.avro.AcceptedException;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.Endpoint;
 import dev.certsonar.schemas.avro.Observation;
@@ -43,6 +44,12 @@ import java.util.TreeMap;
  * their next transition times. Time is the record's timestamp or the punctuation's, never earlier than the time of the
  * service's last status (a record that arrives late is judged at the time the service has reached): the same input
  * gives the same statuses, and a service's time never runs backwards.
+ *
+ * <p>Every task receives every accepted exception (the exceptions are sent to all partitions) and keeps those in force
+ * in a store of its own, so a status and the exceptions it was judged with change in one transaction. When an
+ * exception is written or removed, the services it matched or matches are evaluated again at once; when its
+ * {@code until} passes, a {@link DueIndex} of ends brings it up at the punctuation, and the services it matched are
+ * evaluated again. The services to look at come from an {@link ExceptionScope}: only services with conditions.
  */
 public final class ServiceStateProcessor implements Processor<String, ServiceInput, String, byte[]> {
 
@@ -50,6 +57,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
     /** Statuses are encoded once, for the services store and for service-status alike. */
     private static final AvroSerde<ServiceStatus> STATUSES = AvroSerdes.serde(ServiceStatus.class);
+    private static final AvroSerde<AcceptedException> EXCEPTIONS = AvroSerdes.serde(AcceptedException.class);
     /** Endpoint observations kept decoded per stream task (those of the most recently used services). */
     private static final int DECODED_ENDPOINTS = 4_096;
     /** Services whose targets are kept decoded per stream task. */
@@ -82,6 +90,12 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     /** Service → when its status next changes by time alone. */
     private DueIndex transitions;
     private KeyValueStore<String, String> inventory;
+    /** Exception id → the exception in force, in Avro single-object encoding; every write goes through {@link #exceptions} too. */
+    private KeyValueStore<String, byte[]> exceptionsInForce;
+    private final AcceptedExceptions exceptions = new AcceptedExceptions();
+    /** Exception id → when it ends. */
+    private DueIndex exceptionEnds;
+    private ExceptionScope exceptionScope;
 
     public ServiceStateProcessor(AggregatorConfig config) {
         this.config = config;
@@ -96,6 +110,13 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         this.services = context.getStateStore(StoreNames.SERVICES);
         this.transitions = new DueIndex(context.getStateStore(StoreNames.TRANSITION_INDEX), context.getStateStore(StoreNames.NEXT_TRANSITION));
         this.inventory = context.getStateStore(StoreNames.INVENTORY);
+        this.exceptionsInForce = context.getStateStore(StoreNames.EXCEPTIONS_IN_FORCE);
+        this.exceptionEnds = new DueIndex(context.getStateStore(StoreNames.EXCEPTION_ENDS), context.getStateStore(StoreNames.EXCEPTION_END_AT));
+        this.exceptionScope = new ExceptionScope(context.getStateStore(StoreNames.EXCEPTION_CANDIDATES));
+        this.exceptions.clear();
+        try (KeyValueIterator<String, byte[]> it = exceptionsInForce.all()) {
+            it.forEachRemaining(kv -> exceptions.put(EXCEPTIONS.decode(kv.value)));
+        }
         this.recentStatuses.clear();
         this.recentTargets.clear();
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceTime);
@@ -108,6 +129,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         }
         recentStatuses.clear();
         recentTargets.clear();
+        exceptions.clear();
     }
 
     /** A status as last written, with what a person cares about in it once worked out. */
@@ -154,6 +176,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         recentStatuses.put(service, next);
         int cap = config.consecutiveReported();
         if (previous == null || !previous.significance(cap).equals(next.significance(cap))) {
+            exceptionScope.update(service, status);
             context.forward(new Record<>(service, encoded, now.toEpochMilli()));
         }
     }
@@ -193,6 +216,10 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
 
     @Override
     public void process(Record<String, ServiceInput> record) {
+        if (record.value() instanceof ServiceInput.ExceptionChanged change) {
+            exceptionChanged(change, record.timestamp());
+            return;
+        }
         String service = record.key();
         if (service == null || record.value() == null) {
             return;
@@ -209,6 +236,54 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             }
             case ServiceInput.TargetRemoved t -> removeTarget(service, t.targetId(), now);
             case ServiceInput.Observed o -> observe(service, o.observation(), o.encoded(), now);
+            case ServiceInput.ExceptionChanged e -> throw new IllegalStateException("handled above");
+        }
+    }
+
+    /**
+     * Holds the exception (or forgets it, when removed or already ended) and evaluates again every service it matched
+     * before or matches now.
+     */
+    private void exceptionChanged(ServiceInput.ExceptionChanged change, long timestamp) {
+        Instant at = Instant.ofEpochMilli(timestamp);
+        Optional<AcceptedExceptions.Held> before = exceptions.remove(change.id());
+        AcceptedException exception = change.exception();
+        Optional<AcceptedExceptions.Held> after = Optional.empty();
+        if (exception != null && (exception.getUntil() == null || at.isBefore(exception.getUntil()))) {
+            exceptionsInForce.put(change.id(), EXCEPTIONS.encode(exception));
+            after = Optional.of(exceptions.put(exception));
+            if (exception.getUntil() != null) {
+                exceptionEnds.schedule(change.id(), exception.getUntil());
+            } else {
+                exceptionEnds.cancel(change.id());
+            }
+        } else {
+            exceptionsInForce.delete(change.id());
+            exceptionEnds.cancel(change.id());
+        }
+        Set<String> affected = new java.util.TreeSet<>();
+        before.ifPresent(held -> affected.addAll(exceptionScope.servicesMatching(held)));
+        after.ifPresent(held -> affected.addAll(exceptionScope.servicesMatching(held)));
+        log.info("Accepted exception {} {}; evaluating {} services it matches again", change.id(),
+                after.isPresent() ? "in force" : "removed or ended", affected.size());
+        for (String service : affected) {
+            evaluate(service, Set.of(), timeOf(service, timestamp));
+        }
+    }
+
+    /** Forgets the exceptions whose {@code until} has come and evaluates again the services each matched. */
+    private void endExceptions(long punctuatedAt) {
+        for (String id : exceptionEnds.due(Instant.ofEpochMilli(punctuatedAt))) {
+            exceptionEnds.cancel(id);
+            exceptionsInForce.delete(id);
+            Optional<AcceptedExceptions.Held> ended = exceptions.remove(id);
+            if (ended.isPresent()) {
+                List<String> affected = exceptionScope.servicesMatching(ended.get());
+                log.info("Accepted exception {} ended; evaluating {} services it matched again", id, affected.size());
+                for (String service : affected) {
+                    evaluate(service, Set.of(), timeOf(service, punctuatedAt));
+                }
+            }
         }
     }
 
@@ -315,6 +390,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     /** Forgets the service and writes a tombstone to service-status. */
     private void drop(String service, Instant now) {
         transitions.cancel(service);
+        exceptionScope.remove(service);
         ServiceStatus previous = status(service);
         if (previous != null) {
             services.delete(service);
@@ -347,7 +423,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             return;
         }
         ServiceStatus previous = status(service);
-        ServiceEvaluator.Evaluation evaluation = evaluator.evaluate(service, serviceTargets, observed, previous, observedNow, now);
+        ServiceEvaluator.Evaluation evaluation = evaluator.evaluate(service, serviceTargets, observed, previous, observedNow, now, exceptions);
         write(service, evaluation.status(), now);
         scheduleTransition(service, evaluation.nextTransition());
     }
@@ -381,6 +457,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
 
     /** Revisits every service whose next transition is due at the punctuation's time. */
     private void advanceTime(long punctuatedAt) {
+        endExceptions(punctuatedAt);
         for (String service : transitions.due(Instant.ofEpochMilli(punctuatedAt))) {
             transitions.cancel(service);
             evaluate(service, Set.of(), timeOf(service, punctuatedAt), true);

@@ -21,7 +21,7 @@ record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, P
     record Policy(String interval, Double warnDays, Double warnFraction, Double criticalDays, Double criticalFraction) {
     }
 
-    record Http(Integer port, String bind) {
+    record Http(Integer port, String bind, String token, List<String> allowedHosts) {
     }
 
     record Route(Match match, List<String> channels) {

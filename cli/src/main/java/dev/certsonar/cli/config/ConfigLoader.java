@@ -280,7 +280,8 @@ public final class ConfigLoader {
             if (section == null) {
                 return d;
             }
-            return checked(at("http"), () -> new HttpConfig(or(section.port(), d.port()), or(section.bind(), d.bind())));
+            return checked(at("http"), () -> new HttpConfig(or(section.port(), d.port()), or(section.bind(), d.bind()),
+                    section.token(), or(section.allowedHosts(), d.allowedHosts())));
         }
 
         private List<ChannelConfig> channels(List<ObjectNode> section) {

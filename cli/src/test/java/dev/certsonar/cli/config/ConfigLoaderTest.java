@@ -362,6 +362,14 @@ class ConfigLoaderTest {
                           - type: log
                             name: my ops
                         """, "c.yaml:3: channels[0].name: \"my ops\" is not a channel name (letters, digits, '.', '_' and '-' only)"),
+                argumentSet("a token too short to guard writes", """
+                        http:
+                          token: short
+                        """, "c.yaml:2: http.token: a token of 5 characters is too short (at least 16)"),
+                argumentSet("an empty allowed host", """
+                        http:
+                          allowedHosts: [console.example.com, " "]
+                        """, "c.yaml:2: http.allowedHosts[1]: an empty host name"),
                 argumentSet("port out of range", """
                         http:
                           port: 70000
@@ -400,6 +408,26 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.load(file, ConfigOverrides.NONE))
                 .isInstanceOf(ConfigException.class)
                 .message().startsWith(file + expectedMessageStart.substring("c.yaml".length()));
+    }
+
+    @Test
+    void theHttpSectionCarriesTheTokenAndAllowedHostsToTheAggregator() throws IOException {
+        Path file = write("c.yaml", """
+                http: {port: 9443, bind: 0.0.0.0, token: "${CONSOLE_TOKEN}", allowedHosts: [Certsonar.Example.COM]}
+                """);
+        CertsonarConfig config = new ConfigLoader(Map.of("CONSOLE_TOKEN", "0123456789abcdef-token")).load(file, ConfigOverrides.NONE);
+        assertThat(config.http().token()).isEqualTo("0123456789abcdef-token");
+        assertThat(config.http().toString()).doesNotContain("0123456789abcdef-token");
+        assertThat(config.http().aggregatorSettings()).isEqualTo(new dev.certsonar.aggregator.http.HttpSettings(
+                "0.0.0.0", 9443, "0123456789abcdef-token", List.of("certsonar.example.com")));
+    }
+
+    @Test
+    void theAggregatorRefusesAnAddressOffLoopbackWithoutAToken() {
+        CertsonarConfig config = new ConfigLoader(Map.of()).load(null, ConfigOverrides.NONE.withHttpBind("0.0.0.0"));
+        assertThatThrownBy(() -> config.http().aggregatorSettings())
+                .hasMessage("http.token: the HTTP server would bind to 0.0.0.0, which is not a loopback address, and writes there "
+                        + "need a bearer token: set http.token (at least 16 characters), or bind to 127.0.0.1 (http.bind, --http-bind)");
     }
 
     @Test
