@@ -142,7 +142,7 @@ public final class AlertsCommand extends GroupCommand {
 
     /**
      * One readable line: {@code 2026-11-27T17:20:05Z FIRING CRITICAL EXPIRING/CRITICAL payments-api 6.2 days
-     * CN=pay.example.com alert 1a2b3c4d}.
+     * CN=pay.example.com alert 1a2b3c4d}, and {@code silenced} at the end when a silence keeps it from the channels.
      */
     static String line(Alert alert) {
         String condition = alert.getCondition() == ConditionType.EXPIRING || alert.getLevel() != alert.getSeverity()
@@ -151,9 +151,9 @@ public final class AlertsCommand extends GroupCommand {
         String subject = alert.getCertificate() == null ? "-" : alert.getCertificate().getSubject();
         String state = alert.getState().name() + (alert.getReminder() ? "*" : "");
         String id = alert.getAlertId().length() > 8 ? alert.getAlertId().substring(0, 8) : alert.getAlertId();
-        return String.format(Locale.ROOT, "%s  %-9s %-8s  %-26s %s  %s  %s  alert %s",
+        return String.format(Locale.ROOT, "%s  %-9s %-8s  %-26s %s  %s  %s  alert %s%s",
                 alert.getAt().truncatedTo(ChronoUnit.SECONDS), state, alert.getSeverity(), condition,
-                alert.getService(), days, subject, id);
+                alert.getService(), days, subject, id, alert.getSilenced() ? "  silenced" : "");
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

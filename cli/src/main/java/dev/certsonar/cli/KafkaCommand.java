@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 
 /** A command that talks to the configured Kafka cluster: the configuration options, and where it writes. */
@@ -16,6 +17,9 @@ abstract class KafkaCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOptions config;
+
+    /** What "now" is for the command. */
+    Clock clock = Clock.systemUTC();
 
     PrintWriter out() {
         return spec.commandLine().getOut();
