@@ -4,6 +4,7 @@ import dev.certsonar.cli.config.CertsonarConfig;
 import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.AlertLifecycle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,18 +20,19 @@ public final class AckCommand extends KafkaCommand {
     @Parameters(paramLabel = "ALERT_ID", description = "The alert's id, or its start (`alerts tail` shows 8 characters).")
     String alertId;
 
-    @Option(names = "--withdraw", description = "Withdraw the acknowledgement instead: the reminders go on.")
-    boolean withdraw;
+    @Mixin
+    OperatorCommand.Actor actor;
 
     @Option(names = "--comment", paramLabel = "TEXT", description = "What is being done.")
     String comment = "";
 
-    @Option(names = "--by", paramLabel = "NAME", description = "Who is on it (default: the user running the command).")
-    String by;
+    @Option(names = "--withdraw", description = "Withdraw the acknowledgement instead: the reminders go on.")
+    boolean withdraw;
 
+    /** Acknowledges the alert when it fires, or withdraws its acknowledgement; 1 when there is no such alert. */
     @Override
     public Integer call() throws Exception {
-        String who = withdraw ? null : OperatorInput.by(by);
+        String who = withdraw ? null : actor.name();
         CertsonarConfig loaded = config.loadWithKafka();
         ClusterTopic<AlertLifecycle> states = new ClusterTopic<>(loaded, loaded.topics().alertStates());
         Map<String, AlertLifecycle> alerts = states.readAll(err());

@@ -8,7 +8,6 @@ import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Matcher;
 
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,7 +16,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -50,7 +48,7 @@ final class OperatorInput {
         List<ConditionType> conditions = new ArrayList<>();
         for (String w : written) {
             try {
-                conditions.add(ConditionType.valueOf(Matchers.parse(Matchers.CONDITION + "=" + w).getValue()));
+                conditions.add(ConditionType.valueOf(Matchers.parse("condition=" + w).getValue()));
             } catch (InvalidValueException e) {
                 throw new IllegalArgumentException("--accept: " + e.problem(), e);
             }
@@ -131,21 +129,5 @@ final class OperatorInput {
         ArrayNode array = JSON.createArrayNode();
         matchers.forEach(m -> array.addObject().put("name", m.getName()).put("value", m.getValue()).put("regex", m.getRegex()));
         return array;
-    }
-
-    /**
-     * Whether every id names a record of {@code current}; when some do not, says which on {@code err}, with the
-     * command that lists them.
-     */
-    static boolean allKnown(Map<String, ?> current, List<String> ids, String command, String what, String topic,
-                            PrintWriter err) {
-        List<String> missing = ids.stream().filter(id -> !current.containsKey(id)).toList();
-        if (missing.isEmpty()) {
-            return true;
-        }
-        err.println("certsonar " + command + ": no " + what + " with id " + String.join(", ", missing) + " on " + topic
-                + " (`certsonar " + command.split(" ")[0] + " list` shows them)");
-        err.flush();
-        return false;
     }
 }

@@ -1,18 +1,18 @@
 package dev.certsonar.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.certsonar.cli.config.CertsonarConfig;
 import dev.certsonar.notifier.operator.Matchers;
 import dev.certsonar.notifier.operator.OperatorRecords;
 import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.avro.Matcher;
 import dev.certsonar.schemas.avro.Silence;
+import dev.certsonar.schemas.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,19 +28,8 @@ public final class SilenceCommand extends GroupCommand {
     /** How long a silence lasts without --for or --until. */
     static final Duration DEFAULT_LENGTH = Duration.ofHours(1);
 
-    private static ClusterTopic<Silence> topic(CertsonarConfig config) {
-        return new ClusterTopic<>(config, config.topics().silences());
-    }
-
-    @Command(name = "add", mixinStandardHelpOptions = true, description = {
-            "Add a silence from now; prints its id.",
-            "KEY: service, owner, condition, severity, certificate (SHA-256), target (a target id), label.NAME;",
-            "KEY=VALUE for equality, KEY=~REGEX for a regular expression that matches the whole value. All must hold."})
-    static final class Add extends KafkaCommand {
-
-        @Option(names = "--match", paramLabel = "KEY=VALUE", required = true, arity = "1..*",
-                description = "What it mutes (repeatable; all must hold).")
-        List<String> matches;
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a silence from now; prints its id.")
+    static final class Add extends OperatorCommand.Adding<Silence> {
 
         @Option(names = "--for", paramLabel = "DURATION", description = "How long it lasts: 90s, 10m, 6h, 7d (default 1h).")
         String duration;
@@ -51,68 +40,60 @@ public final class SilenceCommand extends GroupCommand {
         @Option(names = "--comment", paramLabel = "TEXT", required = true, description = "Why.")
         String comment;
 
-        @Option(names = "--by", paramLabel = "NAME", description = "Who (default: the user running the command).")
-        String by;
+        Add() {
+            super(Topics::silences);
+        }
 
         @Override
-        public Integer call() throws Exception {
-            Instant now = clock.instant();
-            Silence silence = Silence.newBuilder()
-                    .setId(OperatorInput.newId())
-                    .setMatchers(OperatorInput.matchers(matches))
-                    .setStartsAt(now)
-                    .setEndsAt(OperatorInput.end(now, duration, until, DEFAULT_LENGTH))
-                    .setCreatedBy(OperatorInput.by(by))
-                    .setComment(OperatorInput.text("--comment", comment))
-                    .setCreatedAt(now)
-                    .build();
+        Silence record(String id, List<Matcher> matchers, String by, Instant now) {
+            Silence silence = new Silence(id, matchers, now, OperatorInput.end(now, duration, until, DEFAULT_LENGTH), by,
+                    OperatorInput.text("--comment", comment), now);
             OperatorRecords.check(silence);
-            CertsonarConfig loaded = config.loadWithKafka();
-            topic(loaded).put(Map.of(silence.getId(), silence));
-            out().println(silence.getId());
-            out().flush();
-            return 0;
+            return silence;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Print the silences that mute now (active) or will (pending), by end.")
-    static final class ListSilences extends KafkaCommand {
+    static final class ListSilences extends OperatorCommand.Listing<Silence> {
 
-        @Option(names = "--json", description = "One JSON object a line: the silence and its state.")
-        boolean json;
+        ListSilences() {
+            super(Topics::silences);
+        }
 
         @Override
-        public Integer call() throws Exception {
-            CertsonarConfig loaded = config.loadWithKafka();
-            Instant now = clock.instant();
-            List<Silence> silences = topic(loaded).readAll(err()).values().stream()
-                    .filter(s -> s.getEndsAt().isAfter(now))
-                    .sorted((a, b) -> a.getEndsAt().compareTo(b.getEndsAt())).toList();
-            if (json) {
-                for (Silence s : silences) {
-                    ObjectNode line = OperatorInput.JSON.createObjectNode();
-                    line.put("id", s.getId()).put("state", state(s, now));
-                    line.set("matchers", OperatorInput.json(s.getMatchers()));
-                    line.put("startsAt", s.getStartsAt().toString()).put("endsAt", s.getEndsAt().toString())
-                            .put("createdBy", s.getCreatedBy()).put("comment", s.getComment())
-                            .put("createdAt", s.getCreatedAt().toString());
-                    out().println(OperatorInput.JSON.writeValueAsString(line));
-                }
-            } else {
-                List<List<String>> rows = new ArrayList<>();
-                rows.add(List.of("ID", "STATE", "MATCHERS", "STARTS", "ENDS", "BY", "COMMENT"));
-                for (Silence s : silences) {
-                    rows.add(List.of(s.getId(), state(s, now), Matchers.format(s.getMatchers()), s.getStartsAt().toString(),
-                            s.getEndsAt().toString(), s.getCreatedBy(), s.getComment()));
-                }
-                Table.print(out(), rows);
-                if (silences.isEmpty()) {
-                    err().println("no active or pending silences on " + topic(loaded).name());
-                }
-            }
-            out().flush();
-            return 0;
+        boolean inForce(Silence s, Instant now) {
+            return s.getEndsAt().isAfter(now);
+        }
+
+        @Override
+        Comparator<Silence> order() {
+            return Comparator.comparing(Silence::getEndsAt);
+        }
+
+        @Override
+        List<String> heading() {
+            return List.of("ID", "STATE", "MATCHERS", "STARTS", "ENDS", "BY", "COMMENT");
+        }
+
+        @Override
+        List<String> row(Silence s, Instant now) {
+            return List.of(s.getId(), state(s, now), Matchers.format(s.getMatchers()), s.getStartsAt().toString(),
+                    s.getEndsAt().toString(), s.getCreatedBy(), s.getComment());
+        }
+
+        @Override
+        ObjectNode json(Silence s, Instant now) {
+            ObjectNode line = OperatorInput.JSON.createObjectNode().put("id", s.getId()).put("state", state(s, now));
+            line.set("matchers", OperatorInput.json(s.getMatchers()));
+            return line.put("startsAt", s.getStartsAt().toString()).put("endsAt", s.getEndsAt().toString())
+                    .put("createdBy", s.getCreatedBy()).put("comment", s.getComment())
+                    .put("createdAt", s.getCreatedAt().toString());
+        }
+
+        @Override
+        String nothing() {
+            return "no active or pending silences";
         }
 
         private static String state(Silence s, Instant now) {
@@ -120,21 +101,17 @@ public final class SilenceCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "expire", mixinStandardHelpOptions = true,
-            description = "End silences now: each is written again with its end set to now.")
-    static final class Expire extends KafkaCommand {
+    @Command(name = "expire", mixinStandardHelpOptions = true, description = {
+            "End silences now: each is written again with its end set to now (the notifier gives the channels,",
+            "once, each alert a silence kept from them that still fires)."})
+    static final class Expire extends OperatorCommand.ById<Silence> {
 
-        @Parameters(paramLabel = "ID", arity = "1..*", description = "A silence's id as `silence list` shows it.")
-        List<String> ids;
+        Expire() {
+            super(Topics::silences, "silence");
+        }
 
         @Override
-        public Integer call() throws Exception {
-            CertsonarConfig loaded = config.loadWithKafka();
-            ClusterTopic<Silence> topic = topic(loaded);
-            Map<String, Silence> current = topic.readAll(err());
-            if (!OperatorInput.allKnown(current, ids, "silence expire", "silence", topic.name(), err())) {
-                return 1;
-            }
+        void apply(ClusterTopic<Silence> topic, Map<String, Silence> current) throws Exception {
             Instant now = clock.instant();
             Map<String, Silence> expired = new LinkedHashMap<>();
             for (String id : ids) {
@@ -154,8 +131,6 @@ public final class SilenceCommand extends GroupCommand {
             }
             topic.put(expired);
             expired.keySet().forEach(id -> out().println("expired silence " + id));
-            out().flush();
-            return 0;
         }
     }
 }

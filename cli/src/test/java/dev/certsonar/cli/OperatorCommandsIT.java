@@ -58,18 +58,17 @@ class OperatorCommandsIT {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String UUID_FORM = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
+    private final String prefix = "t-" + UUID.randomUUID() + ".";
+    private final Topics topics = Topics.withPrefix(prefix);
     private EmbeddedKafkaBroker broker;
-    private String prefix;
-    private Topics topics;
 
+    /** Every topic, as the components create them: the embedded broker creates none by itself. */
     @BeforeEach
-    void setUp(EmbeddedKafkaBroker broker) {
-        this.broker = broker;
-        this.prefix = "t-" + UUID.randomUUID() + ".";
-        this.topics = Topics.withPrefix(prefix);
+    void createTopics(EmbeddedKafkaBroker broker) {
         try (Admin admin = Admin.create(broker.clientProperties())) {
             TopicAdmin.ensureTopics(admin, topics, 2, (short) 1);
         }
+        this.broker = broker;
     }
 
     private CommandRun run(String... args) {

@@ -8,12 +8,6 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -78,110 +72,53 @@ record AlertRecord(Phase phase, long sequence, long episodeStart, long dueAt, St
 
     /** The store's serde; the alert and the acknowledgement inside are written with the serdes of their topics. */
     static Serde<AlertRecord> serde(Serde<Alert> alertSerde, Serde<Acknowledgement> ackSerde) {
-        return Serdes.serdeFrom(new RecordSerializer(alertSerde.serializer(), ackSerde.serializer()),
-                new RecordDeserializer(alertSerde.deserializer(), ackSerde.deserializer()));
+        Serializer<Alert> alerts = alertSerde.serializer();
+        Serializer<Acknowledgement> acks = ackSerde.serializer();
+        return Serdes.serdeFrom(Layouts.serializer("an alert lifecycle record", (topic, r, out) -> {
+            out.writeByte(VERSION);
+            out.writeByte(r.phase().ordinal());
+            out.writeLong(r.sequence());
+            out.writeLong(r.episodeStart());
+            out.writeLong(r.dueAt());
+            out.writeUTF(r.detail() == null ? "" : r.detail());
+            Layouts.writeBytes(out, alerts.serialize(topic, r.alert()));
+            out.writeLong(r.since());
+            out.writeLong(r.lastNotifiedAt());
+            Layouts.writeTexts(out, r.silences());
+            Layouts.writeBytes(out, r.ack() == null ? null : acks.serialize(topic, r.ack()));
+            Layouts.writeTexts(out, r.targets());
+        }), Layouts.deserializer("an alert lifecycle record", reader(alertSerde.deserializer(), ackSerde.deserializer())));
     }
 
-    private record RecordSerializer(Serializer<Alert> alerts, Serializer<Acknowledgement> acks)
-            implements Serializer<AlertRecord> {
-        @Override
-        public byte[] serialize(String topic, AlertRecord r) {
-            if (r == null) {
-                return null;
+    /** Reads both versions: version 1 (earlier notifiers) as delivered and without the operator's state. */
+    private static Layouts.TopicReader<AlertRecord> reader(Deserializer<Alert> alerts, Deserializer<Acknowledgement> acks) {
+        return (topic, in) -> {
+            byte version = in.readByte();
+            if (version != VERSION && version != VERSION_1) {
+                throw new SerializationException("alert lifecycle record of version " + version
+                        + " in " + topic + "; this notifier reads versions " + VERSION_1 + " and " + VERSION);
             }
-            try {
-                byte[] alertBytes = alerts.serialize(topic, r.alert());
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + alertBytes.length);
-                DataOutputStream out = new DataOutputStream(bytes);
-                out.writeByte(VERSION);
-                out.writeByte(r.phase().ordinal());
-                out.writeLong(r.sequence());
-                out.writeLong(r.episodeStart());
-                out.writeLong(r.dueAt());
-                out.writeUTF(r.detail() == null ? "" : r.detail());
-                out.writeInt(alertBytes.length);
-                out.write(alertBytes);
-                out.writeLong(r.since());
-                out.writeLong(r.lastNotifiedAt());
-                writeTexts(out, r.silences());
-                byte[] ackBytes = r.ack() == null ? null : acks.serialize(topic, r.ack());
-                out.writeInt(ackBytes == null ? -1 : ackBytes.length);
-                if (ackBytes != null) {
-                    out.write(ackBytes);
-                }
-                writeTexts(out, r.targets());
-                out.flush();
-                return bytes.toByteArray();
-            } catch (IOException e) {
-                throw new SerializationException("cannot encode the alert lifecycle of " + r.alert().getAlertId(), e);
+            Phase phase = Phase.values()[in.readByte()];
+            long sequence = in.readLong();
+            long episodeStart = in.readLong();
+            long dueAt = in.readLong();
+            String detail = in.readUTF();
+            Alert alert = alerts.deserialize(topic, Layouts.readBytes(in));
+            if (version == VERSION_1) {
+                // an earlier notifier gave the channels every event it emitted, and knew neither silences nor
+                // acknowledgements; the condition's start and the targets come with the next status
+                long notified = phase == Phase.FIRING ? alert.getAt().toEpochMilli() : NEVER;
+                return new AlertRecord(phase, sequence, episodeStart, dueAt, detail, alert, episodeStart, notified,
+                        List.of(), null, List.of());
             }
-        }
-
-        private static void writeTexts(DataOutputStream out, List<String> texts) throws IOException {
-            out.writeInt(texts.size());
-            for (String text : texts) {
-                out.writeUTF(text);
-            }
-        }
-    }
-
-    private record RecordDeserializer(Deserializer<Alert> alerts, Deserializer<Acknowledgement> acks)
-            implements Deserializer<AlertRecord> {
-        @Override
-        public AlertRecord deserialize(String topic, byte[] data) {
-            if (data == null) {
-                return null;
-            }
-            try {
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-                byte version = in.readByte();
-                if (version != VERSION && version != VERSION_1) {
-                    throw new SerializationException("alert lifecycle record of version " + version
-                            + " in " + topic + "; this notifier reads versions " + VERSION_1 + " and " + VERSION);
-                }
-                Phase phase = Phase.values()[in.readByte()];
-                long sequence = in.readLong();
-                long episodeStart = in.readLong();
-                long dueAt = in.readLong();
-                String detail = in.readUTF();
-                byte[] alertBytes = new byte[in.readInt()];
-                in.readFully(alertBytes);
-                Alert alert = alerts.deserialize(topic, alertBytes);
-                if (version == VERSION_1) {
-                    // an earlier notifier gave the channels every event it emitted, and knew neither silences nor
-                    // acknowledgements; the condition's start and the targets come with the next status
-                    long notified = phase == Phase.FIRING ? alert.getAt().toEpochMilli() : NEVER;
-                    return new AlertRecord(phase, sequence, episodeStart, dueAt, detail, alert, episodeStart, notified,
-                            List.of(), null, List.of());
-                }
-                long since = in.readLong();
-                long lastNotifiedAt = in.readLong();
-                List<String> silences = readTexts(in);
-                int ackLength = in.readInt();
-                Acknowledgement ack = null;
-                if (ackLength >= 0) {
-                    byte[] ackBytes = new byte[ackLength];
-                    in.readFully(ackBytes);
-                    ack = acks.deserialize(topic, ackBytes);
-                }
-                List<String> targets = readTexts(in);
-                return new AlertRecord(phase, sequence, episodeStart, dueAt, detail, alert, since, lastNotifiedAt,
-                        silences, ack, targets);
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof SerializationException se) {
-                    throw se;
-                }
-                throw new SerializationException("cannot decode an alert lifecycle record from " + topic + ": " + e, e);
-            }
-        }
-
-        private static List<String> readTexts(DataInputStream in) throws IOException {
-            int n = in.readInt();
-            List<String> texts = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                texts.add(in.readUTF());
-            }
-            return texts;
-        }
+            long since = in.readLong();
+            long lastNotifiedAt = in.readLong();
+            List<String> silences = Layouts.readTexts(in);
+            byte[] ackBytes = Layouts.readBytes(in);
+            Acknowledgement ack = ackBytes == null ? null : acks.deserialize(topic, ackBytes);
+            List<String> targets = Layouts.readTexts(in);
+            return new AlertRecord(phase, sequence, episodeStart, dueAt, detail, alert, since, lastNotifiedAt,
+                    silences, ack, targets);
+        };
     }
 }

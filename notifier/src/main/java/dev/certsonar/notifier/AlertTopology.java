@@ -14,6 +14,7 @@ import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.AlertLifecycle;
 import dev.certsonar.schemas.avro.Silence;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -32,6 +33,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The alert lifecycle: {@code service-status}, {@code silences} and {@code acknowledgements} in; {@code alerts} (keyed
@@ -97,20 +99,10 @@ public final class AlertTopology {
                         Consumed.with(topics.serviceStatus().keySerde(), topics.serviceStatus().valueSerde())
                                 .withName("service-status-in"))
                 .mapValues(StatusChange::new, Named.as("status-changes"));
-        KStream<String, NotifierInput> silences = builder.stream(silenceTopic.name(),
-                        Consumed.with(Serdes.serdeFrom(silenceTopic.keySerde().serializer(),
-                                        OperatorRecords.requiredKeys(silenceTopic.keySerde().deserializer(), "the silence's id")),
-                                Serdes.serdeFrom(silenceTopic.valueSerde().serializer(),
-                                        OperatorRecords.silences(silenceTopic.valueSerde().deserializer())))
-                                .withName("silences-in"))
-                .mapValues(SilenceChange::new, Named.as("silence-changes"));
-        KStream<String, NotifierInput> acks = builder.stream(ackTopic.name(),
-                        Consumed.with(Serdes.serdeFrom(ackTopic.keySerde().serializer(),
-                                        OperatorRecords.requiredKeys(ackTopic.keySerde().deserializer(), "the alertId")),
-                                Serdes.serdeFrom(ackTopic.valueSerde().serializer(),
-                                        OperatorRecords.acknowledgements(ackTopic.valueSerde().deserializer())))
-                                .withName("acknowledgements-in"))
-                .mapValues(AckChange::new, Named.as("ack-changes"));
+        KStream<String, NotifierInput> silences = operatorStream(builder, silenceTopic, "silences-in",
+                "the silence's id", OperatorRecords::silences).mapValues(SilenceChange::new, Named.as("silence-changes"));
+        KStream<String, NotifierInput> acks = operatorStream(builder, ackTopic, "acknowledgements-in",
+                "the alertId", OperatorRecords::acknowledgements).mapValues(AckChange::new, Named.as("ack-changes"));
         KStream<String, NotifierInput> known = builder.stream(stateTopic.name(),
                         Consumed.with(stateTopic.keySerde(), stateTopic.valueSerde()).withName("alert-states-in"))
                 .mapValues(AlertKnown::new, Named.as("alerts-known"));
@@ -143,6 +135,20 @@ public final class AlertTopology {
                         .to(ackTopic.name(), Produced.with(ackTopic.keySerde(), ackTopic.valueSerde())
                                 .withName("acknowledgements-out")), "acks"));
         return builder;
+    }
+
+    /**
+     * The records of one of the operator's topics; one without a key, or whose value cannot be read or breaks the rules
+     * of its record, is unreadable, so it goes to the dead-letter topic.
+     *
+     * @param key what the key must be, for the dead letter's reason
+     */
+    private static <V> KStream<String, V> operatorStream(StreamsBuilder builder, Topic<String, V> topic, String name,
+                                                         String key, UnaryOperator<Deserializer<V>> checked) {
+        Serde<String> keys = Serdes.serdeFrom(topic.keySerde().serializer(),
+                OperatorRecords.requiredKeys(topic.keySerde().deserializer(), key));
+        Serde<V> values = Serdes.serdeFrom(topic.valueSerde().serializer(), checked.apply(topic.valueSerde().deserializer()));
+        return builder.stream(topic.name(), Consumed.with(keys, values).withName(name));
     }
 
     private record AckRouterSupplier() implements ProcessorSupplier<String, NotifierInput, String, NotifierInput> {

@@ -11,11 +11,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -48,8 +43,35 @@ sealed interface NotifierInput {
      * a kind byte, the id, then the value in the Avro encoding of its topic, or a length of -1 for a tombstone.
      */
     static Serde<NotifierInput> operatorSerde(Serde<Silence> silences, Serde<Acknowledgement> acks) {
-        return Serdes.serdeFrom(new OperatorSerializer(silences.serializer(), acks.serializer()),
-                new OperatorDeserializer(silences.deserializer(), acks.deserializer()));
+        Serializer<Silence> silenceWriter = silences.serializer();
+        Serializer<Acknowledgement> ackWriter = acks.serializer();
+        Deserializer<Silence> silenceReader = silences.deserializer();
+        Deserializer<Acknowledgement> ackReader = acks.deserializer();
+        return Serdes.serdeFrom(Layouts.serializer("an operator change", (topic, input, out) -> {
+            switch (input) {
+                case SilenceChange s -> {
+                    out.writeByte(SILENCE);
+                    out.writeUTF(s.id());
+                    Layouts.writeBytes(out, silenceWriter.serialize(topic, s.silence()));
+                }
+                case AckChange a -> {
+                    out.writeByte(ACK);
+                    out.writeUTF(a.alertId());
+                    Layouts.writeBytes(out, ackWriter.serialize(topic, a.ack()));
+                }
+                default -> throw new SerializationException("only silence and acknowledgement changes go to "
+                        + topic + ", not " + input.getClass().getSimpleName());
+            }
+        }), Layouts.deserializer("an operator change", (topic, in) -> {
+            byte kind = in.readByte();
+            String id = in.readUTF();
+            byte[] value = Layouts.readBytes(in);
+            return switch (kind) {
+                case SILENCE -> new SilenceChange(id, silenceReader.deserialize(topic, value));
+                case ACK -> new AckChange(id, ackReader.deserialize(topic, value));
+                default -> throw new SerializationException("unknown operator change kind " + kind + " in " + topic);
+            };
+        }));
     }
 
     /**
@@ -68,69 +90,4 @@ sealed interface NotifierInput {
 
     byte SILENCE = 1;
     byte ACK = 2;
-
-    record OperatorSerializer(Serializer<Silence> silences, Serializer<Acknowledgement> acks)
-            implements Serializer<NotifierInput> {
-        @Override
-        public byte[] serialize(String topic, NotifierInput input) {
-            if (input == null) {
-                return null;
-            }
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-                DataOutputStream out = new DataOutputStream(bytes);
-                byte[] value;
-                switch (input) {
-                    case SilenceChange s -> {
-                        out.writeByte(SILENCE);
-                        out.writeUTF(s.id());
-                        value = silences.serialize(topic, s.silence());
-                    }
-                    case AckChange a -> {
-                        out.writeByte(ACK);
-                        out.writeUTF(a.alertId());
-                        value = acks.serialize(topic, a.ack());
-                    }
-                    default -> throw new SerializationException("only silence and acknowledgement changes go to "
-                            + topic + ", not " + input.getClass().getSimpleName());
-                }
-                out.writeInt(value == null ? -1 : value.length);
-                if (value != null) {
-                    out.write(value);
-                }
-                out.flush();
-                return bytes.toByteArray();
-            } catch (IOException e) {
-                throw new SerializationException("cannot encode an operator change for " + topic, e);
-            }
-        }
-    }
-
-    record OperatorDeserializer(Deserializer<Silence> silences, Deserializer<Acknowledgement> acks)
-            implements Deserializer<NotifierInput> {
-        @Override
-        public NotifierInput deserialize(String topic, byte[] data) {
-            if (data == null) {
-                return null;
-            }
-            try {
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-                byte kind = in.readByte();
-                String id = in.readUTF();
-                int length = in.readInt();
-                byte[] value = null;
-                if (length >= 0) {
-                    value = new byte[length];
-                    in.readFully(value);
-                }
-                return switch (kind) {
-                    case SILENCE -> new SilenceChange(id, silences.deserialize(topic, value));
-                    case ACK -> new AckChange(id, acks.deserialize(topic, value));
-                    default -> throw new SerializationException("unknown operator change kind " + kind + " in " + topic);
-                };
-            } catch (IOException e) {
-                throw new SerializationException("cannot decode an operator change from " + topic + ": " + e, e);
-            }
-        }
-    }
 }

@@ -353,18 +353,24 @@ class NotifierAppIT {
                 .anyMatch(s -> s.getService().equals("canary") && s.getState() == LifecycleState.SILENCED));
     }
 
+    /**
+     * With no wall-clock check while the silence lasts (so that its end is seen only after a restart): shop's alert
+     * fires at {@code now} under a silence of team-web's services that ends at {@code ends}; then the notifier stops.
+     */
+    private void shopFiresUnderASilenceAndTheNotifierStops(Receiver receiver, Instant now, Instant ends) throws Exception {
+        CertificateRef expiring = cert("31".repeat(32), "CN=shop.example.com", now.plus(Duration.ofDays(3)));
+        startApp(config.withPunctuateInterval(Duration.ofHours(1)), webhook(receiver));
+        silenceInEffect(silence("s1", now.minusSeconds(60), ends, "owner=team-web"), receiver);
+        send(status("shop", now, expiring, condition(EXPIRING, CRITICAL, expiring, now)));
+        await().atMost(PATIENCE).until(() -> delivered.stream().anyMatch(a -> a.getService().equals("shop")));
+        app.close();
+    }
+
     @Test
     void a_silence_that_ends_while_the_notifier_is_stopped_gives_the_channel_the_alert_once_after_the_restart() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        Instant ends = now.plusSeconds(60);
-        CertificateRef expiring = cert("31".repeat(32), "CN=shop.example.com", now.plus(Duration.ofDays(3)));
         try (Receiver receiver = new Receiver()) {
-            // no wall-clock check while the silence lasts: its end is seen only after the restart
-            startApp(config.withPunctuateInterval(Duration.ofHours(1)), webhook(receiver));
-            silenceInEffect(silence("s1", now.minusSeconds(60), ends, "owner=team-web"), receiver);
-            send(status("shop", now, expiring, condition(EXPIRING, CRITICAL, expiring, now)));
-            await().atMost(PATIENCE).until(() -> delivered.stream().anyMatch(a -> a.getService().equals("shop")));
-            app.close();
+            shopFiresUnderASilenceAndTheNotifierStops(receiver, now, now.plusSeconds(60));
             assertThat(delivered).filteredOn(a -> a.getService().equals("shop")).singleElement()
                     .extracting(Alert::getSilenced).isEqualTo(true);
             assertThat(receiver.requests).as("the channel does not get a silenced alert").hasSize(1);
@@ -395,14 +401,8 @@ class NotifierAppIT {
             throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Instant ends = now.plusSeconds(20);
-        CertificateRef expiring = cert("33".repeat(32), "CN=shop.example.com", now.plus(Duration.ofDays(3)));
         try (Receiver receiver = new Receiver()) {
-            startApp(config.withPunctuateInterval(Duration.ofHours(1)), webhook(receiver));
-            silenceInEffect(silence("s1", now.minusSeconds(60), ends, "owner=team-web"), receiver);
-            send(status("shop", now, expiring, condition(EXPIRING, CRITICAL, expiring, now)));
-            await().atMost(PATIENCE).until(() -> delivered.stream().anyMatch(a -> a.getService().equals("shop")));
-            app.close();
-
+            shopFiresUnderASilenceAndTheNotifierStops(receiver, now, ends);
             await().atMost(PATIENCE).until(() -> Instant.now().isAfter(ends));
             startApp(config.withPunctuateInterval(Duration.ofSeconds(1)), webhook(receiver));
             await().atMost(PATIENCE).until(() -> receiver.requests.size() == 2);

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,8 +49,12 @@ class NotifierConfigTest {
                         List.of("reminders.URGENT"), "not a severity (INFO, WARNING, CRITICAL) or a condition (EXPIRING, "
                                 + "EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, "
                                 + "UNREACHABLE, STALE, ROLLOUT_INCOMPLETE)"),
-                argumentSet("a reminder given twice", (Supplier<?>) () -> D.withReminders(Map.of("CRITICAL", Duration.ofHours(1),
-                        "critical", Duration.ofHours(2))), List.of("reminders.critical"), "given twice"),
+                argumentSet("a reminder given twice", (Supplier<?>) () -> {
+                    Map<String, Duration> twice = new LinkedHashMap<>();
+                    twice.put("CRITICAL", Duration.ofHours(1));
+                    twice.put("critical", Duration.ofHours(2));
+                    return D.withReminders(twice);
+                }, List.of("reminders.critical"), "given twice"),
                 argumentSet("resolved alerts kept for no time", (Supplier<?>) () -> D.withKeepResolved(Duration.ZERO),
                         List.of("keepResolved"), "0s is not a positive duration"),
                 argumentSet("a blank application id", (Supplier<?>) () -> D.withApplicationId(""),

@@ -84,6 +84,12 @@ class OperatorActionsTest {
         return world.readStates().stream().map(kv -> kv.value == null ? null : kv.value.getState()).toList();
     }
 
+    /** After {@code time} of the wall clock, one alert event was written, muted or not. */
+    void oneEventAfter(Duration time, boolean silenced) {
+        world.driver.advanceWallClockTime(time);
+        assertThat(world.read()).singleElement().extracting(Alert::getSilenced).isEqualTo(silenced);
+    }
+
     AlertLifecycle lastState() {
         List<KeyValue<String, AlertLifecycle>> states = world.readStates();
         assertThat(states).isNotEmpty();
@@ -235,10 +241,8 @@ class OperatorActionsTest {
 
             world.driver.advanceWallClockTime(Duration.ofHours(12));
             assertThat(lastState().getState()).isEqualTo(LifecycleState.SILENCED);
-            world.driver.advanceWallClockTime(Duration.ofHours(12));
-            assertThat(world.read()).singleElement().extracting(Alert::getSilenced).isEqualTo(true);
-            world.driver.advanceWallClockTime(Duration.ofHours(12));
-            assertThat(world.read()).singleElement().extracting(Alert::getSilenced).isEqualTo(false);
+            oneEventAfter(Duration.ofHours(12), true);
+            oneEventAfter(Duration.ofHours(12), false);
         }
 
         @Test
@@ -252,10 +256,8 @@ class OperatorActionsTest {
             assertThat(held.getHeldUntil()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
             assertThat(held.getMessage()).startsWith("shop is unreachable");
 
-            world.driver.advanceWallClockTime(Duration.ofMinutes(15));
-            assertThat(world.read()).singleElement().extracting(Alert::getSilenced).isEqualTo(true);
-            world.driver.advanceWallClockTime(Duration.ofMinutes(45));
-            assertThat(world.read()).singleElement().extracting(Alert::getSilenced).isEqualTo(false);
+            oneEventAfter(Duration.ofMinutes(15), true);
+            oneEventAfter(Duration.ofMinutes(45), false);
         }
 
         @Test

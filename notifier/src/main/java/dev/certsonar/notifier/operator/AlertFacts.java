@@ -3,7 +3,6 @@ package dev.certsonar.notifier.operator;
 import dev.certsonar.schemas.avro.Alert;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * What matchers are tried on: the facts of one alert, and the ids of the targets that found its endpoints.
@@ -16,20 +15,18 @@ public record AlertFacts(Alert alert, List<String> targets) {
         targets = List.copyOf(targets);
     }
 
-    /** The fact a matcher names (any name but {@code target}); the empty text when the alert has none. */
-    String fact(String name) {
-        String value = switch (name) {
-            case Matchers.SERVICE -> alert.getService();
-            case Matchers.OWNER -> alert.getOwner();
-            case Matchers.CONDITION -> alert.getCondition().name();
-            case Matchers.SEVERITY -> alert.getSeverity().name();
-            case Matchers.CERTIFICATE -> alert.getCertificate() == null ? null : alert.getCertificate().getSha256();
-            default -> label(alert.getLabels(), name.substring(Matchers.LABEL_PREFIX.length()));
+    /** The fact a matcher's key names (any key but {@code target}); the empty text when the alert has none. */
+    String fact(Matchers.Key key, String name) {
+        String value = switch (key) {
+            case SERVICE -> alert.getService();
+            case OWNER -> alert.getOwner();
+            case CONDITION -> alert.getCondition().name();
+            case SEVERITY -> alert.getSeverity().name();
+            case CERTIFICATE -> alert.getCertificate() == null ? null : alert.getCertificate().getSha256();
+            case LABEL -> alert.getLabels() == null ? null
+                    : alert.getLabels().get(name.substring(Matchers.Key.LABEL_PREFIX.length()));
+            case TARGET -> String.join(",", targets);
         };
         return value == null ? "" : value;
-    }
-
-    private static String label(Map<String, String> labels, String name) {
-        return labels == null ? null : labels.get(name);
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -28,13 +29,24 @@ import java.util.stream.Collectors;
  */
 public final class Matchers {
 
-    public static final String SERVICE = "service";
-    public static final String OWNER = "owner";
-    public static final String CONDITION = "condition";
-    public static final String SEVERITY = "severity";
-    public static final String CERTIFICATE = "certificate";
-    public static final String TARGET = "target";
-    public static final String LABEL_PREFIX = "label.";
+    /** The facts a matcher can name; {@code label.NAME} names the label NAME. */
+    public enum Key {
+        SERVICE, OWNER, CONDITION, SEVERITY, CERTIFICATE, TARGET, LABEL;
+
+        static final String LABEL_PREFIX = "label.";
+
+        /** The key a matcher's name names, if any. */
+        static Optional<Key> of(String name) {
+            if (name == null) {
+                return Optional.empty();
+            }
+            if (name.startsWith(LABEL_PREFIX)) {
+                return name.length() > LABEL_PREFIX.length() ? Optional.of(LABEL) : Optional.empty();
+            }
+            return Arrays.stream(values()).filter(k -> k != LABEL && k.name().toLowerCase(Locale.ROOT).equals(name)).findFirst();
+        }
+    }
+
     /** The names a matcher may have, as a person reads them. */
     public static final String KEYS = "service, owner, condition, severity, certificate, target, label.NAME";
 
@@ -59,7 +71,7 @@ public final class Matchers {
         boolean regex = written.startsWith("=~", eq);
         String value = written.substring(eq + (regex ? 2 : 1));
         if (!regex) {
-            value = switch (name) {
+            value = switch (Key.of(name).orElse(Key.SERVICE)) {
                 case CONDITION, SEVERITY -> value.strip().toUpperCase(Locale.ROOT);
                 case CERTIFICATE -> value.strip().toLowerCase(Locale.ROOT).replace(":", "");
                 default -> value;
@@ -91,13 +103,9 @@ public final class Matchers {
      * @throws InvalidValueException naming {@code name} or {@code value}
      */
     public static void check(Matcher matcher) {
-        String name = matcher.getName();
         String value = matcher.getValue();
-        if (name == null || !(name.equals(SERVICE) || name.equals(OWNER) || name.equals(CONDITION) || name.equals(SEVERITY)
-                || name.equals(CERTIFICATE) || name.equals(TARGET)
-                || name.startsWith(LABEL_PREFIX) && name.length() > LABEL_PREFIX.length())) {
-            throw new InvalidValueException("name", "unknown key '" + name + "' (keys: " + KEYS + ")");
-        }
+        Key key = Key.of(matcher.getName()).orElseThrow(() -> new InvalidValueException("name", "unknown key '"
+                + matcher.getName() + "' (keys: " + KEYS + ")"));
         if (value == null) {
             throw new InvalidValueException("value", "missing");
         }
@@ -110,7 +118,7 @@ public final class Matchers {
             }
             return;
         }
-        switch (name) {
+        switch (key) {
             case CONDITION -> requireName(value, ConditionType.values(), "condition");
             case SEVERITY -> requireName(value, Severity.values(), "severity");
             case CERTIFICATE -> {
@@ -151,11 +159,10 @@ public final class Matchers {
         List<Predicate<AlertFacts>> all = new ArrayList<>(matchers.size());
         for (Matcher m : matchers) {
             Predicate<String> value = m.getRegex() ? Pattern.compile(m.getValue()).asMatchPredicate() : m.getValue()::equals;
+            Key key = Key.of(m.getName()).orElseThrow();
             String name = m.getName();
-            all.add(switch (name) {
-                case TARGET -> facts -> facts.targets().stream().anyMatch(value);
-                default -> facts -> value.test(facts.fact(name));
-            });
+            all.add(key == Key.TARGET ? facts -> facts.targets().stream().anyMatch(value)
+                    : facts -> value.test(facts.fact(key, name)));
         }
         return facts -> all.stream().allMatch(p -> p.test(facts));
     }

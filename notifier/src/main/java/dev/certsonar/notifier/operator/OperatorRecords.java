@@ -4,11 +4,9 @@ import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Silence;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -53,12 +51,12 @@ public final class OperatorRecords {
 
     /** The deserializer of silences that reads a silence breaking a rule as unreadable. */
     public static Deserializer<Silence> silences(Deserializer<Silence> inner) {
-        return new Checked<>(inner, OperatorRecords::check, "silence");
+        return checked(inner, OperatorRecords::check, "silence");
     }
 
     /** The deserializer of acknowledgements that reads one breaking a rule as unreadable. */
     public static Deserializer<Acknowledgement> acknowledgements(Deserializer<Acknowledgement> inner) {
-        return new Checked<>(inner, OperatorRecords::check, "acknowledgement");
+        return checked(inner, OperatorRecords::check, "acknowledgement");
     }
 
     /**
@@ -89,24 +87,9 @@ public final class OperatorRecords {
     }
 
     /** Reads with {@code inner}, then refuses a value that breaks its rules; tombstones stay tombstones. */
-    private record Checked<T>(Deserializer<T> inner, Consumer<T> rules, String what) implements Deserializer<T> {
-
-        @Override
-        public void configure(Map<String, ?> configs, boolean isKey) {
-            inner.configure(configs, isKey);
-        }
-
-        @Override
-        public T deserialize(String topic, byte[] data) {
-            return checked(topic, inner.deserialize(topic, data));
-        }
-
-        @Override
-        public T deserialize(String topic, Headers headers, byte[] data) {
-            return checked(topic, inner.deserialize(topic, headers, data));
-        }
-
-        private T checked(String topic, T value) {
+    private static <T> Deserializer<T> checked(Deserializer<T> inner, Consumer<T> rules, String what) {
+        return (topic, data) -> {
+            T value = inner.deserialize(topic, data);
             if (value != null) {
                 try {
                     rules.accept(value);
@@ -115,11 +98,6 @@ public final class OperatorRecords {
                 }
             }
             return value;
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
+        };
     }
 }

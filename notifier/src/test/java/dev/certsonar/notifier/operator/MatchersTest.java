@@ -9,7 +9,7 @@ import dev.certsonar.schemas.avro.Matcher;
 import dev.certsonar.schemas.avro.Severity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.CsvFileSource;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -35,27 +35,7 @@ class MatchersTest {
     }
 
     @ParameterizedTest(name = "{0} matches: {1}")
-    @CsvSource(delimiterString = " -> ", value = {
-            "service=shop-eu -> true",
-            "service=shop -> false",
-            "service=~shop-.* -> true",
-            "service=~shop -> false",
-            "owner=team-web -> true",
-            "owner=~team-(web|mail) -> true",
-            "condition=EXPIRING -> true",
-            "condition=expiring -> true",
-            "condition=EXPIRED -> false",
-            "condition=~EXPIR.* -> true",
-            "severity=CRITICAL -> true",
-            "severity=WARNING -> false",
-            "label.env=prod -> true",
-            "label.env=~prod|staging -> true",
-            "label.region=eu -> false",
-            "label.region= -> true",
-            "target=tls://shop.example.com:443 -> true",
-            "target=~smtp://.* -> true",
-            "target=tls://blog.example.com:443 -> false",
-    })
+    @CsvFileSource(resources = "matchers.csv", delimiterString = " -> ")
     void each_key_by_equality_or_regex(String matcher, boolean expected) {
         assertThat(matches(SHOP, List.of("tls://shop.example.com:443", "smtp://mail.example.com:25"), matcher))
                 .isEqualTo(expected);
@@ -95,16 +75,7 @@ class MatchersTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiterString = " -> ", value = {
-            "servce=shop -> servce=shop: unknown key 'servce' (keys: service, owner, condition, severity, certificate, target, label.NAME)",
-            "label.=x -> label.=x: unknown key 'label.' (keys: service, owner, condition, severity, certificate, target, label.NAME)",
-            "shop -> shop: write KEY=VALUE or KEY=~REGEX (keys: service, owner, condition, severity, certificate, target, label.NAME)",
-            "=shop -> =shop: write KEY=VALUE or KEY=~REGEX (keys: service, owner, condition, severity, certificate, target, label.NAME)",
-            "condition=EXPIRNG -> condition=EXPIRNG: 'EXPIRNG' is not a condition (one of EXPIRING, EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE)",
-            "severity=HIGH -> severity=HIGH: 'HIGH' is not a severity (one of INFO, WARNING, CRITICAL)",
-            "certificate=abc -> certificate=abc: 'abc' is not a certificate's SHA-256 (64 hex digits, as `scan` and the API show it)",
-            "service=~shop( -> service=~shop(: 'shop(' is not a regular expression: Unclosed group at index 5",
-    })
+    @CsvFileSource(resources = "matcher-refusals.csv", delimiterString = " -> ")
     void a_matcher_that_breaks_a_rule_is_refused_as_written(String written, String message) {
         assertThatThrownBy(() -> Matchers.parse(written)).isInstanceOf(InvalidValueException.class).hasMessage(message);
     }
