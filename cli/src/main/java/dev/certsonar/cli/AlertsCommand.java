@@ -1,14 +1,10 @@
 package dev.certsonar.cli;
 
 import dev.certsonar.cli.config.CertsonarConfig;
-import dev.certsonar.cli.config.ConfigException;
-import dev.certsonar.cli.config.ConfigOptions;
 import dev.certsonar.notifier.AlertJson;
 import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.ConditionType;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,10 +15,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -34,37 +27,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** {@code certsonar alerts tail}: follow the alerts topic. */
 @Command(name = "alerts", mixinStandardHelpOptions = true, description = "Read the alerts topic.", subcommands = AlertsCommand.Tail.class)
-public final class AlertsCommand implements Callable<Integer> {
-
-    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(15);
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Main.EXIT_USAGE;
-    }
+public final class AlertsCommand extends GroupCommand {
 
     @Command(name = "tail", mixinStandardHelpOptions = true, description = {
             "Follow the alerts topic until stopped (Ctrl-C).",
             "One line an alert event: time, state (FIRING* is a reminder), severity, condition/level, service,",
             "days left, certificate subject, the start of the alert id."})
-    static final class Tail implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ConfigOptions config;
+    static final class Tail extends KafkaCommand {
 
         @Option(names = "--from-beginning", description = "Start with the oldest alert still on the topic, not with the next one.")
         boolean fromBeginning;
@@ -73,7 +47,7 @@ public final class AlertsCommand implements Callable<Integer> {
         boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             CertsonarConfig loaded = config.loadWithKafka();
             Topic<String, Alert> topic = loaded.topics().alerts();
             Map<String, Object> props = loaded.kafkaProperties();
@@ -84,9 +58,9 @@ public final class AlertsCommand implements Callable<Integer> {
             props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
             Deserializer<Alert> values = topic.valueSerde().deserializer();
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            if (!topicExists(loaded, topic.name())) {
+            PrintWriter out = out();
+            PrintWriter err = err();
+            if (!new ClusterTopic<>(loaded, topic).exists()) {
                 err.println("waiting for " + topic.name() + " to be created (the notifier creates it)");
                 err.flush();
             }
@@ -166,26 +140,9 @@ public final class AlertsCommand implements Callable<Integer> {
         }
     }
 
-    /** Whether the topic exists; fails with a clear message when the cluster does not answer. */
-    private static boolean topicExists(CertsonarConfig config, String topic) {
-        Map<String, Object> props = config.kafkaProperties();
-        props.putIfAbsent("client.id", "certsonar-alerts-tail");
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis());
-        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis());
-        try (Admin admin = Admin.create(props)) {
-            return admin.listTopics().names().get(CHECK_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS).contains(topic);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConfigException("interrupted while asking Kafka at " + config.bootstrapServers().orElse("?") + " for its topics");
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new ConfigException("Kafka at " + config.bootstrapServers().orElse("?") + " did not answer within "
-                    + CHECK_TIMEOUT.toSeconds() + " s" + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
-        }
-    }
-
     /**
      * One readable line: {@code 2026-11-27T17:20:05Z FIRING CRITICAL EXPIRING/CRITICAL payments-api 6.2 days
-     * CN=pay.example.com alert 1a2b3c4d}.
+     * CN=pay.example.com alert 1a2b3c4d}, and {@code silenced} at the end when a silence keeps it from the channels.
      */
     static String line(Alert alert) {
         String condition = alert.getCondition() == ConditionType.EXPIRING || alert.getLevel() != alert.getSeverity()
@@ -194,9 +151,9 @@ public final class AlertsCommand implements Callable<Integer> {
         String subject = alert.getCertificate() == null ? "-" : alert.getCertificate().getSubject();
         String state = alert.getState().name() + (alert.getReminder() ? "*" : "");
         String id = alert.getAlertId().length() > 8 ? alert.getAlertId().substring(0, 8) : alert.getAlertId();
-        return String.format(Locale.ROOT, "%s  %-9s %-8s  %-26s %s  %s  %s  alert %s",
+        return String.format(Locale.ROOT, "%s  %-9s %-8s  %-26s %s  %s  %s  alert %s%s",
                 alert.getAt().truncatedTo(ChronoUnit.SECONDS), state, alert.getSeverity(), condition,
-                alert.getService(), days, subject, id);
+                alert.getService(), days, subject, id, alert.getSilenced() ? "  silenced" : "");
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

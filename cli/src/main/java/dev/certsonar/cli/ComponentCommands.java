@@ -307,10 +307,25 @@ public final class ComponentCommands {
     @Command(name = "notifier", mixinStandardHelpOptions = true,
             description = "Run the notifier: turns service status changes into alerts and delivers them to channels.")
     public static final class Notifier extends Component {
+        @Option(names = "--application-id", paramLabel = "ID",
+                description = "Kafka Streams application id; notifiers with one id share the work (default: "
+                        + "notifier.applicationId of the file, else certsonar-notifier).")
+        String applicationId;
+
+        /** The notifier's settings from the configuration and this command's options; a rule one breaks names it. */
+        NotifierConfig notifierConfig(CertsonarConfig config) {
+            NotifierConfig base = config.notifier().withStateDir(options.dataDir.resolve("notifier").toAbsolutePath());
+            return applicationId == null ? base : atFlag("--application-id", () -> base.withApplicationId(applicationId));
+        }
+
+        @Override
+        void validate(CertsonarConfig config) {
+            notifierConfig(config);
+        }
+
         @Override
         Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
-            NotifierConfig notifierConfig = NotifierConfig.DEFAULT
-                    .withStateDir(options.dataDir.resolve("notifier").toAbsolutePath());
+            NotifierConfig notifierConfig = notifierConfig(config);
             Delivery delivery = Delivery.from(config, Clock.systemUTC());
             NotifierApp app = new NotifierApp(kafka, topics, notifierConfig, Clock.systemUTC(), alert -> { },
                     delivery.channels(), delivery.routes());

@@ -119,7 +119,7 @@ public final class RunCommand implements Callable<Integer> {
                     .withStateDir(dataDir.resolve("aggregator").toAbsolutePath())
                     .withHttp(config.http().aggregatorSettings())
                     .withReplicationFactor(replication);
-            NotifierConfig notifier = NotifierConfig.DEFAULT.withStateDir(dataDir.resolve("notifier").toAbsolutePath());
+            NotifierConfig notifier = config.notifier().withStateDir(dataDir.resolve("notifier").toAbsolutePath());
             WorkerConfig worker = WorkerConfig.DEFAULT.withMaxInFlight(config.scanner().concurrency());
             Pipeline.Settings settings = new Pipeline.Settings(kafka, topics, config.scanner(), worker, aggregator, notifier,
                     Delivery.besideConsole(config, Clock.systemUTC()));

@@ -7,45 +7,21 @@ import dev.certsonar.cli.config.ConfigException;
 import dev.certsonar.cli.config.ConfigOptions;
 import dev.certsonar.scanner.target.TargetSpecs;
 import dev.certsonar.schemas.InvalidValueException;
-import dev.certsonar.schemas.Topic;
 import dev.certsonar.schemas.TargetJson;
 import dev.certsonar.schemas.avro.Target;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /** {@code certsonar targets add|import|remove|list}: the targets on the compacted targets topic. */
@@ -53,34 +29,16 @@ import java.util.stream.Collectors;
         description = "Manage the targets on the targets topic (key: the target's id; a tombstone removes it).",
         subcommands = {TargetsCommand.Add.class, TargetsCommand.Import.class, TargetsCommand.Remove.class,
                 TargetsCommand.ListTargets.class})
-public final class TargetsCommand implements Callable<Integer> {
-
-    /** How long a command waits for the cluster before it gives up. */
-    static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Main.EXIT_USAGE;
-    }
+public final class TargetsCommand extends GroupCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = {
             "Publish targets (one for each TARGET, all with the options given).",
             "A target's own thresholds must keep the policy's rules together with it: criticalDays not above warnDays,",
             "criticalFraction not above warnFraction."})
-    static final class Add implements Callable<Integer> {
+    static final class Add extends KafkaCommand {
 
         /** The thresholds a target may set for itself, named as in a targets file and the targets topic's JSON. */
         private static final List<String> THRESHOLDS = List.of("warnDays", "warnFraction", "criticalDays", "criticalFraction");
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ConfigOptions config;
 
         @Parameters(paramLabel = "TARGET", arity = "1..*",
                 description = "host, host:port, [2001:db8::1]:port, 10.0.0.0/24:443, or with a scheme: smtp://mail.example.com:25")
@@ -148,9 +106,9 @@ public final class TargetsCommand implements Callable<Integer> {
                 }
             }
             ConfigOptions.requireKafka(loaded);
-            TargetsTopic topic = new TargetsTopic(loaded);
-            topic.publish(parsed);
-            PrintWriter out = spec.commandLine().getOut();
+            ClusterTopic<Target> topic = targetsTopic(loaded);
+            topic.put(byId(parsed));
+            PrintWriter out = out();
             for (Target t : parsed) {
                 out.println("added " + t.getId() + " (service " + t.getService() + ") to " + topic.name());
             }
@@ -163,13 +121,7 @@ public final class TargetsCommand implements Callable<Integer> {
             "Publish every target of a targets file: one target a line, optionally followed by key=value words",
             "(sni=, service=, owner=, protocol=, id=, and the target's own warnDays=, warnFraction=, criticalDays=,",
             "criticalFraction=, which must keep the policy's rules together with it); # starts a comment."})
-    static final class Import implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ConfigOptions config;
+    static final class Import extends KafkaCommand {
 
         @Parameters(paramLabel = "FILE", description = "The targets file.")
         Path file;
@@ -185,23 +137,17 @@ public final class TargetsCommand implements Callable<Integer> {
             CertsonarConfig loaded = config.load();
             List<Target> parsed = TargetSpecs.parseFile(file, allowLargeRanges, loaded.policy());
             ConfigOptions.requireKafka(loaded);
-            TargetsTopic topic = new TargetsTopic(loaded);
-            topic.publish(parsed);
-            spec.commandLine().getOut().println("imported " + parsed.size() + " target" + (parsed.size() == 1 ? "" : "s")
+            ClusterTopic<Target> topic = targetsTopic(loaded);
+            topic.put(byId(parsed));
+            out().println("imported " + parsed.size() + " target" + (parsed.size() == 1 ? "" : "s")
                     + " from " + file + " to " + topic.name());
-            spec.commandLine().getOut().flush();
+            out().flush();
             return 0;
         }
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove targets by id (a tombstone on the targets topic).")
-    static final class Remove implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ConfigOptions config;
+    static final class Remove extends KafkaCommand {
 
         @Parameters(paramLabel = "ID", arity = "1..*",
                 description = "A target's id as `targets list` shows it, or the TARGET it was added as.")
@@ -210,23 +156,23 @@ public final class TargetsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             CertsonarConfig loaded = config.loadWithKafka();
-            TargetsTopic topic = new TargetsTopic(loaded);
-            Map<String, Target> current = topic.readAll(spec.commandLine().getErr());
+            ClusterTopic<Target> topic = targetsTopic(loaded);
+            Map<String, Target> current = topic.readAll(err());
             List<String> found = new ArrayList<>();
             List<String> missing = new ArrayList<>();
             for (String given : ids) {
                 resolve(given, current).ifPresentOrElse(found::add, () -> missing.add(given));
             }
             if (!missing.isEmpty()) {
-                spec.commandLine().getErr().println("targets remove: no target with id " + String.join(", ", missing)
+                err().println("targets remove: no target with id " + String.join(", ", missing)
                         + " on " + topic.name() + " (`certsonar targets list` shows the ids)");
                 return 1;
             }
             topic.remove(found);
             for (String id : found) {
-                spec.commandLine().getOut().println("removed " + id + " from " + topic.name());
+                out().println("removed " + id + " from " + topic.name());
             }
-            spec.commandLine().getOut().flush();
+            out().flush();
             return 0;
         }
 
@@ -244,15 +190,9 @@ public final class TargetsCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Print the targets on the targets topic, by id.")
-    static final class ListTargets implements Callable<Integer> {
+    static final class ListTargets extends KafkaCommand {
 
         private static final ObjectMapper JSON = new ObjectMapper();
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ConfigOptions config;
 
         @Option(names = "--json", description = "One JSON object a line (the targets topic's JSON, with its id).")
         boolean json;
@@ -260,8 +200,8 @@ public final class TargetsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             CertsonarConfig loaded = config.loadWithKafka();
-            Map<String, Target> targets = new TargetsTopic(loaded).readAll(spec.commandLine().getErr());
-            PrintWriter out = spec.commandLine().getOut();
+            Map<String, Target> targets = targetsTopic(loaded).readAll(err());
+            PrintWriter out = out();
             if (json) {
                 for (Map.Entry<String, Target> entry : targets.entrySet()) {
                     ObjectNode line = JSON.createObjectNode();
@@ -282,7 +222,7 @@ public final class TargetsCommand implements Callable<Integer> {
                 }
                 Table.print(out, rows);
                 if (targets.isEmpty()) {
-                    spec.commandLine().getErr().println("no targets on " + new TargetsTopic(loaded).name());
+                    err().println("no targets on " + targetsTopic(loaded).name());
                 }
             }
             out.flush();
@@ -290,140 +230,14 @@ public final class TargetsCommand implements Callable<Integer> {
         }
     }
 
-    /** The targets topic of one cluster: publish, remove, read to its end. */
-    static final class TargetsTopic {
+    private static ClusterTopic<Target> targetsTopic(CertsonarConfig config) {
+        return new ClusterTopic<>(config, config.topics().targets());
+    }
 
-        private final CertsonarConfig config;
-        private final Topic<String, Target> topic;
-
-        TargetsTopic(CertsonarConfig config) {
-            this.config = config;
-            this.topic = config.topics().targets();
-        }
-
-        String name() {
-            return topic.name();
-        }
-
-        void publish(List<Target> targets) throws Exception {
-            List<ProducerRecord<String, Target>> records = targets.stream()
-                    .map(t -> new ProducerRecord<>(topic.name(), t.getId(), t)).toList();
-            send(records);
-        }
-
-        void remove(List<String> ids) throws Exception {
-            send(ids.stream().map(id -> new ProducerRecord<String, Target>(topic.name(), id, null)).toList());
-        }
-
-        private void send(List<ProducerRecord<String, Target>> records) throws Exception {
-            ensureTopic();
-            Map<String, Object> props = clientProperties();
-            props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-            props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
-            props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-            props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
-            try (KafkaProducer<String, Target> producer = new KafkaProducer<>(props,
-                    topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-                List<Future<?>> sent = new ArrayList<>();
-                for (ProducerRecord<String, Target> record : records) {
-                    sent.add(producer.send(record));
-                }
-                for (Future<?> future : sent) {
-                    await(future);
-                }
-            }
-        }
-
-        /** The compacted targets topic, created with the broker's default partitions and replication when missing. */
-        private void ensureTopic() throws Exception {
-            try (Admin admin = Admin.create(adminProperties())) {
-                if (await(admin.listTopics().names()).contains(topic.name())) {
-                    return;
-                }
-                NewTopic newTopic = new NewTopic(topic.name(), Optional.empty(), Optional.empty())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-                try {
-                    await(admin.createTopics(List.of(newTopic)).all());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-        }
-
-        /** The latest target of every id, read from the beginning to the end the topic had when reading began. */
-        Map<String, Target> readAll(PrintWriter err) throws Exception {
-            Map<String, Target> targets = new TreeMap<>();
-            try (Admin admin = Admin.create(adminProperties())) {
-                if (!await(admin.listTopics().names()).contains(topic.name())) {
-                    return targets;
-                }
-            }
-            Map<String, Object> props = clientProperties();
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-            Deserializer<String> keys = topic.keySerde().deserializer();
-            Deserializer<Target> values = topic.valueSerde().deserializer();
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), KAFKA_TIMEOUT).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions, KAFKA_TIMEOUT);
-                long deadline = System.nanoTime() + KAFKA_TIMEOUT.toNanos();
-                while (partitions.stream().anyMatch(p -> consumer.position(p, KAFKA_TIMEOUT) < end.get(p))) {
-                    if (System.nanoTime() > deadline) {
-                        throw new TimeoutException("reading " + topic.name() + " to its end took more than " + KAFKA_TIMEOUT.toSeconds() + " s");
-                    }
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        String id = record.key() == null ? null : keys.deserialize(record.topic(), record.key());
-                        if (id == null) {
-                            err.println("skipped " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": no key");
-                        } else if (record.value() == null) {
-                            targets.remove(id);
-                        } else {
-                            try {
-                                targets.put(id, values.deserialize(record.topic(), record.value()));
-                            } catch (RuntimeException unreadable) {
-                                err.println("skipped " + record.topic() + "-" + record.partition() + "@" + record.offset()
-                                        + " (id " + id + "): " + unreadable.getMessage());
-                            }
-                        }
-                    }
-                }
-            }
-            return targets;
-        }
-
-        private Map<String, Object> clientProperties() {
-            Map<String, Object> props = config.kafkaProperties();
-            props.putIfAbsent("client.id", "certsonar-cli");
-            return props;
-        }
-
-        private Map<String, Object> adminProperties() {
-            Map<String, Object> props = clientProperties();
-            props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
-            props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-            return props;
-        }
-
-        private <T> T await(Future<T> future) throws Exception {
-            try {
-                return future.get(KAFKA_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                throw new ConfigException("Kafka at " + config.bootstrapServers().orElse("?") + " did not answer within "
-                        + KAFKA_TIMEOUT.toSeconds() + " s");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                    throw new ConfigException("Kafka at " + config.bootstrapServers().orElse("?") + " did not answer within "
-                            + KAFKA_TIMEOUT.toSeconds() + " s: " + e.getCause().getMessage());
-                }
-                throw e;
-            }
-        }
+    private static Map<String, Target> byId(List<Target> targets) {
+        Map<String, Target> byId = new LinkedHashMap<>();
+        targets.forEach(t -> byId.put(t.getId(), t));
+        return byId;
     }
 
     private static void putIfSet(Map<String, String> settings, String key, String value) {

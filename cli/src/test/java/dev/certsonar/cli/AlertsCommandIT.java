@@ -78,7 +78,7 @@ class AlertsCommandIT {
         CommandRun run = CommandRun.of("alerts", "tail", "--bootstrap-server", "127.0.0.1:1");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).contains("alerts tail: Kafka at 127.0.0.1:1 did not answer within 15 s");
+        assertThat(run.err()).contains("alerts tail: Kafka at 127.0.0.1:1 did not answer within 30 s");
     }
 
     @Test

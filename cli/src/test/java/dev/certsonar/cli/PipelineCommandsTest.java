@@ -72,6 +72,18 @@ class PipelineCommandsTest {
     }
 
     @Test
+    void theNotifierRefusesAnEmptyApplicationIdAndABadNotifierSectionBeforeItNeedsKafka() throws Exception {
+        CommandRun run = CommandRun.of("notifier", "--application-id", " ", "--bootstrap-server", "127.0.0.1:9");
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.err()).contains("--application-id: an empty application id");
+
+        Path config = Files.writeString(dir.resolve("certsonar.yaml"), "notifier:\n  reminders: {CRITICAL: 0s}\n");
+        CommandRun file = CommandRun.of("notifier", "--config", config.toString(), "--bootstrap-server", "127.0.0.1:9");
+        assertThat(file.exitCode()).isEqualTo(3);
+        assertThat(file.err()).contains(config + ":2: notifier.reminders.CRITICAL: 0s is not a positive duration");
+    }
+
+    @Test
     void theAggregatorRefusesLessThanOneStreamThread() {
         CommandRun run = CommandRun.of("aggregator", "--stream-threads", "0", "--bootstrap-server", "127.0.0.1:9");
         assertThat(run.exitCode()).isEqualTo(3);

@@ -54,6 +54,7 @@ public final class AlertJson {
         o.put("message", a.getMessage());
         o.put("at", text(a.getAt()));
         o.put("firstFiredAt", text(a.getFirstFiredAt()));
+        o.put("silenced", a.getSilenced());
         return o;
     }
 

@@ -1,7 +1,17 @@
 package dev.certsonar.notifier;
 
 import dev.certsonar.notifier.AlertRecord.Phase;
+import dev.certsonar.notifier.LifecycleOutput.AckEnded;
+import dev.certsonar.notifier.LifecycleOutput.AlertEvent;
+import dev.certsonar.notifier.LifecycleOutput.StateChange;
+import dev.certsonar.notifier.NotifierInput.AckChange;
+import dev.certsonar.notifier.NotifierInput.SilenceChange;
+import dev.certsonar.notifier.NotifierInput.StatusChange;
+import dev.certsonar.notifier.operator.AlertFacts;
+import dev.certsonar.schemas.Endpoints;
+import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Alert;
+import dev.certsonar.schemas.avro.AlertLifecycle;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Condition;
@@ -26,61 +36,89 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Turns service statuses into alert events. For every condition of a status there is one alertId (service,
- * certificate, condition, level); it fires once, is reminded of on a schedule, and resolves when the condition is no
- * longer in the service's status. The state lives in the lifecycle store by alertId, an index by service (escaped
- * {@link CompositeKeys}, read by prefix scan) and a {@link DueIndex} of when each alert is looked at next. Stores an
- * earlier notifier wrote are brought to this layout at the first record or punctuation ({@link AlertStoreUpgrade}).
+ * Turns service statuses into alert events, and applies the operator's silences and acknowledgements to them. For
+ * every condition of a status there is one alertId (service, certificate, condition, level); it fires once, is
+ * reminded of on a schedule, and resolves when the condition is no longer in the service's status.
+ * <p>
+ * A silence mutes delivery: events it covers carry {@code silenced: true}, which the channels skip; when no silence
+ * mutes a firing alert any more and a FIRING event of it was muted, one FIRING event goes to the channels then. A
+ * RESOLVED event is muted exactly when the channels never got a FIRING event of its episode. An acknowledgement stops
+ * the reminders of a firing alert until it resolves, when its tombstone is written. Every change of an alert's state
+ * is published on {@code alert-states}, in the same transaction as the events.
+ * <p>
+ * The state lives in the lifecycle store by alertId, an index by service (escaped {@link CompositeKeys}, read by
+ * prefix scan), the task's own copy of every silence ({@link SilenceBook}), and a {@link DueIndex} of when each alert is
+ * looked at next and when a silence next starts or ends. Stores an earlier notifier wrote are brought to this layout
+ * at the first record or punctuation ({@link AlertStoreUpgrade}).
  */
-final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, String, Alert> {
+final class AlertLifecycleProcessor implements Processor<String, NotifierInput, String, LifecycleOutput> {
 
     private static final Logger log = LoggerFactory.getLogger(AlertLifecycleProcessor.class);
     private static final StringSerializer STRINGS = new StringSerializer();
+    /** The name in the due index of the next start or end of a silence (no alertId: those are 32 hex digits). */
+    static final String SILENCE_CHECK = "silence-check";
 
     private final NotifierConfig config;
-    private ProcessorContext<String, Alert> context;
+    private ProcessorContext<String, LifecycleOutput> context;
     private KeyValueStore<String, AlertRecord> lifecycle;
     private KeyValueStore<String, String> byService;
-    /** AlertId → when the wall-clock check looks at it next (fires a held-down alert, or reminds). */
+    /** AlertId → when the wall-clock check looks at it next (fires a held-down alert, reminds, forgets). */
     private DueIndex due;
+    private SilenceBook silences;
     private AlertStoreUpgrade upgrade;
+    /** The silences active at {@link #mutingTime}, while the silences do not change. */
+    private SilenceBook.Muting muting;
+    private long mutingTime;
 
     AlertLifecycleProcessor(NotifierConfig config) {
         this.config = config;
     }
 
     @Override
-    public void init(ProcessorContext<String, Alert> context) {
+    public void init(ProcessorContext<String, LifecycleOutput> context) {
         this.context = context;
         lifecycle = context.getStateStore(AlertTopology.LIFECYCLE_STORE);
         byService = context.getStateStore(AlertTopology.BY_SERVICE_STORE);
         KeyValueStore<Bytes, String> dueByTime = context.getStateStore(AlertTopology.DUE_STORE);
         due = new DueIndex(dueByTime, context.getStateStore(AlertTopology.DUE_AT_STORE));
-        upgrade = new AlertStoreUpgrade(lifecycle, byService, dueByTime, due);
+        silences = new SilenceBook(context.getStateStore(AlertTopology.SILENCES_STORE));
+        muting = null;
+        upgrade = new AlertStoreUpgrade(lifecycle, byService, dueByTime, due,
+                (r, now) -> publish(r.alert().getAlertId(), AlertStates.of(r), now));
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
-    public void process(Record<String, ServiceStatus> record) {
-        upgrade.once();
-        ServiceStatus status = record.value();
-        String service = record.key() != null ? record.key() : status != null ? status.getService() : null;
+    public void process(Record<String, NotifierInput> record) {
+        upgrade.once(record.timestamp());
+        switch (record.value()) {
+            case StatusChange s -> onStatus(record.key(), s.status(), record.timestamp());
+            case SilenceChange s -> onSilence(s, record.timestamp());
+            case AckChange a -> onAck(a, record.timestamp());
+            case null, default -> log.atWarn().addKeyValue("key", record.key()).addKeyValue("timestamp", record.timestamp())
+                    .log("skipping a record the alert lifecycle does not take");
+        }
+    }
+
+    private void onStatus(String key, ServiceStatus status, long timestamp) {
+        String service = key != null ? key : status != null ? status.getService() : null;
         if (service == null) {
-            log.atWarn().addKeyValue("timestamp", record.timestamp())
-                    .log("skipping a service status without key and value");
+            log.atWarn().addKeyValue("timestamp", timestamp).log("skipping a service status without key and value");
             return;
         }
         if (status == null) {
-            long now = record.timestamp();
             for (AlertRecord existing : alertsOf(service)) {
-                resolve(existing, now, "the service is no longer monitored");
+                end(existing, timestamp, "the service is no longer monitored");
             }
             return;
         }
@@ -88,20 +126,21 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
         Map<String, Wanted> wanted = wanted(service, status);
         for (Wanted w : wanted.values()) {
             AlertRecord existing = lifecycle.get(w.alert().getAlertId());
-            if (existing == null || existing.phase() == Phase.PENDING) {
+            if (existing == null || existing.phase() != Phase.FIRING) {
                 if (mayFire(w.condition(), now)) {
-                    fire(w.alert(), w.detail(), now);
+                    fire(existing, w.alert(), w.detail(), w.condition().getSince().toEpochMilli(), w.targets(), now);
                 } else {
-                    hold(w);
+                    hold(existing, w, now);
                 }
             } else {
-                lifecycle.put(w.alert().getAlertId(), existing.withAlert(
-                        withFiringFields(w.alert(), existing.alert()), w.detail()));
+                AlertRecord updated = existing.withAlert(withFiringFields(w.alert(), existing.alert()), w.detail())
+                        .withTargets(w.targets());
+                settle(existing, updated, mutingAt(now).ids(facts(updated)), now);
             }
         }
         for (AlertRecord existing : alertsOf(service)) {
             if (!wanted.containsKey(existing.alert().getAlertId())) {
-                resolve(existing, now, resolutionReason(existing.alert(), status));
+                end(existing, now, resolutionReason(existing.alert(), status));
             }
         }
     }
@@ -139,26 +178,45 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
                     .setMessage("")
                     .setAt(at)
                     .setFirstFiredAt(null)
+                    .setSilenced(false)
                     .build();
-            wanted.put(alertId, new Wanted(c, alert, c.getMessage()));
+            wanted.put(alertId, new Wanted(c, alert, c.getMessage(), targetsOf(c, status)));
         }
         return wanted;
     }
 
-    private boolean mayFire(Condition c, long now) {
-        if (!config.heldDown(c.getType())) {
-            return true;
+    /**
+     * The ids of the targets that found the endpoints the condition is about; of all the service's targets when the
+     * condition names none of its endpoints.
+     */
+    private static List<String> targetsOf(Condition c, ServiceStatus status) {
+        Set<String> named = new HashSet<>(c.getEndpoints());
+        Set<String> targets = new TreeSet<>();
+        for (EndpointStatus e : status.getEndpoints()) {
+            if (named.contains(Endpoints.describe(e.getEndpoint()))) {
+                targets.add(e.getTargetId());
+            }
         }
-        return c.getConsecutive() >= config.holdDownObservations()
-                || now - c.getSince().toEpochMilli() >= config.holdDownDuration().toMillis();
+        if (targets.isEmpty()) {
+            status.getEndpoints().forEach(e -> targets.add(e.getTargetId()));
+        }
+        return List.copyOf(targets);
     }
 
-    private void hold(Wanted w) {
-        long dueAt = w.condition().getSince().toEpochMilli() + config.holdDownDuration().toMillis();
+    private boolean mayFire(Condition c, long now) {
+        Optional<Duration> holdDown = config.holdDown(c.getType());
+        return holdDown.isEmpty() || c.getConsecutive() >= config.holdDownObservations()
+                || now - c.getSince().toEpochMilli() >= holdDown.get().toMillis();
+    }
+
+    private void hold(AlertRecord existing, Wanted w, long now) {
+        long since = w.condition().getSince().toEpochMilli();
+        long dueAt = since + config.holdDown(w.condition().getType()).orElseThrow().toMillis();
         String alertId = w.alert().getAlertId();
-        AlertRecord pending = new AlertRecord(Phase.PENDING, -1, w.condition().getSince().toEpochMilli(), dueAt,
-                w.detail(), w.alert());
-        lifecycle.put(alertId, pending);
+        List<String> muted = mutingAt(now).ids(new AlertFacts(w.alert(), w.targets()));
+        AlertRecord pending = new AlertRecord(Phase.PENDING, -1, since, dueAt, w.detail(), w.alert(), since,
+                AlertRecord.NEVER, muted, null, w.targets());
+        save(existing, pending, now);
         byService.put(serviceKey(w.alert().getService(), alertId), alertId);
         scheduleDue(pending);
         log.atDebug().addKeyValue("alertId", alertId).addKeyValue("service", w.alert().getService())
@@ -167,9 +225,10 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
                 .log("holding a condition down before it fires");
     }
 
-    private void fire(Alert content, String detail, long now) {
+    private void fire(AlertRecord existing, Alert content, String detail, long since, List<String> targets, long now) {
         String alertId = content.getAlertId();
         Instant at = Instant.ofEpochMilli(now);
+        List<String> muted = mutingAt(now).ids(new AlertFacts(content, targets));
         Alert alert = Alert.newBuilder(content)
                 .setEventId(AlertIds.eventId(alertId, now, 0, AlertState.FIRING))
                 .setState(AlertState.FIRING)
@@ -177,27 +236,36 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
                 .setAt(at)
                 .setFirstFiredAt(at)
                 .setDaysLeft(AlertMessages.daysLeft(content.getCertificate(), at))
+                .setSilenced(!muted.isEmpty())
                 .build();
         alert.setMessage(AlertMessages.firing(alert, detail));
         long dueAt = reminderInterval(alert).map(i -> now + i.toMillis()).orElse(AlertRecord.NEVER);
-        AlertRecord firing = new AlertRecord(Phase.FIRING, 0, now, dueAt, detail, alert);
-        lifecycle.put(alertId, firing);
+        AlertRecord firing = new AlertRecord(Phase.FIRING, 0, now, dueAt, detail, alert, since,
+                muted.isEmpty() ? now : AlertRecord.NEVER, muted, null, targets);
+        save(existing, firing, now);
         byService.put(serviceKey(alert.getService(), alertId), alertId);
         scheduleDue(firing);
         emit(alert);
     }
 
+    /** What happens to an alert whose condition is gone: a held one is forgotten, a firing one resolves. */
+    private void end(AlertRecord existing, long now, String reason) {
+        switch (existing.phase()) {
+            case PENDING -> {
+                log.atDebug().addKeyValue("alertId", existing.alert().getAlertId())
+                        .addKeyValue("service", existing.alert().getService())
+                        .log("a held-down condition ended before it fired");
+                forget(existing, now);
+            }
+            case FIRING -> resolve(existing, now, reason);
+            case RESOLVED -> {
+            }
+        }
+    }
+
     private void resolve(AlertRecord existing, long now, String reason) {
         Alert last = existing.alert();
         String alertId = last.getAlertId();
-        due.cancel(alertId);
-        lifecycle.delete(alertId);
-        byService.delete(serviceKey(last.getService(), alertId));
-        if (existing.phase() == Phase.PENDING) {
-            log.atDebug().addKeyValue("alertId", alertId).addKeyValue("service", last.getService())
-                    .log("a held-down condition ended before it fired");
-            return;
-        }
         Instant at = Instant.ofEpochMilli(now);
         long sequence = existing.sequence() + 1;
         Alert alert = Alert.newBuilder(last)
@@ -206,58 +274,217 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
                 .setReminder(false)
                 .setAt(at)
                 .setDaysLeft(AlertMessages.daysLeft(last.getCertificate(), at))
+                .setSilenced(existing.lastNotifiedAt() == AlertRecord.NEVER)
                 .build();
         alert.setMessage(AlertMessages.resolved(alert, reason));
+        AlertRecord resolved = new AlertRecord(Phase.RESOLVED, sequence, existing.episodeStart(),
+                now + config.keepResolved().toMillis(), existing.detail(), alert, existing.since(),
+                existing.lastNotifiedAt(), List.of(), null, existing.targets());
+        save(existing, resolved, now);
+        scheduleDue(resolved);
         emit(alert);
+        if (existing.ack() != null) {
+            context.forward(new Record<>(alertId, new AckEnded(), now));
+        }
+    }
+
+    /** Drops the alert from the stores, and from {@code alert-states}. */
+    private void forget(AlertRecord existing, long now) {
+        String alertId = existing.alert().getAlertId();
+        due.cancel(alertId);
+        lifecycle.delete(alertId);
+        byService.delete(serviceKey(existing.alert().getService(), alertId));
+        context.forward(new Record<>(alertId, new StateChange(null), now));
     }
 
     private void punctuate(long timestamp) {
-        upgrade.once();
-        for (String alertId : due.due(Instant.ofEpochMilli(timestamp))) {
-            due.cancel(alertId);
-            AlertRecord r = lifecycle.get(alertId);
+        upgrade.once(timestamp);
+        for (String name : due.due(Instant.ofEpochMilli(timestamp))) {
+            due.cancel(name);
+            if (name.equals(SILENCE_CHECK)) {
+                recheckSilences(timestamp);
+                continue;
+            }
+            AlertRecord r = lifecycle.get(name);
             if (r == null) {
                 continue;
             }
-            if (r.phase() == Phase.PENDING) {
-                fire(r.alert(), r.detail(), timestamp);
-            } else {
-                remind(r, timestamp);
+            switch (r.phase()) {
+                case PENDING -> fire(r, r.alert(), r.detail(), r.since(), r.targets(), timestamp);
+                case FIRING -> remind(r, timestamp);
+                case RESOLVED -> forget(r, timestamp);
             }
         }
     }
 
     private void remind(AlertRecord r, long now) {
         Optional<Duration> interval = reminderInterval(r.alert());
-        if (interval.isEmpty()) {
-            lifecycle.put(r.alert().getAlertId(), r.withDueAt(AlertRecord.NEVER));
+        if (interval.isEmpty() || r.ack() != null) {
+            save(r, r.withDueAt(AlertRecord.NEVER), now);
             return;
         }
         Instant at = Instant.ofEpochMilli(now);
         long sequence = r.sequence() + 1;
+        List<String> muted = mutingAt(now).ids(facts(r));
         Alert alert = Alert.newBuilder(r.alert())
                 .setEventId(AlertIds.eventId(r.alert().getAlertId(), r.episodeStart(), sequence, AlertState.FIRING))
                 .setState(AlertState.FIRING)
-                .setReminder(true)
+                .setReminder(!muted.isEmpty() || r.lastNotifiedAt() != AlertRecord.NEVER)
                 .setAt(at)
                 .setDaysLeft(AlertMessages.daysLeft(r.alert().getCertificate(), at))
+                .setSilenced(!muted.isEmpty())
                 .build();
         alert.setMessage(AlertMessages.firing(alert, r.detail()));
         long next = r.dueAt() + interval.get().toMillis();
         if (next <= now) {
             next = now + interval.get().toMillis();
         }
-        AlertRecord reminded = new AlertRecord(Phase.FIRING, sequence, r.episodeStart(), next, r.detail(), alert);
-        lifecycle.put(alert.getAlertId(), reminded);
+        AlertRecord reminded = new AlertRecord(Phase.FIRING, sequence, r.episodeStart(), next, r.detail(), alert,
+                r.since(), muted.isEmpty() ? now : r.lastNotifiedAt(), muted, null, r.targets());
+        save(r, reminded, now);
         scheduleDue(reminded);
         emit(alert);
+    }
+
+    /** A silence was written or deleted: every alert of this task is looked at again. */
+    private void onSilence(SilenceChange change, long now) {
+        if (change.silence() == null) {
+            silences.remove(change.id());
+        } else {
+            if (!change.id().equals(change.silence().getId())) {
+                log.atWarn().addKeyValue("key", change.id()).addKeyValue("id", change.silence().getId())
+                        .log("a silence whose id is not its key; the key names it");
+            }
+            silences.put(change.id(), change.silence());
+        }
+        muting = null;
+        recheckSilences(now);
+    }
+
+    /**
+     * Looks at every alert again as the silences stand at {@code now}: a firing alert that no silence mutes any more
+     * and whose last FIRING event was muted goes to the channels now; any other change of the silences that mute an
+     * alert is published. Then the check is due again at the next start or end of a silence.
+     */
+    private void recheckSilences(long now) {
+        silences.dropEnded(Instant.ofEpochMilli(now));
+        muting = null;
+        SilenceBook.Muting active = mutingAt(now);
+        List<AlertRecord> records = new ArrayList<>();
+        try (KeyValueIterator<String, AlertRecord> it = lifecycle.all()) {
+            it.forEachRemaining(kv -> records.add(kv.value));
+        }
+        for (AlertRecord r : records) {
+            if (r.phase() == Phase.RESOLVED) {
+                continue;
+            }
+            List<String> muted = active.ids(facts(r));
+            if (!muted.equals(r.silences()) || muted.isEmpty() && r.alert().getSilenced()) {
+                settle(r, r, muted, now);
+            }
+        }
+        silences.nextChange(Instant.ofEpochMilli(now)).ifPresentOrElse(
+                at -> due.schedule(SILENCE_CHECK, at), () -> due.cancel(SILENCE_CHECK));
+    }
+
+    /**
+     * Writes {@code r} (the record {@code before} becomes) with the silences that mute it now; when none does and the
+     * last FIRING event of a firing alert was muted, the channels get it now.
+     */
+    private void settle(AlertRecord before, AlertRecord r, List<String> muted, long now) {
+        if (r.phase() == Phase.FIRING && muted.isEmpty() && r.alert().getSilenced()) {
+            unmute(before, r, now);
+        } else {
+            save(before, r.withSilences(muted), now);
+        }
+    }
+
+    /** The FIRING event the channels are owed once no silence mutes the alert. */
+    private void unmute(AlertRecord before, AlertRecord r, long now) {
+        Instant at = Instant.ofEpochMilli(now);
+        long sequence = r.sequence() + 1;
+        Alert alert = Alert.newBuilder(r.alert())
+                .setEventId(AlertIds.eventId(r.alert().getAlertId(), r.episodeStart(), sequence, AlertState.FIRING))
+                .setState(AlertState.FIRING)
+                .setReminder(r.lastNotifiedAt() != AlertRecord.NEVER)
+                .setAt(at)
+                .setDaysLeft(AlertMessages.daysLeft(r.alert().getCertificate(), at))
+                .setSilenced(false)
+                .build();
+        alert.setMessage(AlertMessages.firing(alert, r.detail()));
+        long dueAt = r.ack() == null
+                ? reminderInterval(alert).map(i -> now + i.toMillis()).orElse(AlertRecord.NEVER) : AlertRecord.NEVER;
+        AlertRecord delivered = new AlertRecord(Phase.FIRING, sequence, r.episodeStart(), dueAt, r.detail(), alert,
+                r.since(), now, List.of(), r.ack(), r.targets());
+        save(before, delivered, now);
+        scheduleDue(delivered);
+        emit(alert);
+    }
+
+    /**
+     * An acknowledgement of an alert of this task's services: a firing alert takes it (its reminders stop) or gives it
+     * up (its reminders go on from now); an acknowledgement of an alert that is not firing is withdrawn.
+     */
+    private void onAck(AckChange change, long now) {
+        String alertId = change.alertId();
+        AlertRecord r = lifecycle.get(alertId);
+        Acknowledgement ack = change.ack();
+        if (ack == null) {
+            if (r != null && r.phase() == Phase.FIRING && r.ack() != null) {
+                long next = reminderInterval(r.alert())
+                        .map(i -> Math.max(r.alert().getAt().toEpochMilli() + i.toMillis(), now))
+                        .orElse(AlertRecord.NEVER);
+                AlertRecord unacknowledged = r.withAck(null, next);
+                save(r, unacknowledged, now);
+                scheduleDue(unacknowledged);
+            }
+            return;
+        }
+        if (r == null || r.phase() != Phase.FIRING) {
+            log.atInfo().addKeyValue("alertId", alertId).addKeyValue("by", ack.getBy())
+                    .addKeyValue("state", r == null ? "unknown" : AlertStates.of(r).getState())
+                    .log("an acknowledgement of an alert that is not firing is withdrawn");
+            context.forward(new Record<>(alertId, new AckEnded(), now));
+            return;
+        }
+        if (ack.equals(r.ack())) {
+            return;
+        }
+        save(r, r.withAck(ack, AlertRecord.NEVER), now);
+        due.cancel(alertId);
+    }
+
+    /** Writes the record; when the state {@code alert-states} shows changes with it, publishes the new state. */
+    private void save(AlertRecord before, AlertRecord after, long now) {
+        String alertId = after.alert().getAlertId();
+        lifecycle.put(alertId, after);
+        AlertLifecycle state = AlertStates.of(after);
+        if (before == null || !state.equals(AlertStates.of(before))) {
+            publish(alertId, state, now);
+        }
+    }
+
+    private void publish(String alertId, AlertLifecycle state, long now) {
+        context.forward(new Record<>(alertId, new StateChange(AlertStates.at(state, now)), now));
     }
 
     private void emit(Alert alert) {
         log.atDebug().addKeyValue("alertId", alert.getAlertId()).addKeyValue("eventId", alert.getEventId())
                 .addKeyValue("state", alert.getState()).addKeyValue("reminder", alert.getReminder())
-                .log("alert event");
-        context.forward(new Record<>(alert.getService(), alert, alert.getAt().toEpochMilli()));
+                .addKeyValue("silenced", alert.getSilenced()).log("alert event");
+        context.forward(new Record<>(alert.getService(), new AlertEvent(alert), alert.getAt().toEpochMilli()));
+    }
+
+    private SilenceBook.Muting mutingAt(long now) {
+        if (muting == null || mutingTime != now) {
+            muting = silences.at(Instant.ofEpochMilli(now));
+            mutingTime = now;
+        }
+        return muting;
+    }
+
+    private static AlertFacts facts(AlertRecord r) {
+        return new AlertFacts(r.alert(), r.targets());
     }
 
     /**
@@ -366,6 +593,6 @@ final class AlertLifecycleProcessor implements Processor<String, ServiceStatus, 
         return CompositeKeys.of(service, alertId);
     }
 
-    private record Wanted(Condition condition, Alert alert, String detail) {
+    private record Wanted(Condition condition, Alert alert, String detail, List<String> targets) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.certsonar.notifier;
 
+import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Alert;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -7,97 +8,117 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
+import java.util.List;
 
 /**
  * The lifecycle of one alertId in the store.
  *
- * @param phase        PENDING (held down, not yet fired) or FIRING
- * @param sequence     number of the last event emitted in this firing episode (0 = the first FIRING); -1 while pending
- * @param episodeStart when this episode started (first fired; for a pending alert, when the condition began)
- * @param dueAt        when the wall-clock check must look at it again (fire a held-down alert, or remind); -1 = never
- * @param detail       the condition in the aggregator's words, kept for reminders and resolution
- * @param alert        the alert as last emitted (FIRING) or as it will fire (PENDING); always state FIRING
+ * @param phase          PENDING (held down, not yet fired), FIRING, or RESOLVED (ended, kept until it is forgotten so
+ *                       that {@code alert-states} shows it)
+ * @param sequence       number of the last event emitted in this firing episode (0 = the first FIRING); -1 while pending
+ * @param episodeStart   when this episode started (first fired; for a pending alert, when the condition began)
+ * @param dueAt          when the wall-clock check must look at it again (fire a held-down alert, remind, or forget a
+ *                       resolved one); -1 = never
+ * @param detail         the condition in the aggregator's words, kept for reminders and resolution
+ * @param alert          the alert as last emitted (FIRING, RESOLVED) or as it will fire (PENDING). While FIRING, its
+ *                       {@code silenced} says that the last FIRING event was muted, so the channels are owed one
+ *                       when no silence mutes the alert any more
+ * @param since          since when the condition holds
+ * @param lastNotifiedAt when the channels were last given a FIRING event of this episode; -1 = not yet
+ * @param silences       the ids of the silences that muted it when it was last looked at
+ * @param ack            who is on it, while it fires; null when nobody said so
+ * @param targets        the ids of the targets that found the endpoints it is about, for {@code target} matchers
  */
-record AlertRecord(Phase phase, long sequence, long episodeStart, long dueAt, String detail, Alert alert) {
+record AlertRecord(Phase phase, long sequence, long episodeStart, long dueAt, String detail, Alert alert,
+                   long since, long lastNotifiedAt, List<String> silences, Acknowledgement ack, List<String> targets) {
 
-    enum Phase { PENDING, FIRING }
+    /** Where an alert is; the store keeps the ordinal, so new phases go last. */
+    enum Phase { PENDING, FIRING, RESOLVED }
 
     static final long NEVER = -1L;
-    private static final byte VERSION = 1;
+    /** Version 1 (earlier notifiers) ended after the alert; version 2 adds the fields from {@code since} on. */
+    private static final byte VERSION_1 = 1;
+    private static final byte VERSION = 2;
+
+    AlertRecord {
+        silences = List.copyOf(silences);
+        targets = List.copyOf(targets);
+    }
 
     AlertRecord withAlert(Alert newAlert, String newDetail) {
-        return new AlertRecord(phase, sequence, episodeStart, dueAt, newDetail, newAlert);
+        return new AlertRecord(phase, sequence, episodeStart, dueAt, newDetail, newAlert, since, lastNotifiedAt,
+                silences, ack, targets);
     }
 
     AlertRecord withDueAt(long newDueAt) {
-        return new AlertRecord(phase, sequence, episodeStart, newDueAt, detail, alert);
+        return new AlertRecord(phase, sequence, episodeStart, newDueAt, detail, alert, since, lastNotifiedAt, silences,
+                ack, targets);
     }
 
-    /** The store's serde; the alert inside is written with {@code alertSerde} (the alerts topic's). */
-    static Serde<AlertRecord> serde(Serde<Alert> alertSerde) {
-        return Serdes.serdeFrom(new RecordSerializer(alertSerde.serializer()),
-                new RecordDeserializer(alertSerde.deserializer()));
+    AlertRecord withTargets(List<String> newTargets) {
+        return new AlertRecord(phase, sequence, episodeStart, dueAt, detail, alert, since, lastNotifiedAt, silences,
+                ack, newTargets);
     }
 
-    private record RecordSerializer(Serializer<Alert> alerts) implements Serializer<AlertRecord> {
-        @Override
-        public byte[] serialize(String topic, AlertRecord r) {
-            if (r == null) {
-                return null;
-            }
-            try {
-                byte[] alertBytes = alerts.serialize(topic, r.alert());
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + alertBytes.length);
-                DataOutputStream out = new DataOutputStream(bytes);
-                out.writeByte(VERSION);
-                out.writeByte(r.phase().ordinal());
-                out.writeLong(r.sequence());
-                out.writeLong(r.episodeStart());
-                out.writeLong(r.dueAt());
-                out.writeUTF(r.detail() == null ? "" : r.detail());
-                out.writeInt(alertBytes.length);
-                out.write(alertBytes);
-                out.flush();
-                return bytes.toByteArray();
-            } catch (IOException e) {
-                throw new SerializationException("cannot encode the alert lifecycle of " + r.alert().getAlertId(), e);
-            }
-        }
+    AlertRecord withSilences(List<String> newSilences) {
+        return new AlertRecord(phase, sequence, episodeStart, dueAt, detail, alert, since, lastNotifiedAt, newSilences,
+                ack, targets);
     }
 
-    private record RecordDeserializer(Deserializer<Alert> alerts) implements Deserializer<AlertRecord> {
-        @Override
-        public AlertRecord deserialize(String topic, byte[] data) {
-            if (data == null) {
-                return null;
+    AlertRecord withAck(Acknowledgement newAck, long newDueAt) {
+        return new AlertRecord(phase, sequence, episodeStart, newDueAt, detail, alert, since, lastNotifiedAt, silences,
+                newAck, targets);
+    }
+
+    /** The store's serde; the alert and the acknowledgement inside are written with the serdes of their topics. */
+    static Serde<AlertRecord> serde(Serde<Alert> alertSerde, Serde<Acknowledgement> ackSerde) {
+        Serializer<Alert> alerts = alertSerde.serializer();
+        Serializer<Acknowledgement> acks = ackSerde.serializer();
+        return Serdes.serdeFrom(Layouts.serializer("an alert lifecycle record", (topic, r, out) -> {
+            out.writeByte(VERSION);
+            out.writeByte(r.phase().ordinal());
+            out.writeLong(r.sequence());
+            out.writeLong(r.episodeStart());
+            out.writeLong(r.dueAt());
+            out.writeUTF(r.detail() == null ? "" : r.detail());
+            Layouts.writeBytes(out, alerts.serialize(topic, r.alert()));
+            out.writeLong(r.since());
+            out.writeLong(r.lastNotifiedAt());
+            Layouts.writeTexts(out, r.silences());
+            Layouts.writeBytes(out, r.ack() == null ? null : acks.serialize(topic, r.ack()));
+            Layouts.writeTexts(out, r.targets());
+        }), Layouts.deserializer("an alert lifecycle record", reader(alertSerde.deserializer(), ackSerde.deserializer())));
+    }
+
+    /** Reads both versions: version 1 (earlier notifiers) as delivered and without the operator's state. */
+    private static Layouts.TopicReader<AlertRecord> reader(Deserializer<Alert> alerts, Deserializer<Acknowledgement> acks) {
+        return (topic, in) -> {
+            byte version = in.readByte();
+            if (version != VERSION && version != VERSION_1) {
+                throw new SerializationException("alert lifecycle record of version " + version
+                        + " in " + topic + "; this notifier reads versions " + VERSION_1 + " and " + VERSION);
             }
-            try {
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-                byte version = in.readByte();
-                if (version != VERSION) {
-                    throw new SerializationException("alert lifecycle record of version " + version
-                            + " in " + topic + "; this notifier reads version " + VERSION);
-                }
-                Phase phase = Phase.values()[in.readByte()];
-                long sequence = in.readLong();
-                long episodeStart = in.readLong();
-                long dueAt = in.readLong();
-                String detail = in.readUTF();
-                byte[] alertBytes = new byte[in.readInt()];
-                in.readFully(alertBytes);
-                Alert alert = alerts.deserialize(topic, alertBytes);
-                return new AlertRecord(phase, sequence, episodeStart, dueAt, detail, alert);
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof SerializationException se) {
-                    throw se;
-                }
-                throw new SerializationException("cannot decode an alert lifecycle record from " + topic + ": " + e, e);
+            Phase phase = Phase.values()[in.readByte()];
+            long sequence = in.readLong();
+            long episodeStart = in.readLong();
+            long dueAt = in.readLong();
+            String detail = in.readUTF();
+            Alert alert = alerts.deserialize(topic, Layouts.readBytes(in));
+            if (version == VERSION_1) {
+                // an earlier notifier gave the channels every event it emitted, and knew neither silences nor
+                // acknowledgements; the condition's start and the targets come with the next status
+                long notified = phase == Phase.FIRING ? alert.getAt().toEpochMilli() : NEVER;
+                return new AlertRecord(phase, sequence, episodeStart, dueAt, detail, alert, episodeStart, notified,
+                        List.of(), null, List.of());
             }
-        }
+            long since = in.readLong();
+            long lastNotifiedAt = in.readLong();
+            List<String> silences = Layouts.readTexts(in);
+            byte[] ackBytes = Layouts.readBytes(in);
+            Acknowledgement ack = ackBytes == null ? null : acks.deserialize(topic, ackBytes);
+            List<String> targets = Layouts.readTexts(in);
+            return new AlertRecord(phase, sequence, episodeStart, dueAt, detail, alert, since, lastNotifiedAt,
+                    silences, ack, targets);
+        };
     }
 }

@@ -9,6 +9,8 @@ import dev.certsonar.notifier.delivery.LogChannel;
 import dev.certsonar.notifier.delivery.Routes;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -28,11 +30,15 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * The notifier: the alert lifecycle as a Kafka Streams application (exactly-once), and the delivery of the alerts
- * topic (read_committed, at-least-once). The {@code onAlert} callback and each channel read the topic in their own
+ * The notifier: the alert lifecycle as a Kafka Streams application (exactly-once), with the operator's silences and
+ * acknowledgements and the alerts' states on {@code alert-states}, and the delivery of the alerts topic
+ * (read_committed, at-least-once). The topics must exist ({@code TopicAdmin.ensureTopics}). The {@code onAlert} callback and each channel read the topic in their own
  * consumer group, so a slow or failing channel holds up nobody else; a channel retries with backoff and hands what
  * it cannot deliver to {@code alerts-undeliverable}. By default the one channel is a {@link LogChannel}.
  */
@@ -40,6 +46,7 @@ public final class NotifierApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NotifierApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<String, Object> kafkaProps;
     private final Topics topics;
@@ -90,9 +97,40 @@ public final class NotifierApp implements AutoCloseable {
         routes.requireChannels(names);
     }
 
-    /** The topology this app runs. */
-    public Topology topology() {
-        return AlertTopology.build(new StreamsBuilder(), topics, config).build();
+    /** The topology this app runs, given the partition count of {@code service-status}. */
+    Topology topology(int statusPartitions) {
+        return AlertTopology.build(new StreamsBuilder(), topics, config, statusPartitions).build();
+    }
+
+    /**
+     * The partition count of {@code service-status}, which the topology's repartition topic gets, after checking that
+     * {@code acknowledgements} has as many partitions as {@code alert-states} (an acknowledgement is routed by the
+     * alert-states partition of the same number).
+     *
+     * @throws IllegalStateException when a topic is missing, the cluster does not answer, or the counts differ
+     */
+    private int statusPartitions() {
+        List<String> names = List.of(topics.serviceStatus().name(), topics.acknowledgements().name(),
+                topics.alertStates().name());
+        Map<String, TopicDescription> described;
+        try (Admin admin = Admin.create(kafkaProps)) {
+            described = admin.describeTopics(names).allTopicNames().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking for the partitions of " + names, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the notifier needs the topics " + names + " (TopicAdmin.ensureTopics "
+                    + "creates them); asking for their partitions failed: "
+                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+        }
+        int acks = described.get(topics.acknowledgements().name()).partitions().size();
+        int states = described.get(topics.alertStates().name()).partitions().size();
+        if (acks != states) {
+            throw new IllegalStateException("topic " + topics.acknowledgements().name() + " has " + acks
+                    + " partitions and " + topics.alertStates().name() + " has " + states
+                    + "; the notifier needs as many in both");
+        }
+        return described.get(topics.serviceStatus().name()).partitions().size();
     }
 
     /** The Kafka Streams properties: the given client properties plus the notifier's own. */
@@ -114,7 +152,7 @@ public final class NotifierApp implements AutoCloseable {
         if (streams != null) {
             throw new IllegalStateException("the notifier was started already");
         }
-        streams = new KafkaStreams(topology(), streamsProperties());
+        streams = new KafkaStreams(topology(statusPartitions()), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             failure = e;
             log.atError().setCause(e).addKeyValue("applicationId", config.applicationId())

@@ -8,111 +8,143 @@ import dev.certsonar.schemas.avro.Severity;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * How the notifier decides when to alert. A value that breaks the rule of its field is an
- * {@link InvalidValueException} naming the field.
+ * {@link InvalidValueException} naming the field as the configuration file's {@code notifier} section names it
+ * ({@code holdDown.UNREACHABLE}, {@code reminders.CRITICAL}).
  *
- * @param holdDownObservations  a held-down condition fires once it held for this many consecutive observations
- * @param holdDownDuration      ... or once it held this long, measured from {@code Condition.since}
- * @param holdDownConditions    the conditions that are held down (reachability); all others fire at once
- * @param reminderIntervals     reminder interval while an alert stays FIRING, per severity; absent = no reminder
- * @param conditionReminderIntervals reminder interval per condition, taking precedence over the severity's
- * @param punctuateInterval     how often the wall-clock check for due hold-downs and reminders runs
- * @param applicationId         Kafka Streams application id (also the prefix of the delivery consumer groups)
- * @param stateDir              Kafka Streams state directory (RocksDB); in the data directory, never a temporary folder
- * @param groupWindow           alerts of one certificate and condition arriving within this window are sent to a
- *                              channel as one notification; zero = each alert alone
- * @param retry                 how a channel's failed notification is tried again before it is undeliverable
+ * @param applicationId        Kafka Streams application id (also the prefix of the delivery consumer groups)
+ * @param holdDown             the conditions that are held down (reachability), each with how long it must hold before
+ *                             it fires, measured from {@code Condition.since}; every other condition fires at once.
+ *                             Keys are condition names
+ * @param holdDownObservations ... or a held-down condition fires once it held for this many consecutive observations
+ * @param reminders            how often a firing alert is sent again, by condition or by severity (a condition's
+ *                             interval wins over its severity's); an alert with neither is not reminded of. Keys are
+ *                             severity or condition names
+ * @param keepResolved         how long {@code alert-states} shows a resolved alert before the notifier forgets it
+ * @param punctuateInterval    how often the wall-clock check for due hold-downs, reminders and silences runs
+ * @param stateDir             Kafka Streams state directory (RocksDB); in the data directory, never a temporary folder
+ * @param groupWindow          alerts of one certificate and condition arriving within this window are sent to a
+ *                             channel as one notification; zero = each alert alone
+ * @param retry                how a channel's failed notification is tried again before it is undeliverable
  */
 public record NotifierConfig(
-        int holdDownObservations,
-        Duration holdDownDuration,
-        Set<ConditionType> holdDownConditions,
-        Map<Severity, Duration> reminderIntervals,
-        Map<ConditionType, Duration> conditionReminderIntervals,
-        Duration punctuateInterval,
         String applicationId,
+        Map<String, Duration> holdDown,
+        int holdDownObservations,
+        Map<String, Duration> reminders,
+        Duration keepResolved,
+        Duration punctuateInterval,
         Path stateDir,
         Duration groupWindow,
         RetryPolicy retry) {
 
+    private static final List<String> CONDITIONS = names(ConditionType.values());
+    private static final List<String> SEVERITIES = names(Severity.values());
+
     public static final NotifierConfig DEFAULT = new NotifierConfig(
-            2,
-            Duration.ofMinutes(15),
-            EnumSet.of(ConditionType.UNREACHABLE, ConditionType.STALE),
-            Map.of(Severity.CRITICAL, Duration.ofHours(24)),
-            Map.of(ConditionType.EXPIRED, Duration.ofHours(24)),
-            Duration.ofSeconds(10),
             "certsonar-notifier",
+            Map.of("UNREACHABLE", Duration.ofMinutes(15), "STALE", Duration.ofMinutes(15)),
+            2,
+            Map.of("CRITICAL", Duration.ofHours(24), "EXPIRED", Duration.ofHours(24)),
+            Duration.ofHours(24),
+            Duration.ofSeconds(10),
             Path.of("certsonar-data", "notifier"),
             Duration.ofSeconds(2),
             RetryPolicy.DEFAULT);
 
     public NotifierConfig {
-        ValueRules.atLeast("holdDownObservations", holdDownObservations, 1);
-        ValueRules.positive("holdDownDuration", holdDownDuration);
-        ValueRules.positive("punctuateInterval", punctuateInterval);
-        ValueRules.required("holdDownConditions", holdDownConditions);
-        ValueRules.required("reminderIntervals", reminderIntervals)
-                .forEach((severity, interval) -> ValueRules.positive("reminderIntervals." + severity, interval));
-        ValueRules.required("conditionReminderIntervals", conditionReminderIntervals)
-                .forEach((type, interval) -> ValueRules.positive("conditionReminderIntervals." + type, interval));
         if (applicationId == null || applicationId.isBlank()) {
             throw new InvalidValueException("applicationId", "an empty application id");
         }
+        holdDown = intervals("holdDown", holdDown, CONDITIONS, "a condition (" + String.join(", ", CONDITIONS) + ")");
+        ValueRules.atLeast("holdDownObservations", holdDownObservations, 1);
+        reminders = intervals("reminders", reminders, Stream.concat(SEVERITIES.stream(), CONDITIONS.stream()).toList(),
+                "a severity (" + String.join(", ", SEVERITIES) + ") or a condition (" + String.join(", ", CONDITIONS) + ")");
+        ValueRules.positive("keepResolved", keepResolved);
+        ValueRules.positive("punctuateInterval", punctuateInterval);
+        ValueRules.required("stateDir", stateDir);
         ValueRules.notNegative("groupWindow", groupWindow);
         ValueRules.required("retry", retry);
-        ValueRules.required("stateDir", stateDir);
-        holdDownConditions = holdDownConditions.isEmpty()
-                ? Set.of() : Set.copyOf(EnumSet.copyOf(holdDownConditions));
-        reminderIntervals = reminderIntervals.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(reminderIntervals));
-        conditionReminderIntervals = conditionReminderIntervals.isEmpty()
-                ? Map.of() : Map.copyOf(new EnumMap<>(conditionReminderIntervals));
+    }
+
+    /** How long the condition must hold before it fires; empty when it fires at once. */
+    public Optional<Duration> holdDown(ConditionType condition) {
+        return Optional.ofNullable(holdDown.get(condition.name()));
     }
 
     /** The reminder interval of an alert, or empty when it is not reminded of. */
     public Optional<Duration> reminderInterval(Severity severity, ConditionType condition) {
-        Duration byCondition = conditionReminderIntervals.get(condition);
-        return Optional.ofNullable(byCondition != null ? byCondition : reminderIntervals.get(severity));
-    }
-
-    public boolean heldDown(ConditionType condition) {
-        return holdDownConditions.contains(condition);
+        Duration byCondition = reminders.get(condition.name());
+        return Optional.ofNullable(byCondition != null ? byCondition : reminders.get(severity.name()));
     }
 
     public NotifierConfig withApplicationId(String id) {
-        return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, id, stateDir, groupWindow, retry);
+        return new NotifierConfig(id, holdDown, holdDownObservations, reminders, keepResolved, punctuateInterval,
+                stateDir, groupWindow, retry);
     }
 
     public NotifierConfig withStateDir(Path dir) {
-        return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, applicationId, dir, groupWindow, retry);
+        return new NotifierConfig(applicationId, holdDown, holdDownObservations, reminders, keepResolved,
+                punctuateInterval, dir, groupWindow, retry);
     }
 
-    public NotifierConfig withHoldDown(int observations, Duration duration) {
-        return new NotifierConfig(observations, duration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, applicationId, stateDir, groupWindow, retry);
+    /** Holds these conditions down for their durations, or for {@code observations} consecutive observations. */
+    public NotifierConfig withHoldDown(int observations, Map<String, Duration> conditions) {
+        return new NotifierConfig(applicationId, conditions, observations, reminders, keepResolved, punctuateInterval,
+                stateDir, groupWindow, retry);
     }
 
-    public NotifierConfig withReminders(Map<Severity, Duration> bySeverity, Map<ConditionType, Duration> byCondition) {
-        return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, bySeverity,
-                byCondition, punctuateInterval, applicationId, stateDir, groupWindow, retry);
+    public NotifierConfig withReminders(Map<String, Duration> intervals) {
+        return new NotifierConfig(applicationId, holdDown, holdDownObservations, intervals, keepResolved,
+                punctuateInterval, stateDir, groupWindow, retry);
+    }
+
+    public NotifierConfig withKeepResolved(Duration keep) {
+        return new NotifierConfig(applicationId, holdDown, holdDownObservations, reminders, keep, punctuateInterval,
+                stateDir, groupWindow, retry);
     }
 
     public NotifierConfig withDelivery(Duration window, RetryPolicy retryPolicy) {
-        return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, applicationId, stateDir, window, retryPolicy);
+        return new NotifierConfig(applicationId, holdDown, holdDownObservations, reminders, keepResolved,
+                punctuateInterval, stateDir, window, retryPolicy);
     }
 
     public NotifierConfig withPunctuateInterval(Duration interval) {
-        return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, interval, applicationId, stateDir, groupWindow, retry);
+        return new NotifierConfig(applicationId, holdDown, holdDownObservations, reminders, keepResolved, interval,
+                stateDir, groupWindow, retry);
+    }
+
+    /**
+     * The intervals by name, each name one of {@code known} in any case (kept in upper case) and each interval
+     * positive; a fault names {@code field.KEY} with the key as given.
+     */
+    private static Map<String, Duration> intervals(String field, Map<String, Duration> given, List<String> known,
+                                                   String what) {
+        ValueRules.required(field, given);
+        Map<String, Duration> checked = new LinkedHashMap<>();
+        for (Map.Entry<String, Duration> e : given.entrySet()) {
+            String key = e.getKey() == null ? "" : e.getKey().strip().toUpperCase(Locale.ROOT);
+            if (!known.contains(key)) {
+                throw new InvalidValueException(field + "." + e.getKey(), "not " + what);
+            }
+            ValueRules.positive(field + "." + e.getKey(), e.getValue());
+            if (checked.put(key, e.getValue()) != null) {
+                throw new InvalidValueException(field + "." + e.getKey(), "given twice");
+            }
+        }
+        return Map.copyOf(checked);
+    }
+
+    private static List<String> names(Enum<?>[] symbols) {
+        return Arrays.stream(symbols).map(Enum::name).filter(name -> !name.equals("UNKNOWN")).toList();
     }
 }

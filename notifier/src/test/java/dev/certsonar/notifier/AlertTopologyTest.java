@@ -1,20 +1,17 @@
 package dev.certsonar.notifier;
 
-import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Condition;
 import dev.certsonar.schemas.avro.ConditionType;
+import dev.certsonar.schemas.avro.LifecycleState;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
-import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -24,6 +21,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static dev.certsonar.notifier.Statuses.cert;
 import static dev.certsonar.notifier.Statuses.condition;
@@ -47,7 +46,6 @@ import static org.assertj.core.api.Assertions.tuple;
 class AlertTopologyTest {
 
     static final Instant T0 = Instant.parse("2026-11-27T12:00:00Z");
-    static final Topics TOPICS = Topics.withPrefix("test.");
     static final CertificateRef OLD = cert("aa".repeat(32), "CN=shop.example.com", Instant.parse("2026-11-30T09:36:00Z"));
     static final CertificateRef IN_20_DAYS = cert("bb".repeat(32), "CN=shop.example.com", T0.plus(Duration.ofDays(20)));
     static final CertificateRef RENEWED = cert("cc".repeat(32), "CN=shop.example.com", T0.plus(Duration.ofDays(200)));
@@ -55,9 +53,9 @@ class AlertTopologyTest {
     @TempDir
     Path stateDir;
 
+    LifecycleDriver world;
     TopologyTestDriver driver;
     TestInputTopic<String, ServiceStatus> statuses;
-    TestOutputTopic<String, Alert> alerts;
 
     @BeforeEach
     void start() {
@@ -65,33 +63,25 @@ class AlertTopologyTest {
     }
 
     void startWith(NotifierConfig config) {
-        if (driver != null) {
-            driver.close();
+        if (world != null) {
+            world.close();
         }
-        StreamsBuilder builder = AlertTopology.build(new StreamsBuilder(), TOPICS, config);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(builder.build(), props, T0);
-        statuses = driver.createInputTopic(TOPICS.serviceStatus().name(), Serdes.String().serializer(),
-                TOPICS.serviceStatus().valueSerde().serializer());
-        alerts = driver.createOutputTopic(TOPICS.alerts().name(), Serdes.String().deserializer(),
-                TOPICS.alerts().valueSerde().deserializer());
+        world = new LifecycleDriver(stateDir, config, T0);
+        driver = world.driver;
+        statuses = world.statuses;
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        world.close();
     }
 
     void send(ServiceStatus status) {
-        statuses.pipeInput(status.getService(), status, status.getUpdatedAt());
+        world.send(status);
     }
 
     List<Alert> read() {
-        return alerts.readKeyValuesToList().stream().peek(kv -> assertThat(kv.key).isEqualTo(kv.value.getService()))
-                .map(kv -> kv.value).toList();
+        return world.read();
     }
 
     @Test
@@ -360,8 +350,8 @@ class AlertTopologyTest {
         assertThat(first).extracting(Alert::getAlertId).containsOnly(first.getFirst().getAlertId());
         assertThat(first).extracting(Alert::getEventId).doesNotHaveDuplicates();
 
-        driver.close();
-        driver = null;
+        world.close();
+        world = null;
         startWith(NotifierConfig.DEFAULT.withStateDir(stateDir.resolve("again")));
         List<Alert> second = fireResolveRefire();
         assertThat(second).extracting(Alert::getEventId)
@@ -378,8 +368,8 @@ class AlertTopologyTest {
     @Test
     void hold_down_and_reminders_follow_the_configuration() {
         startWith(NotifierConfig.DEFAULT.withStateDir(stateDir.resolve("configured"))
-                .withHoldDown(3, Duration.ofHours(1))
-                .withReminders(Map.of(Severity.WARNING, Duration.ofHours(6)), Map.of()));
+                .withHoldDown(3, Map.of("UNREACHABLE", Duration.ofHours(1)))
+                .withReminders(Map.of("WARNING", Duration.ofHours(6))));
         send(status("shop", T0, null, condition(UNREACHABLE, CRITICAL, null, T0, 2)));
         driver.advanceWallClockTime(Duration.ofMinutes(59));
         assertThat(read()).isEmpty();
@@ -546,13 +536,14 @@ class AlertTopologyTest {
                 assertThat(a.getState()).isEqualTo(AlertState.RESOLVED);
             });
 
-            assertThat(entries(AlertTopology.BY_SERVICE_STORE)).as("only the format entry is left")
+            driver.advanceWallClockTime(Duration.ofDays(3));
+            assertThat(read()).isEmpty();
+            assertThat(entries(AlertTopology.BY_SERVICE_STORE)).as("the resolved alerts are forgotten after a day; "
+                    + "only the format entry is left")
                     .containsExactly(KeyValue.pair(AlertStoreUpgrade.FORMAT_KEY, AlertStoreUpgrade.FORMAT));
             assertThat(entries(AlertTopology.DUE_STORE)).isEmpty();
             assertThat(entries(AlertTopology.DUE_AT_STORE)).isEmpty();
             assertThat(entries(AlertTopology.LIFECYCLE_STORE)).isEmpty();
-            driver.advanceWallClockTime(Duration.ofDays(3));
-            assertThat(read()).isEmpty();
         }
 
         @Test
@@ -568,6 +559,80 @@ class AlertTopologyTest {
             assertThat(keys).contains("a\\|b|" + pending, AlertStoreUpgrade.FORMAT_KEY)
                     .noneMatch(key -> key.startsWith("a|b|") || key.startsWith("gone|"));
             assertThat(this.<Bytes, String>entries(AlertTopology.DUE_STORE)).extracting(kv -> kv.value).doesNotContain(GONE);
+        }
+
+        @Test
+        void announce_the_state_of_each_alert_they_hold_once() {
+            startOnEarlierStores(lifecycleRecords());
+            driver.advanceWallClockTime(Duration.ofSeconds(10));
+            assertThat(world.readStates()).extracting(kv -> kv.value.getService(), kv -> kv.value.getState())
+                    .containsExactlyInAnyOrder(tuple("a", LifecycleState.FIRING), tuple("a|b", LifecycleState.FIRING),
+                            tuple("a|b", LifecycleState.HELD), tuple("blog", LifecycleState.FIRING));
+            driver.advanceWallClockTime(Duration.ofSeconds(10));
+            seen().forEach(s -> send(ServiceStatus.newBuilder(s).setUpdatedAt(T0.plusSeconds(60)).build()));
+            assertThat(world.readStates()).isEmpty();
+        }
+
+        @Test
+        void of_the_escaped_layout_only_announce_their_alerts() {
+            List<AlertRecord> records = lifecycleRecords();
+            startWith(NotifierConfig.DEFAULT);
+            KeyValueStore<String, AlertRecord> lifecycle = driver.getKeyValueStore(AlertTopology.LIFECYCLE_STORE);
+            KeyValueStore<String, String> byService = driver.getKeyValueStore(AlertTopology.BY_SERVICE_STORE);
+            records.forEach(r -> {
+                lifecycle.put(r.alert().getAlertId(), r);
+                byService.put(AlertLifecycleProcessor.serviceKey(r.alert().getService(), r.alert().getAlertId()),
+                        r.alert().getAlertId());
+            });
+            byService.put(AlertStoreUpgrade.FORMAT_KEY, "2");
+            List<KeyValue<String, String>> keys = entries(AlertTopology.BY_SERVICE_STORE);
+
+            driver.advanceWallClockTime(Duration.ofSeconds(10));
+            assertThat(world.readStates()).hasSize(4);
+            assertThat(entries(AlertTopology.BY_SERVICE_STORE)).hasSize(keys.size())
+                    .contains(KeyValue.pair(AlertStoreUpgrade.FORMAT_KEY, AlertStoreUpgrade.FORMAT));
+        }
+
+        /**
+         * A lifecycle record as the earlier notifier wrote it (version 1): version, phase, sequence, episode start, due
+         * time, detail, then the alert, and nothing after.
+         */
+        static byte[] earlierRecord(AlertRecord r) throws IOException {
+            byte[] alert = LifecycleDriver.TOPICS.alerts().valueSerde().serializer().serialize("", r.alert());
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(1);
+            out.writeByte(r.phase().ordinal());
+            out.writeLong(r.sequence());
+            out.writeLong(r.episodeStart());
+            out.writeLong(r.dueAt());
+            out.writeUTF(r.detail());
+            out.writeInt(alert.length);
+            out.write(alert);
+            return bytes.toByteArray();
+        }
+
+        @Test
+        void lifecycle_records_of_the_earlier_version_are_read_as_delivered_and_without_operator_state() throws IOException {
+            Serde<AlertRecord> serde = AlertRecord.serde(LifecycleDriver.TOPICS.alerts().valueSerde(),
+                    LifecycleDriver.TOPICS.acknowledgements().valueSerde());
+            for (AlertRecord r : lifecycleRecords()) {
+                AlertRecord read = serde.deserializer().deserialize("alert-lifecycle", earlierRecord(r));
+                assertThat(read.phase()).isEqualTo(r.phase());
+                assertThat(read.sequence()).isEqualTo(r.sequence());
+                assertThat(read.episodeStart()).isEqualTo(r.episodeStart());
+                assertThat(read.dueAt()).isEqualTo(r.dueAt());
+                assertThat(read.detail()).isEqualTo(r.detail());
+                assertThat(read.alert()).isEqualTo(r.alert());
+                assertThat(read.since()).isEqualTo(r.episodeStart());
+                assertThat(read.lastNotifiedAt()).isEqualTo(r.phase() == AlertRecord.Phase.FIRING
+                        ? r.alert().getAt().toEpochMilli() : AlertRecord.NEVER);
+                assertThat(read.silences()).isEmpty();
+                assertThat(read.ack()).isNull();
+                assertThat(read.targets()).isEmpty();
+                assertThat(serde.deserializer().deserialize("alert-lifecycle", serde.serializer().serialize("", read)))
+                        .isEqualTo(read);
+            }
         }
 
         @Test

@@ -12,7 +12,13 @@ import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.schemas.DeadLetters;
 import dev.certsonar.schemas.TopicAdmin;
 import dev.certsonar.schemas.Topics;
+import dev.certsonar.notifier.operator.Matchers;
+import dev.certsonar.schemas.Topic;
+import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Alert;
+import dev.certsonar.schemas.avro.AlertLifecycle;
+import dev.certsonar.schemas.avro.LifecycleState;
+import dev.certsonar.schemas.avro.Silence;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.ServiceStatus;
@@ -239,6 +245,11 @@ class NotifierAppIT {
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             raw.send(new ProducerRecord<>(topics.serviceStatus().name(), "blog".getBytes(), "not avro".getBytes())).get();
             raw.send(new ProducerRecord<>(topics.alerts().name(), "blog".getBytes(), "not avro either".getBytes())).get();
+            raw.send(new ProducerRecord<>(topics.silences().name(), "s1".getBytes(), "no silence".getBytes())).get();
+            Silence backwards = silence("s2", now, now.minusSeconds(60), "service=blog");
+            raw.send(new ProducerRecord<>(topics.silences().name(), "s2".getBytes(),
+                    topics.silences().valueSerde().serializer().serialize("", backwards))).get();
+            raw.send(new ProducerRecord<>(topics.acknowledgements().name(), "a1".getBytes(), "no ack".getBytes())).get();
         }
         send(status("blog", now, selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now)));
         await().atMost(PATIENCE).until(() -> delivered.size() == 1);
@@ -252,9 +263,15 @@ class NotifierAppIT {
             List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
             await().atMost(PATIENCE).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(got::add);
-                return got.size() >= 2;
+                return got.size() >= 5;
             });
-            assertThat(got).extracting(r -> new String(r.value())).containsExactlyInAnyOrder("not avro", "not avro either");
+            assertThat(got).filteredOn(r -> !new String(r.key()).equals("s2"))
+                    .extracting(r -> new String(r.value()))
+                    .containsExactlyInAnyOrder("not avro", "not avro either", "no silence", "no ack");
+            ConsumerRecord<byte[], byte[]> invalid = got.stream().filter(r -> new String(r.key()).equals("s2"))
+                    .findFirst().orElseThrow();
+            assertThat(header(invalid, "__streams.errors.message")).contains("endsAt", "is before startsAt");
+            assertThat(header(invalid, "__streams.errors.topic")).isEqualTo(topics.silences().name());
             ConsumerRecord<byte[], byte[]> fromDelivery = got.stream()
                     .filter(r -> new String(r.value()).equals("not avro either")).findFirst().orElseThrow();
             assertThat(header(fromDelivery, DeadLetters.COMPONENT)).isEqualTo("notifier");
@@ -267,25 +284,195 @@ class NotifierAppIT {
     }
 
     private List<Alert> readCommitted() {
+        List<Alert> alerts = readCommitted(topics.alerts()).stream().map(r -> {
+            assertThat(r.key()).isEqualTo(r.value().getService());
+            return r.value();
+        }).toList();
+        return alerts;
+    }
+
+    /** Every record of the topic up to its end, as read_committed readers see them. */
+    private <V> List<ConsumerRecord<String, V>> readCommitted(Topic<String, V> topic) {
         Map<String, Object> c = new HashMap<>(broker.clientProperties());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<Alert> alerts = new ArrayList<>();
-        try (KafkaConsumer<String, Alert> consumer = new KafkaConsumer<>(c, topics.alerts().keySerde().deserializer(),
-                topics.alerts().valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.alerts().name()).stream()
+        List<ConsumerRecord<String, V>> records = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(c, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             await().atMost(PATIENCE).until(() -> {
-                for (ConsumerRecord<String, Alert> r : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(r.key()).isEqualTo(r.value().getService());
-                    alerts.add(r.value());
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                 return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
             });
         }
-        return alerts;
+        return records;
+    }
+
+    /** The latest state of each alert on alert-states, by alertId (a forgotten alert is absent). */
+    private Map<String, AlertLifecycle> alertStates() {
+        Map<String, AlertLifecycle> latest = new HashMap<>();
+        for (ConsumerRecord<String, AlertLifecycle> r : readCommitted(topics.alertStates())) {
+            if (r.value() == null) {
+                latest.remove(r.key());
+            } else {
+                latest.put(r.key(), r.value());
+            }
+        }
+        return latest;
+    }
+
+    private <V> void write(Topic<String, V> topic, String key, V value) throws Exception {
+        Map<String, Object> p = new HashMap<>(broker.clientProperties());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, V> out = new KafkaProducer<>(p, topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            out.send(new ProducerRecord<>(topic.name(), key, value)).get();
+        }
+    }
+
+    private static Silence silence(String id, Instant starts, Instant ends, String matcher) {
+        return Silence.newBuilder().setId(id).setMatchers(List.of(Matchers.parse(matcher))).setStartsAt(starts)
+                .setEndsAt(ends).setCreatedBy("alice").setComment("migration").setCreatedAt(starts).build();
+    }
+
+    /**
+     * Fires an alert of a service named canary, which the channel gets, then writes the silence and waits until the
+     * notifier applies it: the canary's state turns SILENCED. A silence takes a moment to reach the lifecycle (it
+     * passes through a repartition), so an alert that fires in that moment is not muted yet.
+     */
+    private void silenceInEffect(Silence silence, Receiver receiver) throws Exception {
+        CertificateRef canary = cert("30".repeat(32), "CN=canary.example.com", Instant.now().plus(Duration.ofDays(3)));
+        send(status("canary", Instant.now().truncatedTo(ChronoUnit.MILLIS), canary, condition(EXPIRING, CRITICAL, canary,
+                Instant.now())));
+        await().atMost(PATIENCE).until(() -> receiver.requests.size() == 1);
+        write(topics.silences(), silence.getId(), silence);
+        await().atMost(PATIENCE).until(() -> alertStates().values().stream()
+                .anyMatch(s -> s.getService().equals("canary") && s.getState() == LifecycleState.SILENCED));
+    }
+
+    /**
+     * With no wall-clock check while the silence lasts (so that its end is seen only after a restart): shop's alert
+     * fires at {@code now} under a silence of team-web's services that ends at {@code ends}; then the notifier stops.
+     */
+    private void shopFiresUnderASilenceAndTheNotifierStops(Receiver receiver, Instant now, Instant ends) throws Exception {
+        CertificateRef expiring = cert("31".repeat(32), "CN=shop.example.com", now.plus(Duration.ofDays(3)));
+        startApp(config.withPunctuateInterval(Duration.ofHours(1)), webhook(receiver));
+        silenceInEffect(silence("s1", now.minusSeconds(60), ends, "owner=team-web"), receiver);
+        send(status("shop", now, expiring, condition(EXPIRING, CRITICAL, expiring, now)));
+        await().atMost(PATIENCE).until(() -> delivered.stream().anyMatch(a -> a.getService().equals("shop")));
+        app.close();
+    }
+
+    @Test
+    void a_silence_that_ends_while_the_notifier_is_stopped_gives_the_channel_the_alert_once_after_the_restart() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (Receiver receiver = new Receiver()) {
+            shopFiresUnderASilenceAndTheNotifierStops(receiver, now, now.plusSeconds(60));
+            assertThat(delivered).filteredOn(a -> a.getService().equals("shop")).singleElement()
+                    .extracting(Alert::getSilenced).isEqualTo(true);
+            assertThat(receiver.requests).as("the channel does not get a silenced alert").hasSize(1);
+
+            write(topics.silences(), "s1", silence("s1", now.minusSeconds(60), now.plusSeconds(1), "owner=team-web"));
+            await().atMost(PATIENCE).until(() -> Instant.now().isAfter(now.plusSeconds(1)));
+            startApp(config.withPunctuateInterval(Duration.ofSeconds(1)), webhook(receiver));
+            await().atMost(PATIENCE).until(() -> receiver.requests.size() == 2);
+            JsonNode sent = JSON.readTree(receiver.requests.get(1).body()).get("alerts");
+            assertThat(sent).singleElement().satisfies(a -> {
+                assertThat(a.get("service").asText()).isEqualTo("shop");
+                assertThat(a.get("state").asText()).isEqualTo("FIRING");
+                assertThat(a.get("reminder").asBoolean()).isFalse();
+            });
+
+            app.close();
+            startApp(config.withPunctuateInterval(Duration.ofSeconds(1)), webhook(receiver));
+            await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> receiver.requests.size() == 2);
+        }
+        assertThat(readCommitted()).filteredOn(a -> a.getService().equals("shop"))
+                .extracting(Alert::getState, Alert::getSilenced)
+                .containsExactly(tuple(AlertState.FIRING, true), tuple(AlertState.FIRING, false));
+        assertThat(alertStates().values()).extracting(AlertLifecycle::getState).containsOnly(LifecycleState.FIRING);
+    }
+
+    @Test
+    void a_silence_whose_end_passes_while_the_notifier_is_stopped_is_seen_ended_by_the_first_check_after_the_restart()
+            throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant ends = now.plusSeconds(20);
+        try (Receiver receiver = new Receiver()) {
+            shopFiresUnderASilenceAndTheNotifierStops(receiver, now, ends);
+            await().atMost(PATIENCE).until(() -> Instant.now().isAfter(ends));
+            startApp(config.withPunctuateInterval(Duration.ofSeconds(1)), webhook(receiver));
+            await().atMost(PATIENCE).until(() -> receiver.requests.size() == 2);
+            await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> receiver.requests.size() == 2);
+        }
+        List<Alert> shop = readCommitted().stream().filter(a -> a.getService().equals("shop")).toList();
+        assertThat(shop).extracting(Alert::getSilenced).containsExactly(true, false);
+        assertThat(shop.getFirst().getAt()).isEqualTo(now);
+        assertThat(shop.getLast().getAt()).as("the first wall-clock check after the restart").isAfterOrEqualTo(ends);
+    }
+
+    @Test
+    void a_silenced_alert_is_not_sent_after_a_restart_on_rebuilt_state() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        CertificateRef selfSigned = cert("32".repeat(32), "CN=blog.example.com", now.plus(Duration.ofDays(300)));
+        try (Receiver receiver = new Receiver()) {
+            startApp(config.withPunctuateInterval(Duration.ofSeconds(1)), webhook(receiver));
+            silenceInEffect(silence("s1", now.minusSeconds(60), now.plus(Duration.ofDays(1)), "owner=~team-.*"), receiver);
+            send(status("blog", now, selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now)));
+            await().atMost(PATIENCE).until(() -> delivered.stream().anyMatch(a -> a.getService().equals("blog")));
+            app.close();
+
+            startApp(config.withPunctuateInterval(Duration.ofSeconds(1)).withStateDir(stateDir.resolve("rebuilt")),
+                    webhook(receiver));
+            send(status("blog", now.plusSeconds(1), selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now, 2)));
+            await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> receiver.requests.size() == 1);
+        }
+        assertThat(readCommitted()).filteredOn(a -> a.getService().equals("blog")).singleElement()
+                .extracting(Alert::getSilenced).isEqualTo(true);
+        assertThat(alertStates().values()).filteredOn(s -> s.getService().equals("blog")).singleElement().satisfies(s -> {
+            assertThat(s.getState()).isEqualTo(LifecycleState.SILENCED);
+            assertThat(s.getSilences()).containsExactly("s1");
+        });
+    }
+
+    @Test
+    void acknowledgements_reach_the_alerts_of_every_partition_stop_reminders_and_end_with_the_alert() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        NotifierConfig c = config.withPunctuateInterval(Duration.ofMillis(500))
+                .withReminders(Map.of("CRITICAL", Duration.ofSeconds(2)));
+        List<String> services = List.of("shop", "blog", "api", "mail", "cdn", "db");
+        startApp(c);
+        for (String service : services) {
+            CertificateRef cert = cert(AlertIds.hash(service).repeat(2), "CN=" + service, now.plus(Duration.ofDays(3)));
+            send(status(service, now, cert, condition(EXPIRING, CRITICAL, cert, now)));
+        }
+        await().atMost(PATIENCE).until(() -> alertStates().size() == services.size());
+        Map<String, AlertLifecycle> firing = alertStates();
+        for (String alertId : firing.keySet()) {
+            write(topics.acknowledgements(), alertId, Acknowledgement.newBuilder().setAlertId(alertId).setBy("bob")
+                    .setAt(Instant.now()).setComment("on it").build());
+        }
+        await().atMost(PATIENCE).until(() -> alertStates().values().stream()
+                .allMatch(s -> s.getState() == LifecycleState.ACKNOWLEDGED));
+        int seen = delivered.size();
+        await().during(QUIET).atMost(QUIET.plusSeconds(10)).until(() -> delivered.size() == seen);
+
+        for (String service : services) {
+            send(status(service, Instant.now(), null));
+        }
+        await().atMost(PATIENCE).until(() -> alertStates().values().stream()
+                .allMatch(s -> s.getState() == LifecycleState.RESOLVED));
+        Map<String, Acknowledgement> acks = new HashMap<>();
+        await().atMost(PATIENCE).until(() -> {
+            readCommitted(topics.acknowledgements()).forEach(r -> acks.put(r.key(), r.value()));
+            return acks.keySet().equals(firing.keySet()) && acks.values().stream().allMatch(java.util.Objects::isNull);
+        });
+    }
+
+    private static WebhookChannel webhook(Receiver receiver) {
+        return new WebhookChannel("ops", receiver.url("/hook"), "k", Duration.ofSeconds(5), Clock.systemUTC());
     }
 }

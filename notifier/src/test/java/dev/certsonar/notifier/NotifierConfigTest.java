@@ -6,11 +6,13 @@ import dev.certsonar.notifier.delivery.Routes;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Severity;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,17 +30,33 @@ class NotifierConfigTest {
 
     static Stream<Arguments> brokenRules() {
         return Stream.of(
-                argumentSet("no observation to hold down for", (Supplier<?>) () -> D.withHoldDown(0, Duration.ofMinutes(15)),
+                argumentSet("no observation to hold down for", (Supplier<?>) () -> D.withHoldDown(0, D.holdDown()),
                         List.of("holdDownObservations"), "0 is too small (at least 1)"),
-                argumentSet("a zero hold-down", (Supplier<?>) () -> D.withHoldDown(2, Duration.ZERO),
-                        List.of("holdDownDuration"), "0s is not a positive duration"),
+                argumentSet("a zero hold-down", (Supplier<?>) () -> D.withHoldDown(2, Map.of("UNREACHABLE", Duration.ZERO)),
+                        List.of("holdDown.UNREACHABLE"), "0s is not a positive duration"),
+                argumentSet("a hold-down of a severity", (Supplier<?>) () -> D.withHoldDown(2, Map.of("CRITICAL", Duration.ofMinutes(5))),
+                        List.of("holdDown.CRITICAL"), "not a condition (EXPIRING, EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, "
+                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE)"),
                 argumentSet("a zero punctuation", (Supplier<?>) () -> D.withPunctuateInterval(Duration.ZERO),
                         List.of("punctuateInterval"), "0s is not a positive duration"),
-                argumentSet("a negative reminder", (Supplier<?>) () -> D.withReminders(Map.of(Severity.CRITICAL, Duration.ofHours(-1)), Map.of()),
-                        List.of("reminderIntervals.CRITICAL"), "PT-1H is not a positive duration"),
+                argumentSet("a negative reminder", (Supplier<?>) () -> D.withReminders(Map.of("CRITICAL", Duration.ofHours(-1))),
+                        List.of("reminders.CRITICAL"), "PT-1H is not a positive duration"),
                 argumentSet("a zero reminder of a condition",
-                        (Supplier<?>) () -> D.withReminders(Map.of(), Map.of(ConditionType.EXPIRED, Duration.ZERO)),
-                        List.of("conditionReminderIntervals.EXPIRED"), "0s is not a positive duration"),
+                        (Supplier<?>) () -> D.withReminders(Map.of("expired", Duration.ZERO)),
+                        List.of("reminders.expired"), "0s is not a positive duration"),
+                argumentSet("a reminder of neither a severity nor a condition",
+                        (Supplier<?>) () -> D.withReminders(Map.of("URGENT", Duration.ofHours(1))),
+                        List.of("reminders.URGENT"), "not a severity (INFO, WARNING, CRITICAL) or a condition (EXPIRING, "
+                                + "EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, "
+                                + "UNREACHABLE, STALE, ROLLOUT_INCOMPLETE)"),
+                argumentSet("a reminder given twice", (Supplier<?>) () -> {
+                    Map<String, Duration> twice = new LinkedHashMap<>();
+                    twice.put("CRITICAL", Duration.ofHours(1));
+                    twice.put("critical", Duration.ofHours(2));
+                    return D.withReminders(twice);
+                }, List.of("reminders.critical"), "given twice"),
+                argumentSet("resolved alerts kept for no time", (Supplier<?>) () -> D.withKeepResolved(Duration.ZERO),
+                        List.of("keepResolved"), "0s is not a positive duration"),
                 argumentSet("a blank application id", (Supplier<?>) () -> D.withApplicationId(""),
                         List.of("applicationId"), "an empty application id"),
                 argumentSet("a negative group window", (Supplier<?>) () -> D.withDelivery(Duration.ofSeconds(-1), RetryPolicy.DEFAULT),
@@ -61,6 +79,17 @@ class NotifierConfigTest {
                     new Routes(List.of(Route.fallback(List.of("ops")))).requireChannels(Set.of());
                     return null;
                 }, List.of("routes[0].channels[0]"), "no channel named \"ops\"; no channels are defined"));
+    }
+
+    @Test
+    void names_of_conditions_and_severities_are_taken_in_any_case_and_a_condition_wins_over_its_severity() {
+        NotifierConfig c = D.withHoldDown(3, Map.of("unreachable", Duration.ofMinutes(5)))
+                .withReminders(Map.of("critical", Duration.ofHours(12), "Expired", Duration.ofHours(48)));
+        assertThat(c.holdDown(ConditionType.UNREACHABLE)).contains(Duration.ofMinutes(5));
+        assertThat(c.holdDown(ConditionType.STALE)).isEmpty();
+        assertThat(c.reminderInterval(Severity.CRITICAL, ConditionType.EXPIRING)).contains(Duration.ofHours(12));
+        assertThat(c.reminderInterval(Severity.CRITICAL, ConditionType.EXPIRED)).contains(Duration.ofHours(48));
+        assertThat(c.reminderInterval(Severity.WARNING, ConditionType.EXPIRING)).isEmpty();
     }
 
     @ParameterizedTest

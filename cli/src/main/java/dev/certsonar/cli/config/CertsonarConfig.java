@@ -1,5 +1,6 @@
 package dev.certsonar.cli.config;
 
+import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.notifier.delivery.Routes;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.schemas.InvalidValueException;
@@ -25,17 +26,20 @@ import java.util.Set;
  * @param scanner     the probe engine's settings
  * @param policy      expiry thresholds and scan interval
  * @param http        where the HTTP API listens
+ * @param notifier    how the notifier decides when to alert (hold-down, reminders) and its application id
  * @param channels    alert channels, in file order, no two of one name
  * @param routes      alert routes, in file order; every channel a route names is in {@code channels}
  * @param source      the configuration file read, or null when there was none
  */
 public record CertsonarConfig(Map<String, Object> kafka, String topicPrefix, ScannerConfig scanner, ExpiryPolicy policy,
-                              HttpConfig http, List<ChannelConfig> channels, List<RouteConfig> routes, Path source) {
+                              HttpConfig http, NotifierConfig notifier, List<ChannelConfig> channels,
+                              List<RouteConfig> routes, Path source) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "certsonar.";
 
     public static final CertsonarConfig DEFAULT = new CertsonarConfig(Map.of(), DEFAULT_TOPIC_PREFIX,
-            ScannerConfig.DEFAULT, ExpiryPolicy.DEFAULT, HttpConfig.DEFAULT, List.of(), List.of(), null);
+            ScannerConfig.DEFAULT, ExpiryPolicy.DEFAULT, HttpConfig.DEFAULT, NotifierConfig.DEFAULT, List.of(), List.of(),
+            null);
 
     public CertsonarConfig {
         kafka = Map.copyOf(kafka);
@@ -47,6 +51,7 @@ public record CertsonarConfig(Map<String, Object> kafka, String topicPrefix, Sca
         required("scanner", scanner);
         required("policy", policy);
         required("http", http);
+        required("notifier", notifier);
         channels = List.copyOf(channels);
         routes = List.copyOf(routes);
         Set<String> names = new LinkedHashSet<>();
@@ -67,20 +72,24 @@ public record CertsonarConfig(Map<String, Object> kafka, String topicPrefix, Sca
 
     /** This configuration with another topic prefix. */
     public CertsonarConfig withTopicPrefix(String value) {
-        return new CertsonarConfig(kafka, value, scanner, policy, http, channels, routes, source);
+        return new CertsonarConfig(kafka, value, scanner, policy, http, notifier, channels, routes, source);
     }
 
     /** This configuration with other Kafka properties. */
     public CertsonarConfig withKafka(Map<String, Object> value) {
-        return new CertsonarConfig(value, topicPrefix, scanner, policy, http, channels, routes, source);
+        return new CertsonarConfig(value, topicPrefix, scanner, policy, http, notifier, channels, routes, source);
     }
 
     public CertsonarConfig withScanner(ScannerConfig value) {
-        return new CertsonarConfig(kafka, topicPrefix, value, policy, http, channels, routes, source);
+        return new CertsonarConfig(kafka, topicPrefix, value, policy, http, notifier, channels, routes, source);
+    }
+
+    public CertsonarConfig withNotifier(NotifierConfig value) {
+        return new CertsonarConfig(kafka, topicPrefix, scanner, policy, http, value, channels, routes, source);
     }
 
     public CertsonarConfig withHttp(HttpConfig value) {
-        return new CertsonarConfig(kafka, topicPrefix, scanner, policy, value, channels, routes, source);
+        return new CertsonarConfig(kafka, topicPrefix, scanner, policy, value, notifier, channels, routes, source);
     }
 
     /** {@code bootstrap.servers} when the file, the environment or a flag set it. */

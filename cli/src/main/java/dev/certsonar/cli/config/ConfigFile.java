@@ -8,7 +8,7 @@ import java.util.Map;
 
 /** The configuration file as written, before checking: every key optional, unknown keys rejected. */
 record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, Policy policy, Http http,
-                  List<ObjectNode> channels, List<Route> routes) {
+                  Notifier notifier, List<ObjectNode> channels, List<Route> routes) {
 
     record Topics(String prefix) {
     }
@@ -22,6 +22,10 @@ record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, P
     }
 
     record Http(Integer port, String bind, String token, List<String> allowedHosts) {
+    }
+
+    record Notifier(String applicationId, Map<String, String> holdDown, Integer holdDownObservations,
+                    Map<String, String> reminders, String keepResolved) {
     }
 
     record Route(Match match, List<String> channels) {

@@ -15,12 +15,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Severity;
-import dev.certsonar.schemas.net.Cidr;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 
 import java.io.IOException;
@@ -50,7 +50,7 @@ import java.util.stream.Collectors;
  * the file, the line and the key.
  *
  * <p>The loader knows the file: its YAML, its keys and their types, {@code ${ENV}} and which key is on which line. The
- * rules of the values are the records' ({@link ScannerConfig}, {@link ExpiryPolicy}, {@link HttpConfig},
+ * rules of the values are the records' ({@link ScannerConfig}, {@link ExpiryPolicy}, {@link HttpConfig}, {@link NotifierConfig},
  * {@link ChannelConfig}, {@link RouteConfig}, {@link CertsonarConfig}): each refuses a value with an
  * {@link InvalidValueException} naming its field, which the loader places at the file's key and line, or at the flag
  * that set it.
@@ -201,7 +201,7 @@ public final class ConfigLoader {
                 root = JsonNodeFactory.instance.objectNode();
             }
             if (!root.isObject()) {
-                throw problem(JsonPointer.empty(), "the file must be a map of sections (kafka, topics, scanner, policy, http, channels, routes)");
+                throw problem(JsonPointer.empty(), "the file must be a map of sections (kafka, topics, scanner, policy, http, notifier, channels, routes)");
             }
             root = expand(root, JsonPointer.empty());
             ConfigFile file;
@@ -218,10 +218,11 @@ public final class ConfigLoader {
             ScannerConfig scanner = scanner(file.scanner());
             ExpiryPolicy policy = policy(file.policy());
             HttpConfig http = http(file.http());
+            NotifierConfig notifier = notifier(file.notifier());
             List<ChannelConfig> channels = channels(file.channels());
             List<RouteConfig> routes = routes(file.routes());
             return checked(JsonPointer.empty(),
-                    () -> new CertsonarConfig(kafka, topicPrefix, scanner, policy, http, channels, routes, source));
+                    () -> new CertsonarConfig(kafka, topicPrefix, scanner, policy, http, notifier, channels, routes, source));
         }
 
         private Map<String, Object> kafka(Map<String, JsonNode> section) {
@@ -282,6 +283,34 @@ public final class ConfigLoader {
             }
             return checked(at("http"), () -> new HttpConfig(or(section.port(), d.port()), or(section.bind(), d.bind()),
                     section.token(), or(section.allowedHosts(), d.allowedHosts())));
+        }
+
+        private NotifierConfig notifier(ConfigFile.Notifier section) {
+            NotifierConfig d = NotifierConfig.DEFAULT;
+            if (section == null) {
+                return d;
+            }
+            Map<String, Duration> holdDown = section.holdDown() == null ? d.holdDown()
+                    : durations(section.holdDown(), at("notifier", "holdDown"));
+            Map<String, Duration> reminders = section.reminders() == null ? d.reminders()
+                    : durations(section.reminders(), at("notifier", "reminders"));
+            Duration keepResolved = section.keepResolved() == null ? d.keepResolved()
+                    : duration(section.keepResolved(), at("notifier", "keepResolved"));
+            return checked(at("notifier"), () -> new NotifierConfig(or(section.applicationId(), d.applicationId()),
+                    holdDown, or(section.holdDownObservations(), d.holdDownObservations()), reminders, keepResolved,
+                    d.punctuateInterval(), d.stateDir(), d.groupWindow(), d.retry()));
+        }
+
+        /** A map of names to durations, each value read as a duration at its key. */
+        private Map<String, Duration> durations(Map<String, String> section, JsonPointer pointer) {
+            Map<String, Duration> durations = new LinkedHashMap<>();
+            section.forEach((key, text) -> {
+                if (text == null || text.isBlank()) {
+                    throw problem(pointer.appendProperty(key), "no value (write a duration such as 15m or 24h)");
+                }
+                durations.put(key, duration(text, pointer.appendProperty(key)));
+            });
+            return durations;
         }
 
         private List<ChannelConfig> channels(List<ObjectNode> section) {

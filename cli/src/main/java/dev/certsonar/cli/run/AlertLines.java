@@ -18,7 +18,7 @@ public final class AlertLines {
 
     /**
      * {@code 12:00:03 FIRING   CRITICAL EXPIRING          demo-expiring: <message>}; without a message, the days left
-     * and the endpoints instead.
+     * and the endpoints instead; {@code [silenced]} at the end when a silence keeps it from the channels.
      */
     public static String format(Alert alert) {
         StringBuilder line = new StringBuilder();
@@ -27,7 +27,7 @@ public final class AlertLines {
         line.append(String.format(Locale.ROOT, "%-8s %-8s %-17s ", state, alert.getLevel(), alert.getCondition()));
         line.append(alert.getService());
         if (alert.getMessage() != null && !alert.getMessage().isBlank()) {
-            return line.append(": ").append(alert.getMessage()).toString();
+            return line.append(": ").append(alert.getMessage()).append(silenced(alert)).toString();
         }
         if (alert.getDaysLeft() != null && (alert.getCondition() == ConditionType.EXPIRING
                 || alert.getCondition() == ConditionType.EXPIRED)) {
@@ -39,6 +39,10 @@ public final class AlertLines {
         if (!alert.getEndpoints().isEmpty()) {
             line.append(" on ").append(String.join(", ", alert.getEndpoints()));
         }
-        return line.toString();
+        return line.append(silenced(alert)).toString();
+    }
+
+    private static String silenced(Alert alert) {
+        return alert.getSilenced() ? " [silenced]" : "";
     }
 }

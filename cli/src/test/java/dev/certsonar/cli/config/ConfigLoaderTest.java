@@ -1,7 +1,9 @@
 package dev.certsonar.cli.config;
 
+import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.scanner.tls.TlsLibrary;
+import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,43 @@ class ConfigLoaderTest {
         assertThat(config.scanner()).isEqualTo(ScannerConfig.DEFAULT);
         assertThat(config.policy()).isEqualTo(ExpiryPolicy.DEFAULT);
         assertThat(config.http()).isEqualTo(new HttpConfig(8080, "127.0.0.1"));
+        assertThat(config.notifier()).isEqualTo(NotifierConfig.DEFAULT);
         assertThat(config.bootstrapServers()).isEmpty();
+    }
+
+    @Test
+    void theNotifiersHoldDownRemindersAndApplicationIdComeFromItsSection() throws IOException {
+        Path file = write("notifier.yaml", """
+                notifier:
+                  applicationId: notifier-eu
+                  holdDown: {UNREACHABLE: 30m, stale: 1h}
+                  holdDownObservations: 3
+                  reminders: {CRITICAL: 12h, EXPIRED: 6h, WARNING: 7d}
+                  keepResolved: 3d
+                """);
+
+        NotifierConfig notifier = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE).notifier();
+
+        assertThat(notifier.applicationId()).isEqualTo("notifier-eu");
+        assertThat(notifier.holdDown()).isEqualTo(Map.of("UNREACHABLE", Duration.ofMinutes(30), "STALE", Duration.ofHours(1)));
+        assertThat(notifier.holdDown(ConditionType.UNREACHABLE)).contains(Duration.ofMinutes(30));
+        assertThat(notifier.holdDownObservations()).isEqualTo(3);
+        assertThat(notifier.reminderInterval(Severity.CRITICAL, ConditionType.EXPIRED)).contains(Duration.ofHours(6));
+        assertThat(notifier.reminderInterval(Severity.CRITICAL, ConditionType.UNTRUSTED)).contains(Duration.ofHours(12));
+        assertThat(notifier.reminderInterval(Severity.WARNING, ConditionType.EXPIRING)).contains(Duration.ofDays(7));
+        assertThat(notifier.keepResolved()).isEqualTo(Duration.ofDays(3));
+        assertThat(notifier.punctuateInterval()).isEqualTo(NotifierConfig.DEFAULT.punctuateInterval());
+    }
+
+    @Test
+    void aNotifierSectionReplacesTheMapsItGivesAndKeepsTheDefaultsOfTheRest() throws IOException {
+        Path file = write("notifier.yaml", "notifier: {reminders: {}}\n");
+
+        NotifierConfig notifier = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE).notifier();
+
+        assertThat(notifier.reminders()).as("no reminders at all").isEmpty();
+        assertThat(notifier.holdDown()).isEqualTo(NotifierConfig.DEFAULT.holdDown());
+        assertThat(notifier.applicationId()).isEqualTo("certsonar-notifier");
     }
 
     @Test
@@ -230,7 +268,42 @@ class ConfigLoaderTest {
                 argumentSet("unknown section", """
                         kafka: {bootstrap.servers: a:9092}
                         scaner: {concurrency: 5}
-                        """, "c.yaml:2: scaner: unknown key; known keys here: channels, http, kafka, policy, routes, scanner, topics"),
+                        """, "c.yaml:2: scaner: unknown key; known keys here: channels, http, kafka, notifier, policy, routes, scanner, topics"),
+                argumentSet("unknown key in the notifier section", """
+                        notifier:
+                          holdDownFor: 15m
+                        """, "c.yaml:2: notifier.holdDownFor: unknown key; known keys here: applicationId, holdDown, holdDownObservations, keepResolved, reminders"),
+                argumentSet("a hold-down of no condition", """
+                        notifier:
+                          holdDown:
+                            UNREACHABL: 15m
+                        """, "c.yaml:3: notifier.holdDown.UNREACHABL: not a condition (EXPIRING, EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, "
+                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE)"),
+                argumentSet("a reminder of neither a severity nor a condition", """
+                        notifier:
+                          reminders: {CRITICAL: 24h, URGENT: 1h}
+                        """, "c.yaml:2: notifier.reminders.URGENT: not a severity (INFO, WARNING, CRITICAL) or a condition"),
+                argumentSet("a reminder that is no duration", """
+                        notifier:
+                          reminders:
+                            CRITICAL: daily
+                        """, "c.yaml:3: notifier.reminders.CRITICAL: \"daily\" is not a duration (write 90s, 10m, 6h, 7d or ISO-8601 like PT6H)"),
+                argumentSet("a reminder without a value", """
+                        notifier:
+                          reminders:
+                            CRITICAL:
+                        """, "c.yaml:3: notifier.reminders.CRITICAL: no value (write a duration such as 15m or 24h)"),
+                argumentSet("a zero hold-down", """
+                        notifier:
+                          holdDown: {STALE: 0s}
+                        """, "c.yaml:2: notifier.holdDown.STALE: 0s is not a positive duration"),
+                argumentSet("no observation to hold down for", """
+                        notifier:
+                          holdDownObservations: 0
+                        """, "c.yaml:2: notifier.holdDownObservations: 0 is too small (at least 1)"),
+                argumentSet("an empty application id", """
+                        notifier: {applicationId: " "}
+                        """, "c.yaml:1: notifier.applicationId: an empty application id"),
                 argumentSet("unknown key in a section", """
                         scanner:
                           concurrency: 5

@@ -1,5 +1,6 @@
 package dev.certsonar.cli.config;
 
+import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
@@ -24,7 +25,7 @@ class ConfigRecordsTest {
 
     private static CertsonarConfig config(String prefix, List<ChannelConfig> channels, List<RouteConfig> routes) {
         return new CertsonarConfig(Map.of(), prefix, ScannerConfig.DEFAULT, ExpiryPolicy.DEFAULT, HttpConfig.DEFAULT,
-                channels, routes, null);
+                NotifierConfig.DEFAULT, channels, routes, null);
     }
 
     static Stream<Arguments> brokenRules() {

@@ -31,7 +31,8 @@ import java.util.function.Consumer;
 
 /**
  * Reads the alerts topic with {@code isolation.level=read_committed} (only alerts of committed Streams
- * transactions), hands each alert to a callback and to a {@link Dispatcher}, and commits its position only after the
+ * transactions), hands each alert to a callback and, unless a silence mutes it ({@code silenced}), to a
+ * {@link Dispatcher}, and commits its position only after the
  * dispatcher has flushed: at-least-once delivery. Alerts read within {@code linger} of each other are flushed
  * together, so the dispatcher can group them. A record it cannot read goes to the dead-letter topic.
  */
@@ -189,6 +190,11 @@ public final class DeliveryLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             log.atError().setCause(e).addKeyValue("alertId", alert.getAlertId())
                     .log("the alert callback failed; the channels still get the alert");
+        }
+        if (alert.getSilenced()) {
+            log.atDebug().addKeyValue("alertId", alert.getAlertId()).addKeyValue("eventId", alert.getEventId())
+                    .log("a silence mutes this alert event; the channels do not get it");
+            return;
         }
         dispatcher.dispatch(alert);
     }
