@@ -113,7 +113,7 @@ public final class CertificateAuthority {
         return X509Signer.sign(new X509Signer.Spec(
                 X509Signer.subjectOf(other.certificate), other.publicKey(), X509Signer.subjectOf(certificate), publicKey(), privateKey(),
                 algorithm, X509Signer.randomSerial(), notBefore, notAfter, true, -1,
-                List.of(), List.of(), List.of(), List.of(), List.of()));
+                List.of(), List.of(), List.of(), List.of(), List.of(), new Profile()));
     }
 
     /** The same CA issuing with another clock (for default dates of what it issues next). */
@@ -142,6 +142,7 @@ public final class CertificateAuthority {
         private final List<String> ocspUrls = new ArrayList<>();
         private final List<String> caIssuersUrls = new ArrayList<>();
         private final List<String> crlUrls = new ArrayList<>();
+        private final Profile profile = new Profile();
 
         CaBuilder(String subject, CertificateAuthority issuer, Clock clock) {
             this.subject = Objects.requireNonNull(subject, "subject");
@@ -219,6 +220,48 @@ public final class CertificateAuthority {
             return this;
         }
 
+        /** The key usage extension with these usages; none leaves it out. Usual: keyCertSign, cRLSign, digitalSignature. */
+        public CaBuilder keyUsage(String... usages) {
+            profile.keyUsage(usages);
+            return this;
+        }
+
+        /** The extended key usage extension with these purposes (names or dotted OIDs). Usual: none. */
+        public CaBuilder extendedKeyUsage(String... purposes) {
+            profile.extendedKeyUsage(purposes);
+            return this;
+        }
+
+        /** Permitted subtrees of the name constraints: {@code DNS:example.com}, {@code IP:10.0.0.0/8}, {@code DN:O=Example}. */
+        public CaBuilder permittedSubtrees(String... names) {
+            profile.permit(names);
+            return this;
+        }
+
+        /** Excluded subtrees of the name constraints, written as for {@link #permittedSubtrees}. */
+        public CaBuilder excludedSubtrees(String... names) {
+            profile.exclude(names);
+            return this;
+        }
+
+        /** Leaves the basic constraints extension out (a CA certificate that does not say it is one). */
+        public CaBuilder withoutBasicConstraints() {
+            profile.basicConstraints = false;
+            return this;
+        }
+
+        /** An extension of any kind: its OID, whether it is critical, and the DER encoding of its value. */
+        public CaBuilder extension(String oid, boolean critical, byte[] value) {
+            profile.add(oid, critical, value);
+            return this;
+        }
+
+        /** A version 1 certificate: subject, issuer, key and dates only, no extensions. */
+        public CaBuilder version1() {
+            profile.version1 = true;
+            return this;
+        }
+
         public CertificateAuthority create() {
             KeyPair keys = keyPair != null ? keyPair : keySpec.generate();
             Instant[] validity = CertificateBuilder.validity(clock, notBefore, notAfter, validFor);
@@ -233,7 +276,7 @@ public final class CertificateAuthority {
                     subjectName, keys.getPublic(), issuerName, issuerPublic, signingKey, algorithm,
                     serial != null ? serial : X509Signer.randomSerial(), validity[0], validity[1],
                     true, pathLength, List.of(), List.of(),
-                    List.copyOf(ocspUrls), List.copyOf(caIssuersUrls), List.copyOf(crlUrls)));
+                    List.copyOf(ocspUrls), List.copyOf(caIssuersUrls), List.copyOf(crlUrls), profile.copy()));
             return new CertificateAuthority(certificate, keys, issuer, clock);
         }
     }

@@ -40,6 +40,7 @@ public final class CertificateBuilder {
     private final List<String> ocspUrls = new ArrayList<>();
     private final List<String> caIssuersUrls = new ArrayList<>();
     private final List<String> crlUrls = new ArrayList<>();
+    private final Profile profile = new Profile();
 
     CertificateBuilder(CertificateAuthority issuer, Clock clock) {
         this.issuer = issuer;
@@ -135,6 +136,37 @@ public final class CertificateBuilder {
         return this;
     }
 
+    /**
+     * The key usage extension with these usages ({@code digitalSignature}, {@code keyEncipherment},
+     * {@code keyAgreement}, {@code keyCertSign}, ...); none leaves the extension out. Usual: digitalSignature, and
+     * keyEncipherment for an RSA key.
+     */
+    public CertificateBuilder keyUsage(String... usages) {
+        profile.keyUsage(usages);
+        return this;
+    }
+
+    /**
+     * The extended key usage extension with these purposes ({@code serverAuth}, {@code clientAuth},
+     * {@code anyExtendedKeyUsage}, ... or a dotted OID); none leaves the extension out. Usual: serverAuth and clientAuth.
+     */
+    public CertificateBuilder extendedKeyUsage(String... purposes) {
+        profile.extendedKeyUsage(purposes);
+        return this;
+    }
+
+    /** An extension of any kind: its OID, whether it is critical, and the DER encoding of its value. */
+    public CertificateBuilder extension(String oid, boolean critical, byte[] value) {
+        profile.add(oid, critical, value);
+        return this;
+    }
+
+    /** A version 1 certificate: subject, issuer, key and dates only, no extensions (no names, no constraints). */
+    public CertificateBuilder version1() {
+        profile.version1 = true;
+        return this;
+    }
+
     /** Generates the key (unless given) and signs the certificate. */
     public IssuedCertificate issue() {
         KeyPair subjectKeys = keyPair != null ? keyPair : keySpec.generate();
@@ -156,7 +188,7 @@ public final class CertificateBuilder {
                 subjectName, subjectKeys.getPublic(), issuerName, issuerPublic, signingKey, algorithm,
                 serial != null ? serial : X509Signer.randomSerial(), validity[0], validity[1],
                 ca, -1, List.copyOf(dnsNames), List.copyOf(ipAddresses),
-                List.copyOf(ocspUrls), List.copyOf(caIssuersUrls), List.copyOf(crlUrls)));
+                List.copyOf(ocspUrls), List.copyOf(caIssuersUrls), List.copyOf(crlUrls), profile.copy()));
 
         if (issuer == null) {
             return new IssuedCertificate(certificate, subjectKeys.getPrivate(), List.of(certificate), certificate);
