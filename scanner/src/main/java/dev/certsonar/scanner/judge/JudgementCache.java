@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,6 +53,7 @@ public final class JudgementCache {
     private final Duration ttl;
     private final Clock clock;
     private final Map<Key, Kept> entries;
+    private final Map<Key, CompletableFuture<ChainJudge.Analysis>> pending = new ConcurrentHashMap<>();
     private final AtomicLong analyses = new AtomicLong();
     private final AtomicLong hits = new AtomicLong();
 
@@ -93,16 +97,42 @@ public final class JudgementCache {
             hits.incrementAndGet();
             analysis = entry.analysis();
         } else {
-            // two probes of one new chain at once may both analyse it: harmless, and no probe waits for another
-            analysis = judge.analyse(served, reference);
+            analysis = analyseOnce(key, served, reference, at);
+        }
+        return judge.judge(analysis, tlsVersion, now);
+    }
+
+    /**
+     * Analyses a chain not kept, once: a probe that needs a chain another probe is analysing waits for that analysis
+     * (bounded work, see {@link ChainJudge}) rather than doing it again.
+     */
+    private ChainJudge.Analysis analyseOnce(Key key, List<X509Certificate> served, String reference, Instant at) {
+        CompletableFuture<ChainJudge.Analysis> mine = new CompletableFuture<>();
+        CompletableFuture<ChainJudge.Analysis> running = pending.putIfAbsent(key, mine);
+        if (running != null) {
+            hits.incrementAndGet();
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            ChainJudge.Analysis analysis = judge.analyse(served, reference);
             analyses.incrementAndGet();
             if (maxEntries > 0 && !ttl.isZero()) {
                 synchronized (entries) {
                     entries.put(key, new Kept(analysis, at.plus(ttl)));
                 }
             }
+            mine.complete(analysis);
+            return analysis;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            pending.remove(key, mine);
         }
-        return judge.judge(analysis, tlsVersion, now);
     }
 
     /** Chains analysed (path building and signature verification done) so far. */
@@ -110,7 +140,7 @@ public final class JudgementCache {
         return analyses.get();
     }
 
-    /** Judgements that reused a kept analysis. */
+    /** Judgements that reused a kept analysis (or one another probe was making). */
     public long hits() {
         return hits.get();
     }
