@@ -250,6 +250,12 @@ public final class CertificateAuthority {
             return this;
         }
 
+        /** Basic constraints that say CA:FALSE: a certificate that issues others without being a CA. */
+        public CaBuilder notCa() {
+            profile.notCa = true;
+            return this;
+        }
+
         /** An extension of any kind: its OID, whether it is critical, and the DER encoding of its value. */
         public CaBuilder extension(String oid, boolean critical, byte[] value) {
             profile.add(oid, critical, value);

@@ -16,7 +16,7 @@ import org.bouncycastle.asn1.x509.NameConstraints;
 
 /**
  * What a certificate carries beyond the usual profile of its builder: another key usage or extended key usage, name
- * constraints, extensions of any kind, no basic constraints, or the version 1 format (no extensions at all). Each
+ * constraints, extensions of any kind, no basic constraints or ones that deny being a CA, or the version 1 format (no extensions at all). Each
  * value left unset keeps the usual.
  */
 final class Profile {
@@ -46,6 +46,8 @@ final class Profile {
     final List<Added> added = new ArrayList<>();
     /** Basic constraints: true for the usual, false to leave the extension out. */
     boolean basicConstraints = true;
+    /** A CA certificate whose basic constraints say it is not a CA. */
+    boolean notCa;
     boolean version1;
 
     Profile copy() {
@@ -57,6 +59,7 @@ final class Profile {
         p.excluded.addAll(excluded);
         p.added.addAll(added);
         p.basicConstraints = basicConstraints;
+        p.notCa = notCa;
         p.version1 = version1;
         return p;
     }

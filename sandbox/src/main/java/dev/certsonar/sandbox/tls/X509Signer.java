@@ -75,7 +75,7 @@ final class X509Signer {
                     spec.subject(), spec.subjectKey());
 
             if (profile.basicConstraints) {
-                builder.addExtension(Extension.basicConstraints, true, !spec.ca() ? new BasicConstraints(false)
+                builder.addExtension(Extension.basicConstraints, true, !spec.ca() || profile.notCa ? new BasicConstraints(false)
                         : spec.pathLength() >= 0 ? new BasicConstraints(spec.pathLength()) : new BasicConstraints(true));
             }
             int usage = KeyUsage.digitalSignature;

@@ -197,6 +197,8 @@ class PkiTest {
         assertThat(root(v1Root).getBasicConstraints()).isEqualTo(-1);
         CertificateAuthority noConstraints = Pki.root("Root", CLOCK).intermediateBuilder("No BC").withoutBasicConstraints().create();
         assertThat(noConstraints.certificate().getExtensionValue("2.5.29.19")).isNull();
+        assertThat(Pki.root("Root", CLOCK).intermediateBuilder("Not a CA").notCa().create().certificate().getBasicConstraints())
+                .isEqualTo(-1);
     }
 
     @Test

@@ -401,7 +401,10 @@ public final class ChainJudge {
                 return;
             }
             for (X509Certificate candidate : bySubject.getOrDefault(current.getIssuerX500Principal(), List.of())) {
-                if (limited || found.size() >= MAX_PATHS) {
+                if (found.size() >= MAX_PATHS) {
+                    limited = true;
+                }
+                if (limited) {
                     return;
                 }
                 SubjectKey sk = SubjectKey.of(candidate);
