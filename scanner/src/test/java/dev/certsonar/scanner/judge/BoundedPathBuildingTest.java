@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,48 +24,10 @@ class BoundedPathBuildingTest {
 
     static final Instant NOW = Instant.now();
 
-    /**
-     * A leaf under {@code layers} layers of {@code width} CA certificates each: the certificates of one layer share a
-     * name and a key and are all issued by the next layer's key, so there are width^layers paths; the top layer is
-     * issued by {@code top}. Each layer also holds a self-issued copy and a certificate issued back by the layer
-     * below (a loop).
-     */
-    static List<X509Certificate> maze(CertificateAuthority top, int layers, int width) {
-        List<X509Certificate> served = new ArrayList<>();
-        CertificateAuthority above = top;
-        List<CertificateAuthority> built = new ArrayList<>();
-        for (int layer = layers; layer >= 1; layer--) {
-            KeyPair key = KeySpec.EC_256.generate();
-            CertificateAuthority first = null;
-            for (int i = 0; i < width; i++) {
-                CertificateAuthority ca = above.intermediateBuilder("Maze Layer " + layer).keyPair(key)
-                        .serial(BigInteger.valueOf(layer * 1000L + i + 1)).create();
-                served.add(ca.certificate());
-                if (first == null) {
-                    first = ca;
-                }
-            }
-            served.add(first.intermediateBuilder("Maze Layer " + layer).keyPair(key).serial(BigInteger.valueOf(layer * 1000L + 999)).create()
-                    .certificate());
-            built.add(first);
-            above = first;
-        }
-        // loops: each layer's name issued again by the layer below it
-        for (int i = 0; i + 1 < built.size(); i++) {
-            served.add(built.get(i + 1).intermediateBuilder("Maze Layer " + (layers - i)).keyPair(built.get(i).keyPair()).create()
-                    .certificate());
-        }
-        IssuedCertificate leaf = above.leaf().dnsNames("maze.test").key(KeySpec.EC_256).validFor(Duration.ofDays(90)).issue();
-        List<X509Certificate> chain = new ArrayList<>();
-        chain.add(leaf.certificate());
-        chain.addAll(served.reversed());
-        return chain;
-    }
-
     @Test
     void aMazeToATrustedRootIsTrustedAndTheLimitIsNamed() {
         CertificateAuthority root = Pki.rootBuilder("Maze Root").key(KeySpec.EC_256).create();
-        List<X509Certificate> served = maze(root, 6, 5);
+        List<X509Certificate> served = Mazes.maze(root, 6, 5).served();
 
         ChainJudge.Analysis a = new ChainJudge(TrustAnchors.of(List.of(root.certificate()))).analyse(served, "maze.test");
         ChainJudge.Judgement j = new ChainJudge(TrustAnchors.of(List.of(root.certificate()))).judge(served, "maze.test", "TLSv1.3", NOW);
@@ -80,7 +41,7 @@ class BoundedPathBuildingTest {
     void aMazeToNoAnchorIsUntrustedWithinTheLimits() {
         CertificateAuthority unknown = Pki.rootBuilder("Unknown Maze Root").key(KeySpec.EC_256).create();
         CertificateAuthority pinned = Pki.root("Some Pinned Root");
-        List<X509Certificate> served = maze(unknown, 6, 5);
+        List<X509Certificate> served = Mazes.maze(unknown, 6, 5).served();
 
         ChainJudge.Judgement j = new ChainJudge(TrustAnchors.of(List.of(pinned.certificate()))).judge(served, "maze.test", "TLSv1.3", NOW);
 
