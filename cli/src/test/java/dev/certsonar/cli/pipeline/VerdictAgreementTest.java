@@ -89,11 +89,11 @@ class VerdictAgreementTest {
                         List.of(root.certificate())),
                         Status.OK, List.<ConditionType>of()),
                 argumentSet("a leaf for client authentication only", (Supplier<Setup>) () -> new Setup(
-                        root.intermediate("Agreement CA").leaf().dnsNames("agree.test").extendedKeyUsage("clientAuth")
+                        root.intermediate("Agreement CA").leaf().dnsNames("agree.test").profile(p -> p.extendedKeyUsage("clientAuth"))
                                 .validFor(Duration.ofDays(200)).issue(), List.of(root.certificate())),
                         Status.INVALID, List.of(ConditionType.UNTRUSTED)),
                 argumentSet("a leaf outside its issuer's name constraints, for another name", (Supplier<Setup>) () -> new Setup(
-                        root.intermediateBuilder("Constrained CA").permittedSubtrees("DNS:example.test").create()
+                        root.intermediateBuilder("Constrained CA").profile(p -> p.nameConstraints("DNS:example.test")).create()
                                 .leaf().dnsNames("other.test").validFor(Duration.ofDays(200)).issue(), List.of(root.certificate())),
                         Status.INVALID, List.of(ConditionType.UNTRUSTED, ConditionType.HOSTNAME_MISMATCH)),
                 argumentSet("a 90-day certificate with ten days left", (Supplier<Setup>) () -> new Setup(

@@ -220,51 +220,12 @@ public final class CertificateAuthority {
             return this;
         }
 
-        /** The key usage extension with these usages; none leaves it out. Usual: keyCertSign, cRLSign, digitalSignature. */
-        public CaBuilder keyUsage(String... usages) {
-            profile.keyUsage(usages);
-            return this;
-        }
-
-        /** The extended key usage extension with these purposes (names or dotted OIDs). Usual: none. */
-        public CaBuilder extendedKeyUsage(String... purposes) {
-            profile.extendedKeyUsage(purposes);
-            return this;
-        }
-
-        /** Permitted subtrees of the name constraints: {@code DNS:example.com}, {@code IP:10.0.0.0/8}, {@code DN:O=Example}. */
-        public CaBuilder permittedSubtrees(String... names) {
-            profile.permit(names);
-            return this;
-        }
-
-        /** Excluded subtrees of the name constraints, written as for {@link #permittedSubtrees}. */
-        public CaBuilder excludedSubtrees(String... names) {
-            profile.exclude(names);
-            return this;
-        }
-
-        /** Leaves the basic constraints extension out (a CA certificate that does not say it is one). */
-        public CaBuilder withoutBasicConstraints() {
-            profile.basicConstraints = false;
-            return this;
-        }
-
-        /** Basic constraints that say CA:FALSE: a certificate that issues others without being a CA. */
-        public CaBuilder notCa() {
-            profile.notCa = true;
-            return this;
-        }
-
-        /** An extension of any kind: its OID, whether it is critical, and the DER encoding of its value. */
-        public CaBuilder extension(String oid, boolean critical, byte[] value) {
-            profile.add(oid, critical, value);
-            return this;
-        }
-
-        /** A version 1 certificate: subject, issuer, key and dates only, no extensions. */
-        public CaBuilder version1() {
-            profile.version1 = true;
+        /**
+         * Extensions beyond the usual ones (name constraints, an extended key usage), another key usage or basic
+         * constraints, the version 1 format: see {@link Profile}.
+         */
+        public CaBuilder profile(java.util.function.Consumer<Profile> change) {
+            change.accept(profile);
             return this;
         }
 

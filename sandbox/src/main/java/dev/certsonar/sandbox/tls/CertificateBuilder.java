@@ -136,34 +136,9 @@ public final class CertificateBuilder {
         return this;
     }
 
-    /**
-     * The key usage extension with these usages ({@code digitalSignature}, {@code keyEncipherment},
-     * {@code keyAgreement}, {@code keyCertSign}, ...); none leaves the extension out. Usual: digitalSignature, and
-     * keyEncipherment for an RSA key.
-     */
-    public CertificateBuilder keyUsage(String... usages) {
-        profile.keyUsage(usages);
-        return this;
-    }
-
-    /**
-     * The extended key usage extension with these purposes ({@code serverAuth}, {@code clientAuth},
-     * {@code anyExtendedKeyUsage}, ... or a dotted OID); none leaves the extension out. Usual: serverAuth and clientAuth.
-     */
-    public CertificateBuilder extendedKeyUsage(String... purposes) {
-        profile.extendedKeyUsage(purposes);
-        return this;
-    }
-
-    /** An extension of any kind: its OID, whether it is critical, and the DER encoding of its value. */
-    public CertificateBuilder extension(String oid, boolean critical, byte[] value) {
-        profile.add(oid, critical, value);
-        return this;
-    }
-
-    /** A version 1 certificate: subject, issuer, key and dates only, no extensions (no names, no constraints). */
-    public CertificateBuilder version1() {
-        profile.version1 = true;
+    /** Extensions beyond the usual ones, another key usage, the version 1 format: see {@link Profile}. */
+    public CertificateBuilder profile(java.util.function.Consumer<Profile> change) {
+        change.accept(profile);
         return this;
     }
 

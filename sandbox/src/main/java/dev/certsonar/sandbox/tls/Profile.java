@@ -16,10 +16,15 @@ import org.bouncycastle.asn1.x509.NameConstraints;
 
 /**
  * What a certificate carries beyond the usual profile of its builder: another key usage or extended key usage, name
- * constraints, extensions of any kind, no basic constraints or ones that deny being a CA, or the version 1 format (no extensions at all). Each
- * value left unset keeps the usual.
+ * constraints, extensions of any kind, no basic constraints or ones that deny being a CA, or the version 1 format (no
+ * extensions at all). Each value left unset keeps the usual. Given to a builder's {@code profile}:
+ *
+ * <pre>{@code
+ * root.intermediateBuilder("Example CA").profile(p -> p.nameConstraints("DNS:example.test").extendedKeyUsage("serverAuth")).create();
+ * ca.leaf().dnsNames("a.test").profile(p -> p.extendedKeyUsage("clientAuth")).issue();
+ * }</pre>
  */
-final class Profile {
+public final class Profile {
 
     private static final Map<String, Integer> KEY_USAGES = Map.of(
             "digitalSignature", KeyUsage.digitalSignature, "nonRepudiation", KeyUsage.nonRepudiation,
@@ -50,6 +55,9 @@ final class Profile {
     boolean notCa;
     boolean version1;
 
+    Profile() {
+    }
+
     Profile copy() {
         Profile p = new Profile();
         p.keyUsage = keyUsage;
@@ -64,7 +72,11 @@ final class Profile {
         return p;
     }
 
-    void keyUsage(String... usages) {
+    /**
+     * The key usage extension with these usages ({@code digitalSignature}, {@code keyEncipherment},
+     * {@code keyAgreement}, {@code keyCertSign}, ...); none leaves the extension out.
+     */
+    public Profile keyUsage(String... usages) {
         int bits = 0;
         for (String u : usages) {
             Integer bit = KEY_USAGES.get(u);
@@ -74,9 +86,14 @@ final class Profile {
             bits |= bit;
         }
         keyUsage = bits;
+        return this;
     }
 
-    void extendedKeyUsage(String... purposes) {
+    /**
+     * The extended key usage extension with these purposes ({@code serverAuth}, {@code clientAuth},
+     * {@code anyExtendedKeyUsage}, ... or a dotted OID); none leaves the extension out.
+     */
+    public Profile extendedKeyUsage(String... purposes) {
         List<KeyPurposeId> ids = new ArrayList<>();
         for (String p : purposes) {
             KeyPurposeId id = PURPOSES.get(p);
@@ -84,22 +101,45 @@ final class Profile {
         }
         extendedKeyUsage = ids.isEmpty() ? null : new ExtendedKeyUsage(ids.toArray(KeyPurposeId[]::new));
         extendedKeyUsageSet = true;
+        return this;
     }
 
-    void permit(String... names) {
+    /**
+     * Name constraints: permitted subtrees ({@code DNS:example.com}, {@code IP:10.0.0.0/8}, {@code DN:O=Example}) and,
+     * after {@code "EXCLUDED"}, excluded ones: {@code permit("DNS:example.test", "EXCLUDED", "DNS:secret.example.test")}.
+     */
+    public Profile nameConstraints(String... names) {
+        List<GeneralSubtree> into = permitted;
         for (String n : names) {
-            permitted.add(new GeneralSubtree(generalName(n)));
+            if ("EXCLUDED".equals(n)) {
+                into = excluded;
+            } else {
+                into.add(new GeneralSubtree(generalName(n)));
+            }
         }
+        return this;
     }
 
-    void exclude(String... names) {
-        for (String n : names) {
-            excluded.add(new GeneralSubtree(generalName(n)));
-        }
-    }
-
-    void add(String oid, boolean critical, byte[] value) {
+    /** An extension of any kind: its OID, whether it is critical, and the DER encoding of its value. */
+    public Profile extension(String oid, boolean critical, byte[] value) {
         added.add(new Added(Objects.requireNonNull(oid, "oid"), critical, value.clone()));
+        return this;
+    }
+
+    /**
+     * Basic constraints: {@code true} as usual for the builder, {@code false} saying CA:FALSE also for a CA (one that
+     * issues certificates without being a CA), {@code null} leaving the extension out.
+     */
+    public Profile basicConstraints(Boolean usual) {
+        basicConstraints = usual != null;
+        notCa = Boolean.FALSE.equals(usual);
+        return this;
+    }
+
+    /** A version 1 certificate: subject, issuer, key and dates only, no extensions (no names, no constraints). */
+    public Profile version1() {
+        version1 = true;
+        return this;
     }
 
     /** The name constraints extension, or null when none was asked for. */

@@ -163,8 +163,8 @@ class PkiTest {
     void aCaCanCarryNameConstraintsAndAnExtendedKeyUsage() throws Exception {
         CertificateAuthority root = Pki.root("Root", CLOCK);
         CertificateAuthority constrained = root.intermediateBuilder("Constrained CA")
-                .permittedSubtrees("DNS:example.test", "IP:10.0.0.0/8")
-                .excludedSubtrees("DNS:secret.example.test").extendedKeyUsage("serverAuth").create();
+                .profile(p -> p.nameConstraints("DNS:example.test", "IP:10.0.0.0/8")
+                .nameConstraints("EXCLUDED", "DNS:secret.example.test").extendedKeyUsage("serverAuth")).create();
         X509Certificate c = constrained.certificate();
         assertThat(c.getCriticalExtensionOIDs()).contains("2.5.29.30");
         assertThat(c.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
@@ -176,28 +176,28 @@ class PkiTest {
     @Test
     void aLeafCanHaveAnyUsagesAndExtensions() throws Exception {
         CertificateAuthority root = Pki.root("Root", CLOCK);
-        X509Certificate c = root.leaf().dnsNames("a.test").keyUsage("keyAgreement").extendedKeyUsage("clientAuth")
-                .extension("1.3.6.1.4.1.55555.1", true, new byte[] {5, 0}).issue().certificate();
+        X509Certificate c = root.leaf().dnsNames("a.test").profile(p -> p.keyUsage("keyAgreement").extendedKeyUsage("clientAuth")
+                .extension("1.3.6.1.4.1.55555.1", true, new byte[] {5, 0})).issue().certificate();
         assertThat(c.getKeyUsage()[4]).as("keyAgreement").isTrue();
         assertThat(c.getKeyUsage()[0]).as("digitalSignature").isFalse();
         assertThat(c.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
         assertThat(c.getCriticalExtensionOIDs()).contains("1.3.6.1.4.1.55555.1");
-        X509Certificate bare = root.leaf().dnsNames("a.test").keyUsage().extendedKeyUsage().issue().certificate();
+        X509Certificate bare = root.leaf().dnsNames("a.test").profile(p -> p.keyUsage().extendedKeyUsage()).issue().certificate();
         assertThat(bare.getKeyUsage()).isNull();
         assertThat(bare.getExtendedKeyUsage()).isNull();
     }
 
     @Test
     void version1CertificatesHaveNoExtensions() throws Exception {
-        CertificateAuthority v1Root = Pki.rootBuilder("V1 Root", CLOCK).version1().create();
-        X509Certificate leaf = v1Root.leaf().dnsNames("a.test").version1().issue().certificate();
+        CertificateAuthority v1Root = Pki.rootBuilder("V1 Root", CLOCK).profile(Profile::version1).create();
+        X509Certificate leaf = v1Root.leaf().dnsNames("a.test").profile(Profile::version1).issue().certificate();
         assertThat(v1Root.certificate().getVersion()).isEqualTo(1);
         assertThat(leaf.getVersion()).isEqualTo(1);
         assertThat(leaf.getSubjectAlternativeNames()).isNull();
         assertThat(root(v1Root).getBasicConstraints()).isEqualTo(-1);
-        CertificateAuthority noConstraints = Pki.root("Root", CLOCK).intermediateBuilder("No BC").withoutBasicConstraints().create();
+        CertificateAuthority noConstraints = Pki.root("Root", CLOCK).intermediateBuilder("No BC").profile(p -> p.basicConstraints(null)).create();
         assertThat(noConstraints.certificate().getExtensionValue("2.5.29.19")).isNull();
-        assertThat(Pki.root("Root", CLOCK).intermediateBuilder("Not a CA").notCa().create().certificate().getBasicConstraints())
+        assertThat(Pki.root("Root", CLOCK).intermediateBuilder("Not a CA").profile(p -> p.basicConstraints(false)).create().certificate().getBasicConstraints())
                 .isEqualTo(-1);
     }
 

@@ -99,7 +99,7 @@ final class TlsServerRules extends PKIXCertPathChecker {
 
     @Override
     public void check(Certificate certificate, Collection<String> unresolvedCritExts) throws CertPathValidatorException {
-        X509Certificate cert = (X509Certificate) certificate;
+        X509Certificate cert = certificate instanceof DelegatingCertificate d ? d.delegate() : (X509Certificate) certificate;
         unresolvedCritExts.remove(EXTENDED_KEY_USAGE);
         seen++;
         List<String> eku = extendedKeyUsage(cert);

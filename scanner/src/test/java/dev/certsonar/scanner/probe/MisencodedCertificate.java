@@ -1,20 +1,16 @@
 package dev.certsonar.scanner.probe;
 
-import java.math.BigInteger;
-import java.security.Principal;
-import java.security.PublicKey;
+import dev.certsonar.scanner.judge.DelegatingCertificate;
+
 import java.security.cert.X509Certificate;
-import java.util.Date;
-import java.util.Set;
 
 /** A certificate that is the given one in every way but its encoding, which is the bytes given: what a server sends. */
-final class MisencodedCertificate extends X509Certificate {
+final class MisencodedCertificate extends DelegatingCertificate {
 
-    private final X509Certificate c;
     private final byte[] encoding;
 
     MisencodedCertificate(X509Certificate certificate, byte[] encoding) {
-        this.c = certificate;
+        super(certificate);
         this.encoding = encoding.clone();
     }
 
@@ -24,142 +20,7 @@ final class MisencodedCertificate extends X509Certificate {
     }
 
     @Override
-    public void checkValidity() throws java.security.cert.CertificateExpiredException, java.security.cert.CertificateNotYetValidException {
-        c.checkValidity();
-    }
-
-    @Override
-    public void checkValidity(Date date) throws java.security.cert.CertificateExpiredException, java.security.cert.CertificateNotYetValidException {
-        c.checkValidity(date);
-    }
-
-    @Override
-    public int getVersion() {
-        return c.getVersion();
-    }
-
-    @Override
-    public BigInteger getSerialNumber() {
-        return c.getSerialNumber();
-    }
-
-    @Override
-    @SuppressWarnings("deprecation")
-    public Principal getIssuerDN() {
-        return c.getIssuerDN();
-    }
-
-    @Override
-    @SuppressWarnings("deprecation")
-    public Principal getSubjectDN() {
-        return c.getSubjectDN();
-    }
-
-    @Override
-    public javax.security.auth.x500.X500Principal getIssuerX500Principal() {
-        return c.getIssuerX500Principal();
-    }
-
-    @Override
-    public javax.security.auth.x500.X500Principal getSubjectX500Principal() {
-        return c.getSubjectX500Principal();
-    }
-
-    @Override
-    public Date getNotBefore() {
-        return c.getNotBefore();
-    }
-
-    @Override
-    public Date getNotAfter() {
-        return c.getNotAfter();
-    }
-
-    @Override
-    public byte[] getTBSCertificate() throws java.security.cert.CertificateEncodingException {
-        return c.getTBSCertificate();
-    }
-
-    @Override
-    public byte[] getSignature() {
-        return c.getSignature();
-    }
-
-    @Override
-    public String getSigAlgName() {
-        return c.getSigAlgName();
-    }
-
-    @Override
-    public String getSigAlgOID() {
-        return c.getSigAlgOID();
-    }
-
-    @Override
-    public byte[] getSigAlgParams() {
-        return c.getSigAlgParams();
-    }
-
-    @Override
-    public boolean[] getIssuerUniqueID() {
-        return c.getIssuerUniqueID();
-    }
-
-    @Override
-    public boolean[] getSubjectUniqueID() {
-        return c.getSubjectUniqueID();
-    }
-
-    @Override
-    public boolean[] getKeyUsage() {
-        return c.getKeyUsage();
-    }
-
-    @Override
-    public int getBasicConstraints() {
-        return c.getBasicConstraints();
-    }
-
-    @Override
-    public void verify(PublicKey key) throws java.security.cert.CertificateException, java.security.NoSuchAlgorithmException,
-            java.security.InvalidKeyException, java.security.NoSuchProviderException, java.security.SignatureException {
-        c.verify(key);
-    }
-
-    @Override
-    public void verify(PublicKey key, String sigProvider) throws java.security.cert.CertificateException,
-            java.security.NoSuchAlgorithmException, java.security.InvalidKeyException, java.security.NoSuchProviderException,
-            java.security.SignatureException {
-        c.verify(key, sigProvider);
-    }
-
-    @Override
     public String toString() {
-        return "misencoded " + c.getSubjectX500Principal();
-    }
-
-    @Override
-    public PublicKey getPublicKey() {
-        return c.getPublicKey();
-    }
-
-    @Override
-    public boolean hasUnsupportedCriticalExtension() {
-        return c.hasUnsupportedCriticalExtension();
-    }
-
-    @Override
-    public Set<String> getCriticalExtensionOIDs() {
-        return c.getCriticalExtensionOIDs();
-    }
-
-    @Override
-    public Set<String> getNonCriticalExtensionOIDs() {
-        return c.getNonCriticalExtensionOIDs();
-    }
-
-    @Override
-    public byte[] getExtensionValue(String oid) {
-        return c.getExtensionValue(oid);
+        return "misencoded " + getSubjectX500Principal();
     }
 }
