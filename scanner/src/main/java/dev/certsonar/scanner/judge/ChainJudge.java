@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -348,11 +347,11 @@ public final class ChainJudge {
         Search(List<X509Certificate> served) {
             // issuers by subject, each name's certificates in the order of their encodings, so that the order in
             // which the server sent them changes nothing
-            Map<ByteKey, X509Certificate> distinct = new LinkedHashMap<>();
+            Map<Bytes, X509Certificate> distinct = new LinkedHashMap<>();
             for (X509Certificate c : served) {
-                distinct.putIfAbsent(ByteKey.of(c), c);
+                distinct.putIfAbsent(encoding(c), c);
             }
-            List<Map.Entry<ByteKey, X509Certificate>> sorted = new ArrayList<>(distinct.entrySet());
+            List<Map.Entry<Bytes, X509Certificate>> sorted = new ArrayList<>(distinct.entrySet());
             sorted.sort(Map.Entry.comparingByKey());
             for (int i = 0; i < sorted.size(); i++) {
                 X509Certificate c = sorted.get(i).getValue();
@@ -485,29 +484,11 @@ public final class ChainJudge {
         }
     }
 
-    /** A certificate's encoding, ordered byte by byte: the one order of served certificates. */
-    private record ByteKey(byte[] der) implements Comparable<ByteKey> {
-        static ByteKey of(X509Certificate c) {
-            try {
-                return new ByteKey(c.getEncoded());
-            } catch (CertificateEncodingException e) {
-                throw new IllegalArgumentException("a served certificate cannot be encoded: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public int compareTo(ByteKey o) {
-            return Arrays.compare(der, o.der);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ByteKey k && Arrays.equals(der, k.der);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(der);
+    private static Bytes encoding(X509Certificate c) {
+        try {
+            return new Bytes(c.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("a served certificate cannot be encoded: " + e.getMessage(), e);
         }
     }
 

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,19 +29,8 @@ public final class JudgementCache {
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
-    private record Key(List<Fingerprint> chain, String reference) {
-    }
-
-    private record Fingerprint(byte[] sha256) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Fingerprint f && Arrays.equals(sha256, f.sha256);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(sha256);
-        }
+    /** The served certificates' SHA-256 fingerprints, in order, and the reference name. */
+    private record Key(List<Bytes> chain, String reference) {
     }
 
     private record Kept(ChainJudge.Analysis analysis, Instant expires) {
@@ -151,12 +139,12 @@ public final class JudgementCache {
         }
     }
 
-    private static List<Fingerprint> fingerprints(List<X509Certificate> served) {
-        List<Fingerprint> out = new ArrayList<>(served.size());
+    private static List<Bytes> fingerprints(List<X509Certificate> served) {
+        List<Bytes> out = new ArrayList<>(served.size());
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             for (X509Certificate c : served) {
-                out.add(new Fingerprint(sha256.digest(c.getEncoded())));
+                out.add(new Bytes(sha256.digest(c.getEncoded())));
             }
         } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
             throw new IllegalStateException("cannot fingerprint a served certificate", e);

@@ -5,6 +5,7 @@ import dev.certsonar.sandbox.tls.CertificateBuilder;
 import dev.certsonar.sandbox.tls.KeySpec;
 import dev.certsonar.sandbox.tls.Pki;
 import dev.certsonar.sandbox.tls.Profile;
+import dev.certsonar.schemas.net.Addresses;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -20,6 +21,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -64,47 +66,47 @@ class PathValidationTest {
                 issuer.root());
     }
 
-    static Chain plain(Function<CertificateBuilder, CertificateBuilder> leaf) {
-        return under(root.intermediate("Issuing CA"), leaf, "www.example.test");
+    /** A leaf made so under a plain intermediate, for www.example.test. */
+    static Supplier<Chain> plain(Function<CertificateBuilder, CertificateBuilder> leaf) {
+        return () -> under(root.intermediate("Issuing CA"), leaf, "www.example.test");
+    }
+
+    /** A leaf for the reference (a DNS name or an IP address) under an intermediate of that name and profile. */
+    static Supplier<Chain> issuing(String name, Consumer<Profile> profile, String reference) {
+        return () -> under(root.intermediateBuilder(name).profile(profile).create(),
+                l -> Addresses.literal(reference).isPresent() ? l.ipAddresses(reference) : l.dnsNames(reference), reference);
     }
 
     static Stream<Arguments> broken() {
         return Stream.of(
                 argumentSet("RFC 5280 4.2.1.9: an issuer whose basic constraints say CA:FALSE",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Not A CA").profile(p -> p.basicConstraints(false)).create(),
-                                l -> l.dnsNames("www.example.test"), "www.example.test"),
+                        issuing("Not A CA", p -> p.basicConstraints(false), "www.example.test"),
                         "'CN=Not A CA' issues certificates but is not a CA"),
                 argumentSet("RFC 5280 4.2.1.9: an issuer without basic constraints",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("No Basic Constraints").profile(p -> p.basicConstraints(null)).create(),
-                                l -> l.dnsNames("www.example.test"), "www.example.test"),
+                        issuing("No Basic Constraints", p -> p.basicConstraints(null), "www.example.test"),
                         "'CN=No Basic Constraints' issues certificates but is not a CA"),
                 argumentSet("RFC 5280 6.1.4 (k): a version 1 intermediate",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("V1 Intermediate").profile(Profile::version1).create(),
-                                l -> l.dnsNames("www.example.test"), "www.example.test"),
+                        issuing("V1 Intermediate", Profile::version1, "www.example.test"),
                         "'CN=V1 Intermediate' is a version 1 certificate, which only a trust anchor may be"),
                 argumentSet("RFC 5280 4.2.1.9: a pathLenConstraint of 0 with a CA below",
                         (Supplier<Chain>) () -> under(root.intermediateBuilder("Policy CA").pathLength(0).create().intermediate("Too Deep CA"),
                                 l -> l.dnsNames("www.example.test"), "www.example.test"),
                         "'CN=Too Deep CA' is below more CAs than the pathLenConstraint of a CA above it allows"),
                 argumentSet("RFC 5280 4.2.1.3: an issuer whose key usage lacks keyCertSign",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("No Cert Sign").profile(p -> p.keyUsage("digitalSignature", "cRLSign")).create(),
-                                l -> l.dnsNames("www.example.test"), "www.example.test"),
+                        issuing("No Cert Sign", p -> p.keyUsage("digitalSignature", "cRLSign"), "www.example.test"),
                         "its key usage does not allow keyCertSign"),
                 argumentSet("RFC 5280 4.2.1.10: a dNSName outside the permitted subtree",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Example Only").profile(p -> p.nameConstraints("DNS:example.test")).create(),
-                                l -> l.dnsNames("www.other.test"), "www.other.test"),
-                        "a name of the certificate is outside the name constraints"),
-                argumentSet("RFC 5280 4.2.1.10: a dNSName in an excluded subtree",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Not Secret").profile(p -> p.nameConstraints("EXCLUDED", "DNS:secret.example.test")).create(),
-                                l -> l.dnsNames("db.secret.example.test"), "db.secret.example.test"),
+                        issuing("Example Only", p -> p.nameConstraints("DNS:example.test"), "www.other.test"),
                         "a name of the certificate is outside the name constraints"),
                 argumentSet("RFC 5280 4.2.1.10: an iPAddress outside the permitted range",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Ten Only").profile(p -> p.nameConstraints("IP:10.0.0.0/8")).create(),
-                                l -> l.ipAddresses("192.0.2.1"), "192.0.2.1"),
+                        issuing("Ten Only", p -> p.nameConstraints("IP:10.0.0.0/8"), "192.0.2.1"),
+                        "a name of the certificate is outside the name constraints"),
+                argumentSet("RFC 5280 4.2.1.10: a dNSName in an excluded subtree",
+                        issuing("Not Secret", p -> p.nameConstraints("EXCLUDED", "DNS:secret.example.test"), "db.secret.example.test"),
                         "a name of the certificate is outside the name constraints"),
                 argumentSet("RFC 5280 4.2.1.10: a subject outside the permitted directoryName",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Example Org Only").profile(p -> p.nameConstraints("DN:O=Example")).create(),
-                                l -> l.subject("O=Other,CN=www.example.test").dnsNames("www.example.test"), "www.example.test"),
+                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Example Org Only").profile(p -> p.nameConstraints("DN:O=Example"))
+                                .create(), l -> l.subject("O=Other,CN=www.example.test").dnsNames("www.example.test"), "www.example.test"),
                         "a name of the certificate is outside the name constraints"),
                 argumentSet("RFC 5280 4.2.1.10: the common name of a leaf without SANs outside the permitted subtree",
                         (Supplier<Chain>) () -> under(root.intermediateBuilder("Example Names").profile(p -> p.nameConstraints("DNS:example.test")).create(),
@@ -117,24 +119,22 @@ class PathValidationTest {
                         },
                         "a name of the certificate is outside the name constraints"),
                 argumentSet("RFC 5280 4.2: an unknown critical extension on the leaf",
-                        (Supplier<Chain>) () -> plain(l -> l.dnsNames("www.example.test").profile(p -> p.extension(UNKNOWN_OID, true, der(DERNull.INSTANCE)))),
+                        plain(l -> l.dnsNames("www.example.test").profile(p -> p.extension(UNKNOWN_OID, true, der(DERNull.INSTANCE)))),
                         "the certificate has a critical extension that is not known (" + UNKNOWN_OID + ")"),
                 argumentSet("RFC 5280 4.2: an unknown critical extension on an intermediate",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Odd CA").profile(p -> p.extension(UNKNOWN_OID, true, der(DERNull.INSTANCE))).create(),
-                                l -> l.dnsNames("www.example.test"), "www.example.test"),
+                        issuing("Odd CA", p -> p.extension(UNKNOWN_OID, true, der(DERNull.INSTANCE)), "www.example.test"),
                         "'CN=Odd CA' has a critical extension that is not known (" + UNKNOWN_OID + ")"),
                 argumentSet("RFC 5280 4.2.1.12: a leaf for client authentication only",
-                        (Supplier<Chain>) () -> plain(l -> l.dnsNames("www.example.test").profile(p -> p.extendedKeyUsage("clientAuth"))),
+                        plain(l -> l.dnsNames("www.example.test").profile(p -> p.extendedKeyUsage("clientAuth"))),
                         "the certificate is not for a TLS server: its extended key usage is clientAuth"),
                 argumentSet("Baseline Requirements 7.1.2.10.6: an intermediate whose extended key usage excludes serverAuth",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Mail CA").profile(p -> p.extendedKeyUsage("emailProtection", "clientAuth")).create(),
-                                l -> l.dnsNames("www.example.test"), "www.example.test"),
+                        issuing("Mail CA", p -> p.extendedKeyUsage("emailProtection", "clientAuth"), "www.example.test"),
                         "'CN=Mail CA' may not issue TLS server certificates: its extended key usage is emailProtection, clientAuth"),
                 argumentSet("RFC 5280 4.1.2.1: a version 1 leaf",
-                        (Supplier<Chain>) () -> plain(l -> l.subject("www.example.test").profile(Profile::version1)),
+                        plain(l -> l.subject("www.example.test").profile(Profile::version1)),
                         "the certificate is a version 1 certificate, which only a trust anchor may be"),
                 argumentSet("RFC 5280 4.2.1.3: an EC leaf whose key usage is keyEncipherment only",
-                        (Supplier<Chain>) () -> plain(l -> l.dnsNames("www.example.test").key(KeySpec.EC_256).profile(p -> p.keyUsage("keyEncipherment"))),
+                        plain(l -> l.dnsNames("www.example.test").key(KeySpec.EC_256).profile(p -> p.keyUsage("keyEncipherment"))),
                         "the certificate's key usage (keyEncipherment) does not allow a TLS server's EC key"),
                 argumentSet("RFC 5280 4.2.1.9, dates set aside: an expired intermediate that breaks a pathLenConstraint",
                         (Supplier<Chain>) () -> under(root.intermediateBuilder("Old Policy CA").pathLength(0)
@@ -163,35 +163,32 @@ class PathValidationTest {
                         (Supplier<Chain>) () -> under(root.intermediateBuilder("Policy CA").pathLength(1).create().intermediate("Issuing CA"),
                                 l -> l.dnsNames("www.example.test"), "www.example.test")),
                 argumentSet("RFC 5280 4.2.1.10: a dNSName inside the permitted subtree",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Example Only").profile(p -> p.nameConstraints("DNS:example.test")).create(),
-                                l -> l.dnsNames("www.example.test"), "www.example.test")),
+                        issuing("Example Only", p -> p.nameConstraints("DNS:example.test"), "www.example.test")),
                 argumentSet("RFC 5280 4.2.1.10: an iPAddress inside the permitted range",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Ten Only").profile(p -> p.nameConstraints("IP:10.0.0.0/8")).create(),
-                                l -> l.ipAddresses("10.1.2.3"), "10.1.2.3")),
+                        issuing("Ten Only", p -> p.nameConstraints("IP:10.0.0.0/8"), "10.1.2.3")),
                 argumentSet("RFC 5280 4.2.1.10: a subject inside the permitted directoryName",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Example Org Only").profile(p -> p.nameConstraints("DN:O=Example")).create(),
-                                l -> l.subject("O=Example,CN=www.example.test").dnsNames("www.example.test"), "www.example.test")),
+                        (Supplier<Chain>) () -> under(root.intermediateBuilder("Example Org Only").profile(p -> p.nameConstraints("DN:O=Example"))
+                                .create(), l -> l.subject("O=Example,CN=www.example.test").dnsNames("www.example.test"), "www.example.test")),
                 argumentSet("RFC 5280 4.2.1.10: the common name is not checked when there are SANs",
                         (Supplier<Chain>) () -> under(root.intermediateBuilder("Example Names").profile(p -> p.nameConstraints("DNS:example.test")).create(),
                                 l -> l.subject("Web Server").dnsNames("www.example.test"), "www.example.test")),
                 argumentSet("RFC 5280 4.2: an unknown extension that is not critical",
-                        (Supplier<Chain>) () -> plain(l -> l.dnsNames("www.example.test").profile(p -> p.extension(UNKNOWN_OID, false, der(DERNull.INSTANCE))))),
+                        plain(l -> l.dnsNames("www.example.test").profile(p -> p.extension(UNKNOWN_OID, false, der(DERNull.INSTANCE))))),
                 argumentSet("RFC 5280 4.2.1.12: a leaf for anyExtendedKeyUsage",
-                        (Supplier<Chain>) () -> plain(l -> l.dnsNames("www.example.test").profile(p -> p.extendedKeyUsage("anyExtendedKeyUsage")))),
+                        plain(l -> l.dnsNames("www.example.test").profile(p -> p.extendedKeyUsage("anyExtendedKeyUsage")))),
                 argumentSet("RFC 5280 4.2.1.12: a leaf without extended key usage",
-                        (Supplier<Chain>) () -> plain(l -> l.dnsNames("www.example.test").profile(p -> p.extendedKeyUsage()))),
+                        plain(l -> l.dnsNames("www.example.test").profile(p -> p.extendedKeyUsage()))),
                 argumentSet("RFC 5280 4.2.1.12: a critical extended key usage with serverAuth",
-                        (Supplier<Chain>) () -> plain(l -> l.dnsNames("www.example.test").profile(p -> p.extendedKeyUsage().extension("2.5.29.37", true,
+                        plain(l -> l.dnsNames("www.example.test").profile(p -> p.extendedKeyUsage().extension("2.5.29.37", true,
                                 der(new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth)))))),
                 argumentSet("Baseline Requirements 7.1.2.10.6: an intermediate restricted to serverAuth",
-                        (Supplier<Chain>) () -> under(root.intermediateBuilder("TLS CA").profile(p -> p.extendedKeyUsage("serverAuth", "clientAuth")).create(),
-                                l -> l.dnsNames("www.example.test"), "www.example.test")),
+                        issuing("TLS CA", p -> p.extendedKeyUsage("serverAuth", "clientAuth"), "www.example.test")),
                 argumentSet("RFC 5280 4.2.1.3: an RSA leaf for key encipherment only",
-                        (Supplier<Chain>) () -> plain(l -> l.dnsNames("www.example.test").profile(p -> p.keyUsage("keyEncipherment")))),
+                        plain(l -> l.dnsNames("www.example.test").profile(p -> p.keyUsage("keyEncipherment")))),
                 argumentSet("RFC 5280 4.2.1.3: an EC leaf for key agreement only",
-                        (Supplier<Chain>) () -> plain(l -> l.dnsNames("www.example.test").key(KeySpec.EC_256).profile(p -> p.keyUsage("keyAgreement")))),
+                        plain(l -> l.dnsNames("www.example.test").key(KeySpec.EC_256).profile(p -> p.keyUsage("keyAgreement")))),
                 argumentSet("RFC 5280 4.2.1.3: a leaf without key usage",
-                        (Supplier<Chain>) () -> plain(l -> l.dnsNames("www.example.test").profile(p -> p.keyUsage()))),
+                        plain(l -> l.dnsNames("www.example.test").profile(p -> p.keyUsage()))),
                 argumentSet("RFC 5280 6.1: a self-issued intermediate (a key rollover) between two CAs",
                         (Supplier<Chain>) () -> {
                             CertificateAuthority ca = root.intermediate("Rolled CA");
