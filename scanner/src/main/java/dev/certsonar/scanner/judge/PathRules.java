@@ -86,7 +86,8 @@ final class PathRules {
             }
             int index = e.getIndex();
             return words(e.getMessage(), index >= 0 && index < path.size() ? path.get(index) : null, index == 0);
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // a certificate the validator cannot read (a malformed extension) keeps the path from validating
             return "the path cannot be validated: " + e.getMessage();
         }
     }
