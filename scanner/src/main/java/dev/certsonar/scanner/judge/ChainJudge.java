@@ -17,7 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -345,16 +345,12 @@ public final class ChainJudge {
         boolean limited;
 
         Search(List<X509Certificate> served) {
-            // issuers by subject, each name's certificates in the order of their encodings, so that the order in
-            // which the server sent them changes nothing
-            Map<Bytes, X509Certificate> distinct = new LinkedHashMap<>();
-            for (X509Certificate c : served) {
-                distinct.putIfAbsent(encoding(c), c);
-            }
-            List<Map.Entry<Bytes, X509Certificate>> sorted = new ArrayList<>(distinct.entrySet());
-            sorted.sort(Map.Entry.comparingByKey());
-            for (int i = 0; i < sorted.size(); i++) {
-                X509Certificate c = sorted.get(i).getValue();
+            // issuers by subject, each name's certificates in one order whatever the order they were served in (by hash,
+            // then byte by byte), so that the server's order changes nothing
+            List<X509Certificate> distinct = new ArrayList<>(new LinkedHashSet<>(served));
+            distinct.sort(Comparator.comparingInt(X509Certificate::hashCode).thenComparing(ChainJudge::encoding));
+            for (int i = 0; i < distinct.size(); i++) {
+                X509Certificate c = distinct.get(i);
                 bySubject.computeIfAbsent(c.getSubjectX500Principal(), k -> new ArrayList<>()).add(c);
                 order.put(c, String.format(java.util.Locale.ROOT, "%03d", i));
             }

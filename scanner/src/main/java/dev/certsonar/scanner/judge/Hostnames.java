@@ -114,11 +114,8 @@ final class Hostnames {
      * not a valid name.
      */
     static String referenceName(String name) {
-        String n = name.strip();
-        if (n.endsWith(".")) {
-            n = n.substring(0, n.length() - 1);
-        }
-        if (n.isEmpty()) {
+        String n = trimmed(name);
+        if (n == null) {
             return null;
         }
         StringBuilder out = new StringBuilder();
@@ -135,13 +132,22 @@ final class Hostnames {
      * A-labels only, RFC 5280 §4.2.1.6).
      */
     static String presentedName(String san) {
-        String n = san.strip();
+        String n = trimmed(san);
+        for (int i = 0; n != null && i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return null;
+            }
+        }
+        return n == null ? null : n.toLowerCase(Locale.ROOT);
+    }
+
+    /** The name without surrounding white space and a trailing dot; null when nothing is left. */
+    private static String trimmed(String name) {
+        String n = name.strip();
         if (n.endsWith(".")) {
             n = n.substring(0, n.length() - 1);
         }
-        if (n.isEmpty() || !n.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            return null;
-        }
-        return n.toLowerCase(Locale.ROOT);
+        return n.isEmpty() ? null : n;
     }
 }

@@ -106,6 +106,16 @@ public final class JudgementCache {
             }
         }
         try {
+            Kept done;
+            synchronized (entries) {
+                done = entries.get(key);
+            }
+            if (done != null) {
+                // another probe analysed it between our look at the kept analyses and at the running ones
+                hits.incrementAndGet();
+                mine.complete(done.analysis());
+                return done.analysis();
+            }
             ChainJudge.Analysis analysis = judge.analyse(served, reference);
             analyses.incrementAndGet();
             if (maxEntries > 0 && !ttl.isZero()) {
