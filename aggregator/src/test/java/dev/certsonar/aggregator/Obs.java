@@ -42,6 +42,8 @@ public final class Obs {
     private boolean weakKey;
     private boolean weakSignature;
     private boolean notYetValid;
+    private boolean legacyProtocol;
+    private boolean lifetimeExceedsMaximum;
     private String serialSeed = "1";
 
     private Obs(Instant observedAt) {
@@ -93,6 +95,10 @@ public final class Obs {
     public Obs weakKey() { this.weakKey = true; return this; }
     public Obs weakSignature() { this.weakSignature = true; return this; }
     public Obs notYetValid() { this.notYetValid = true; return this; }
+    /** A self-signed leaf pinned as a trust anchor (a CA file holds it): trusted. */
+    public Obs pinnedSelfSigned() { this.selfSigned = true; this.trusted = true; return this; }
+    public Obs legacyProtocol() { this.legacyProtocol = true; return this; }
+    public Obs lifetimeExceedsMaximum() { this.lifetimeExceedsMaximum = true; return this; }
 
     public Certificate leaf() {
         String sha = sha256(subject + "|" + notBefore + "|" + notAfter + "|" + serialSeed);
@@ -133,7 +139,9 @@ public final class Obs {
         List<String> problems = new ArrayList<>();
         if (selfSigned) problems.add("the certificate is self-signed");
         if (!hostnameMatch) problems.add("the certificate does not match " + host);
-        return b.setTlsVersion("TLSv1.3")
+        if (legacyProtocol) problems.add("legacy protocol: the server negotiated TLSv1.1 (TLS 1.2 or newer expected)");
+        if (lifetimeExceedsMaximum) problems.add("lifetime exceeds the CA/Browser Forum maximum");
+        return b.setTlsVersion(legacyProtocol ? "TLSv1.1" : "TLSv1.3")
                 .setCipherSuite("TLS_AES_128_GCM_SHA256")
                 .setChain(List.of(leaf))
                 .setNotAfter(notAfter)
@@ -149,6 +157,9 @@ public final class Obs {
                         .setNotYetValid(notYetValid)
                         .setExpired(observedAt.isAfter(notAfter))
                         .setSelfSigned(selfSigned)
+                        .setLegacyProtocol(legacyProtocol)
+                        .setLifetimeExceedsMaximum(lifetimeExceedsMaximum)
+                        .setPublicAnchor(lifetimeExceedsMaximum)
                         .setHostnameChecked(host)
                         .setProblems(problems)
                         .build())

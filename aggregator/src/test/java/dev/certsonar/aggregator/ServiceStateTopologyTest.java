@@ -74,6 +74,12 @@ class ServiceStateTopologyTest {
                         Status.EXPIRED, ConditionType.EXPIRED, Severity.CRITICAL),
                 argumentSet("self-signed", (UnaryOperator<Obs>) Obs::selfSigned, ninety, Duration.ofDays(60),
                         Status.INVALID, ConditionType.UNTRUSTED, Severity.CRITICAL),
+                argumentSet("self-signed and pinned as an anchor", (UnaryOperator<Obs>) Obs::pinnedSelfSigned, ninety, Duration.ofDays(60),
+                        Status.OK, null, null),
+                argumentSet("legacy protocol", (UnaryOperator<Obs>) Obs::legacyProtocol, ninety, Duration.ofDays(60),
+                        Status.WARNING, ConditionType.LEGACY_PROTOCOL, Severity.WARNING),
+                argumentSet("lifetime over the maximum", (UnaryOperator<Obs>) Obs::lifetimeExceedsMaximum, ninety, Duration.ofDays(60),
+                        Status.WARNING, ConditionType.LIFETIME_EXCEEDS_MAXIMUM, Severity.WARNING),
                 argumentSet("no path to an anchor", (UnaryOperator<Obs>) Obs::untrusted, ninety, Duration.ofDays(60),
                         Status.INVALID, ConditionType.UNTRUSTED, Severity.CRITICAL),
                 argumentSet("hostname mismatch", (UnaryOperator<Obs>) Obs::hostnameMismatch, ninety, Duration.ofDays(60),
@@ -112,7 +118,11 @@ class ServiceStateTopologyTest {
             Condition c = s.getConditions().get(0);
             assertThat(c.getType()).isEqualTo(condition);
             assertThat(c.getLevel()).isEqualTo(level);
-            assertThat(c.getCertificate().getSha256()).isEqualTo(o.getChain().get(0).getSha256());
+            if (condition == ConditionType.LEGACY_PROTOCOL) {
+                assertThat(c.getCertificate()).as("the protocol is the server's, not a certificate's").isNull();
+            } else {
+                assertThat(c.getCertificate().getSha256()).isEqualTo(o.getChain().get(0).getSha256());
+            }
             assertThat(c.getEndpoints()).containsExactly("10.0.0.1:443 sni=shop.example.com");
             assertThat(c.getSince()).isEqualTo(h.now());
             assertThat(c.getConsecutive()).isEqualTo(1);

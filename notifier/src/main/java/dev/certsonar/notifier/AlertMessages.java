@@ -4,6 +4,7 @@ import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Severity;
+import dev.certsonar.schemas.policy.Verdicts;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,13 +23,9 @@ public final class AlertMessages {
     private AlertMessages() {
     }
 
-    /** The severity of an alert: fixed per condition, the level for EXPIRING (and for a condition unknown here). */
+    /** The severity of an alert, as {@link Verdicts#alertSeverity} gives it for the condition and its level. */
     public static Severity severity(ConditionType condition, Severity level) {
-        return switch (condition) {
-            case EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, UNREACHABLE -> Severity.CRITICAL;
-            case WEAK_CRYPTO, ROLLOUT_INCOMPLETE, STALE -> Severity.WARNING;
-            case EXPIRING, UNKNOWN -> level == null || level == Severity.UNKNOWN ? Severity.WARNING : level;
-        };
+        return Verdicts.alertSeverity(condition, level);
     }
 
     /** Days from {@code at} to the certificate's notAfter, to two decimals; null without a certificate. */
@@ -56,6 +53,8 @@ public final class AlertMessages {
                     + (a.getCertificate() != null && a.getCertificate().getNotBefore() != null
                     ? " (valid from " + DATE.format(a.getCertificate().getNotBefore()) + ")" : "");
             case WEAK_CRYPTO -> cert + " on " + service + " uses weak cryptography";
+            case LEGACY_PROTOCOL -> service + " negotiates a legacy TLS protocol";
+            case LIFETIME_EXCEEDS_MAXIMUM -> cert + " on " + service + " is valid for longer than the CA/Browser Forum allows";
             case UNREACHABLE -> service + " is unreachable" + on(a.getEndpoints());
             case STALE -> service + " has not been observed for too long" + on(a.getEndpoints());
             case ROLLOUT_INCOMPLETE -> "the certificate rollout on " + service + " is incomplete";
@@ -86,7 +85,7 @@ public final class AlertMessages {
         String what = switch (a.getCondition()) {
             case EXPIRING -> "expiry " + a.getLevel().name().toLowerCase(Locale.ROOT) + " for "
                     + certificateWords(a.getCertificate()) + " on " + a.getService();
-            case UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, UNKNOWN ->
+            case UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, UNKNOWN ->
                     a.getCondition().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on " + a.getService();
             default -> a.getCondition().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " for "
                     + certificateWords(a.getCertificate()) + " on " + a.getService();

@@ -419,6 +419,24 @@ class AlertTopologyTest {
     }
 
     @Test
+    void the_policys_findings_fire_at_their_level_and_resolve_like_any_condition() {
+        send(status("shop", T0, RENEWED, condition(ConditionType.LEGACY_PROTOCOL, WARNING, null, T0),
+                condition(ConditionType.LIFETIME_EXCEEDS_MAXIMUM, CRITICAL, RENEWED, T0)));
+        List<Alert> fired = read();
+        assertThat(fired).extracting(Alert::getState, Alert::getCondition, Alert::getLevel, Alert::getSeverity).containsExactlyInAnyOrder(
+                tuple(AlertState.FIRING, ConditionType.LEGACY_PROTOCOL, WARNING, WARNING),
+                tuple(AlertState.FIRING, ConditionType.LIFETIME_EXCEEDS_MAXIMUM, CRITICAL, CRITICAL));
+        assertThat(fired).extracting(Alert::getMessage).containsExactlyInAnyOrder(
+                "shop negotiates a legacy TLS protocol",
+                "certificate CN=shop.example.com on shop is valid for longer than the CA/Browser Forum allows");
+
+        send(status("shop", T0.plusSeconds(600), RENEWED));
+        assertThat(read()).extracting(Alert::getState, Alert::getCondition).containsExactlyInAnyOrder(
+                tuple(AlertState.RESOLVED, ConditionType.LEGACY_PROTOCOL),
+                tuple(AlertState.RESOLVED, ConditionType.LIFETIME_EXCEEDS_MAXIMUM));
+    }
+
+    @Test
     void the_severity_of_each_condition() {
         assertThat(AlertMessages.severity(ConditionType.EXPIRED, Severity.CRITICAL)).isEqualTo(CRITICAL);
         assertThat(AlertMessages.severity(ConditionType.HOSTNAME_MISMATCH, Severity.CRITICAL)).isEqualTo(CRITICAL);
@@ -430,6 +448,8 @@ class AlertTopologyTest {
         assertThat(AlertMessages.severity(ConditionType.STALE, Severity.WARNING)).isEqualTo(WARNING);
         assertThat(AlertMessages.severity(EXPIRING, WARNING)).isEqualTo(WARNING);
         assertThat(AlertMessages.severity(EXPIRING, CRITICAL)).isEqualTo(CRITICAL);
+        assertThat(AlertMessages.severity(ConditionType.LEGACY_PROTOCOL, WARNING)).isEqualTo(WARNING);
+        assertThat(AlertMessages.severity(ConditionType.LIFETIME_EXCEEDS_MAXIMUM, Severity.INFO)).isEqualTo(Severity.INFO);
     }
 
     /**

@@ -2,14 +2,13 @@ package dev.certsonar.aggregator.state;
 
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
-import dev.certsonar.schemas.avro.Checks;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Observation;
-import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.avro.Status;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 import dev.certsonar.schemas.policy.StatusRules;
+import dev.certsonar.schemas.policy.Verdicts;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +18,8 @@ import java.util.Optional;
 
 /**
  * The state of one endpoint at an instant, judged from its last observation: its status and the
- * conditions it causes. One cause gives one condition: a self-signed leaf is UNTRUSTED (not also an
- * incomplete chain), a chain that lacks an intermediate is INCOMPLETE_CHAIN (not also untrusted).
+ * conditions it causes, as {@link Verdicts} reads them (the one reading that {@code scan} shares), and
+ * STALE when no observation came for too long.
  *
  * @param stale        no observation for {@code staleIntervals} scan intervals
  * @param staleAt      the instant after which the endpoint is stale
@@ -35,11 +34,15 @@ public record EndpointJudgement(String endpointKey, Observation observation, Sta
     public static EndpointJudgement judge(String endpointKey, Observation o, ExpiryPolicy policy, int staleIntervals, Instant now) {
         Instant staleAt = o.getObservedAt().plus(policy.interval().multipliedBy(staleIntervals));
         boolean stale = now.isAfter(staleAt);
-        Status status = StatusRules.status(o, policy, now);
+        Verdicts.Verdict verdict = Verdicts.of(o, policy, now);
+        Status status = verdict.status();
         if (stale && status.ordinal() < Status.STALE.ordinal()) {
             status = Status.STALE;
         }
-        List<EndpointCondition> conditions = conditions(o, policy, now);
+        List<EndpointCondition> conditions = new ArrayList<>();
+        for (Verdicts.Finding f : verdict.conditions()) {
+            conditions.add(new EndpointCondition(f.type(), f.level(), f.certificate(), f.message()));
+        }
         if (stale) {
             conditions.add(new EndpointCondition(ConditionType.STALE, Severity.WARNING, null,
                     "no observation for more than " + staleIntervals + " scan intervals"));
@@ -65,77 +68,13 @@ public record EndpointJudgement(String endpointKey, Observation observation, Sta
         return candidates.stream().filter(t -> t.isAfter(now)).min(Instant::compareTo);
     }
 
-    private static List<EndpointCondition> conditions(Observation o, ExpiryPolicy policy, Instant now) {
-        List<EndpointCondition> out = new ArrayList<>();
-        if (o.getOutcome() != Outcome.OK) {
-            out.add(new EndpointCondition(ConditionType.UNREACHABLE, Severity.WARNING, null,
-                    "not reachable over TLS (" + o.getOutcome() + ")"));
-        }
-        CertificateRef leaf = leaf(o);
-        String leafName = leaf != null ? leaf.getSubject() : "the certificate";
-        if (o.getNotAfter() != null) {
-            CertificateRef expiring = o.getExpiryCertificate() != null ? o.getExpiryCertificate() : leaf;
-            String name = expiring != null ? expiring.getSubject() : "the certificate";
-            if (now.isAfter(o.getNotAfter())) {
-                out.add(new EndpointCondition(ConditionType.EXPIRED, Severity.CRITICAL, expiring,
-                        "certificate " + name + " expired at " + o.getNotAfter()));
-            } else if (now.isAfter(StatusRules.criticalAt(o, policy))) {
-                out.add(new EndpointCondition(ConditionType.EXPIRING, Severity.CRITICAL, expiring,
-                        "certificate " + name + " expires at " + o.getNotAfter() + " (critical threshold passed)"));
-            } else if (now.isAfter(StatusRules.warnAt(o, policy))) {
-                out.add(new EndpointCondition(ConditionType.EXPIRING, Severity.WARNING, expiring,
-                        "certificate " + name + " expires at " + o.getNotAfter() + " (warning threshold passed)"));
-            }
-        }
-        Checks c = o.getChecks();
-        if (c != null) {
-            boolean selfSigned = c.getSelfSigned();
-            if (selfSigned) {
-                out.add(new EndpointCondition(ConditionType.UNTRUSTED, Severity.CRITICAL, leaf,
-                        "certificate " + leafName + " is self-signed"));
-            } else if (!c.getTrusted() && c.getChainComplete()) {
-                out.add(new EndpointCondition(ConditionType.UNTRUSTED, Severity.CRITICAL, leaf,
-                        "certificate " + leafName + " does not chain to a trusted anchor"));
-            }
-            if (!c.getChainComplete() && !selfSigned) {
-                out.add(new EndpointCondition(ConditionType.INCOMPLETE_CHAIN, Severity.CRITICAL, leaf,
-                        "the chain served with " + leafName + " lacks an intermediate certificate"));
-            }
-            if (!c.getHostnameMatch()) {
-                String checked = c.getHostnameChecked();
-                out.add(new EndpointCondition(ConditionType.HOSTNAME_MISMATCH, Severity.CRITICAL, leaf,
-                        "certificate " + leafName + " does not match " + (checked != null ? "the name " + checked : "the host name")));
-            }
-            if (StatusRules.notYetValid(o, now)) {
-                out.add(new EndpointCondition(ConditionType.NOT_YET_VALID, Severity.CRITICAL, leaf,
-                        "certificate " + leafName + " is not valid yet"));
-            }
-            if (c.getWeakKey() || c.getWeakSignature()) {
-                String what = c.getWeakKey() && c.getWeakSignature() ? "a weak key and a weak signature"
-                        : c.getWeakKey() ? "a weak key" : "a weak signature";
-                out.add(new EndpointCondition(ConditionType.WEAK_CRYPTO, Severity.CRITICAL, leaf,
-                        "the chain of " + leafName + " uses " + what));
-            }
-        }
-        return out;
-    }
-
     /** The served leaf as a reference; null when no chain was received. */
     public static CertificateRef leaf(Observation o) {
-        if (o.getChain() == null || o.getChain().isEmpty()) {
-            return null;
-        }
-        return ref(o.getChain().get(0));
+        return Verdicts.leaf(o);
     }
 
     public static CertificateRef ref(Certificate c) {
-        return CertificateRef.newBuilder()
-                .setSha256(c.getSha256())
-                .setSubject(c.getSubject())
-                .setIssuer(c.getIssuer())
-                .setNotBefore(c.getNotBefore())
-                .setNotAfter(c.getNotAfter())
-                .build();
+        return Verdicts.ref(c);
     }
 
     /** Days from {@code now} to the observation's notAfter, or null without one. */

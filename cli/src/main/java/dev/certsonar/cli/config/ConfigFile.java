@@ -18,7 +18,8 @@ record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, P
                    List<String> deny, List<String> allow, List<String> dnsServers) {
     }
 
-    record Policy(String interval, Double warnDays, Double warnFraction, Double criticalDays, Double criticalFraction) {
+    record Policy(String interval, Double warnDays, Double warnFraction, Double criticalDays, Double criticalFraction,
+                  String legacyProtocol, String lifetimeExceedsMaximum) {
     }
 
     record Http(Integer port, String bind, String token, List<String> allowedHosts) {

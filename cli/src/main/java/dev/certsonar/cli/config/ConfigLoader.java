@@ -271,9 +271,13 @@ public final class ConfigLoader {
                 return d;
             }
             Duration interval = section.interval() == null ? d.interval() : duration(section.interval(), at("policy", "interval"));
+            Severity legacy = section.legacyProtocol() == null ? d.legacyProtocol()
+                    : severity(section.legacyProtocol(), at("policy", "legacyProtocol"));
+            Severity lifetime = section.lifetimeExceedsMaximum() == null ? d.lifetimeExceedsMaximum()
+                    : severity(section.lifetimeExceedsMaximum(), at("policy", "lifetimeExceedsMaximum"));
             return checked(at("policy"), () -> new ExpiryPolicy(interval, or(section.warnDays(), d.warnDays()),
                     or(section.warnFraction(), d.warnFraction()), or(section.criticalDays(), d.criticalDays()),
-                    or(section.criticalFraction(), d.criticalFraction())));
+                    or(section.criticalFraction(), d.criticalFraction()), legacy, lifetime));
         }
 
         private HttpConfig http(ConfigFile.Http section) {

@@ -145,6 +145,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void thePolicySetsTheSeveritiesOfItsFindings() throws IOException {
+        Path file = write("severities.yaml", "policy: {legacyProtocol: critical, lifetimeExceedsMaximum: INFO}\n");
+
+        ExpiryPolicy policy = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE).policy();
+
+        assertThat(policy.legacyProtocol()).isEqualTo(Severity.CRITICAL);
+        assertThat(policy.lifetimeExceedsMaximum()).isEqualTo(Severity.INFO);
+        assertThat(policy.warnDays()).isEqualTo(ExpiryPolicy.DEFAULT.warnDays());
+    }
+
+    @Test
     void anEmptyFileIsTheDefaults() throws IOException {
         Path file = write("empty.yaml", "# nothing set\n");
 
@@ -409,6 +420,9 @@ class ConfigLoaderTest {
                 argumentSet("critical fraction above the default warning fraction", """
                         policy: {criticalFraction: 0.5}
                         """, "c.yaml:1: policy.criticalFraction: criticalFraction (0.5) must not be more than warnFraction (0.25)"),
+                argumentSet("a severity that is none", """
+                        policy: {legacyProtocol: LOUD}
+                        """, "c.yaml:1: policy.legacyProtocol: \"LOUD\" is not a severity; one of INFO, WARNING, CRITICAL"),
                 argumentSet("no probe at a time", """
                         scanner:
                           concurrency: 0

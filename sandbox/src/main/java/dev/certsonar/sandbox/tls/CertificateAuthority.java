@@ -113,7 +113,7 @@ public final class CertificateAuthority {
         return X509Signer.sign(new X509Signer.Spec(
                 X509Signer.subjectOf(other.certificate), other.publicKey(), X509Signer.subjectOf(certificate), publicKey(), privateKey(),
                 algorithm, X509Signer.randomSerial(), notBefore, notAfter, true, -1,
-                List.of(), List.of(), List.of(), List.of(), List.of()));
+                List.of(), List.of(), List.of(), List.of(), List.of(), new Profile()));
     }
 
     /** The same CA issuing with another clock (for default dates of what it issues next). */
@@ -142,6 +142,7 @@ public final class CertificateAuthority {
         private final List<String> ocspUrls = new ArrayList<>();
         private final List<String> caIssuersUrls = new ArrayList<>();
         private final List<String> crlUrls = new ArrayList<>();
+        private final Profile profile = new Profile();
 
         CaBuilder(String subject, CertificateAuthority issuer, Clock clock) {
             this.subject = Objects.requireNonNull(subject, "subject");
@@ -219,6 +220,15 @@ public final class CertificateAuthority {
             return this;
         }
 
+        /**
+         * Extensions beyond the usual ones (name constraints, an extended key usage), another key usage or basic
+         * constraints, the version 1 format: see {@link Profile}.
+         */
+        public CaBuilder profile(java.util.function.Consumer<Profile> change) {
+            change.accept(profile);
+            return this;
+        }
+
         public CertificateAuthority create() {
             KeyPair keys = keyPair != null ? keyPair : keySpec.generate();
             Instant[] validity = CertificateBuilder.validity(clock, notBefore, notAfter, validFor);
@@ -233,7 +243,7 @@ public final class CertificateAuthority {
                     subjectName, keys.getPublic(), issuerName, issuerPublic, signingKey, algorithm,
                     serial != null ? serial : X509Signer.randomSerial(), validity[0], validity[1],
                     true, pathLength, List.of(), List.of(),
-                    List.copyOf(ocspUrls), List.copyOf(caIssuersUrls), List.copyOf(crlUrls)));
+                    List.copyOf(ocspUrls), List.copyOf(caIssuersUrls), List.copyOf(crlUrls), profile.copy()));
             return new CertificateAuthority(certificate, keys, issuer, clock);
         }
     }

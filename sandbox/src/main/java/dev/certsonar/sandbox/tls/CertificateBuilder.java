@@ -40,6 +40,7 @@ public final class CertificateBuilder {
     private final List<String> ocspUrls = new ArrayList<>();
     private final List<String> caIssuersUrls = new ArrayList<>();
     private final List<String> crlUrls = new ArrayList<>();
+    private final Profile profile = new Profile();
 
     CertificateBuilder(CertificateAuthority issuer, Clock clock) {
         this.issuer = issuer;
@@ -135,6 +136,12 @@ public final class CertificateBuilder {
         return this;
     }
 
+    /** Extensions beyond the usual ones, another key usage, the version 1 format: see {@link Profile}. */
+    public CertificateBuilder profile(java.util.function.Consumer<Profile> change) {
+        change.accept(profile);
+        return this;
+    }
+
     /** Generates the key (unless given) and signs the certificate. */
     public IssuedCertificate issue() {
         KeyPair subjectKeys = keyPair != null ? keyPair : keySpec.generate();
@@ -156,7 +163,7 @@ public final class CertificateBuilder {
                 subjectName, subjectKeys.getPublic(), issuerName, issuerPublic, signingKey, algorithm,
                 serial != null ? serial : X509Signer.randomSerial(), validity[0], validity[1],
                 ca, -1, List.copyOf(dnsNames), List.copyOf(ipAddresses),
-                List.copyOf(ocspUrls), List.copyOf(caIssuersUrls), List.copyOf(crlUrls)));
+                List.copyOf(ocspUrls), List.copyOf(caIssuersUrls), List.copyOf(crlUrls), profile.copy()));
 
         if (issuer == null) {
             return new IssuedCertificate(certificate, subjectKeys.getPrivate(), List.of(certificate), certificate);

@@ -8,8 +8,9 @@ import java.security.spec.ECGenParameterSpec;
 /**
  * The kind and size of a key to generate: {@code KeySpec.rsa(2048)}, {@code KeySpec.ec(256)}.
  *
- * @param algorithm "RSA" or "EC"
- * @param bits      RSA modulus length (512 and up), or EC curve size (256, 384 or 521)
+ * @param algorithm "RSA", "EC" or "DSA"
+ * @param bits      RSA modulus length (512 and up), EC curve size (256, 384 or 521), or DSA prime length (1024, 2048
+ *                  or 3072)
  */
 public record KeySpec(String algorithm, int bits) {
 
@@ -28,7 +29,12 @@ public record KeySpec(String algorithm, int bits) {
                     throw new IllegalArgumentException("EC key size must be 256, 384 or 521, was " + bits);
                 }
             }
-            default -> throw new IllegalArgumentException("Key algorithm must be RSA or EC, was " + algorithm);
+            case "DSA" -> {
+                if (bits != 1024 && bits != 2048 && bits != 3072) {
+                    throw new IllegalArgumentException("DSA key size must be 1024, 2048 or 3072, was " + bits);
+                }
+            }
+            default -> throw new IllegalArgumentException("Key algorithm must be RSA, EC or DSA, was " + algorithm);
         }
     }
 
@@ -38,6 +44,10 @@ public record KeySpec(String algorithm, int bits) {
 
     public static KeySpec ec(int bits) {
         return new KeySpec("EC", bits);
+    }
+
+    public static KeySpec dsa(int bits) {
+        return new KeySpec("DSA", bits);
     }
 
     /** The curve name for EC keys ({@code secp256r1}, ...). */
@@ -52,6 +62,7 @@ public record KeySpec(String algorithm, int bits) {
     public String defaultSignatureAlgorithm() {
         return switch (algorithm) {
             case "RSA" -> "SHA256withRSA";
+            case "DSA" -> "SHA256withDSA";
             default -> switch (bits) {
                 case 256 -> "SHA256withECDSA";
                 case 384 -> "SHA384withECDSA";
@@ -83,7 +94,10 @@ public record KeySpec(String algorithm, int bits) {
         if (key instanceof java.security.interfaces.ECPublicKey ec) {
             return ec(ec.getParams().getCurve().getField().getFieldSize());
         }
-        throw new IllegalArgumentException("Unsupported key algorithm " + key.getAlgorithm() + " (RSA or EC)");
+        if (key instanceof java.security.interfaces.DSAPublicKey dsa) {
+            return dsa(dsa.getParams().getP().bitLength());
+        }
+        throw new IllegalArgumentException("Unsupported key algorithm " + key.getAlgorithm() + " (RSA, EC or DSA)");
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
@@ -28,11 +29,12 @@ import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v1CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Builds and signs one X.509 v3 certificate. */
+/** Builds and signs one X.509 certificate (v3, or v1 when its profile says so). */
 final class X509Signer {
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -44,7 +46,7 @@ final class X509Signer {
     record Spec(X500Name subject, PublicKey subjectKey, X500Name issuer, PublicKey issuerKey, PrivateKey signingKey,
                 String signatureAlgorithm, BigInteger serial, Instant notBefore, Instant notAfter,
                 boolean ca, int pathLength, List<String> dnsNames, List<String> ipAddresses,
-                List<String> ocspUrls, List<String> caIssuersUrls, List<String> crlUrls) {
+                List<String> ocspUrls, List<String> caIssuersUrls, List<String> crlUrls, Profile profile) {
     }
 
     /** A random positive serial number of up to 127 bits. */
@@ -60,25 +62,41 @@ final class X509Signer {
             throw new IllegalArgumentException("serial must be positive, was " + spec.serial());
         }
         try {
+            var signer = signerBuilder(spec.signatureAlgorithm()).build(spec.signingKey());
+            Profile profile = spec.profile();
+            if (profile.version1) {
+                return new JcaX509CertificateConverter().getCertificate(new JcaX509v1CertificateBuilder(
+                        spec.issuer(), spec.serial(), Date.from(spec.notBefore()), Date.from(spec.notAfter()),
+                        spec.subject(), spec.subjectKey()).build(signer));
+            }
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                     spec.issuer(), spec.serial(), Date.from(spec.notBefore()), Date.from(spec.notAfter()),
                     spec.subject(), spec.subjectKey());
 
+            if (profile.basicConstraints) {
+                builder.addExtension(Extension.basicConstraints, true, !spec.ca() || profile.notCa ? new BasicConstraints(false)
+                        : spec.pathLength() >= 0 ? new BasicConstraints(spec.pathLength()) : new BasicConstraints(true));
+            }
+            int usage = KeyUsage.digitalSignature;
             if (spec.ca()) {
-                builder.addExtension(Extension.basicConstraints, true, spec.pathLength() >= 0
-                        ? new BasicConstraints(spec.pathLength()) : new BasicConstraints(true));
-                builder.addExtension(Extension.keyUsage, true,
-                        new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
-            } else {
-                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-                int usage = KeyUsage.digitalSignature;
-                if ("RSA".equals(spec.subjectKey().getAlgorithm())) {
-                    usage |= KeyUsage.keyEncipherment;
-                }
-                builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
-                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+                usage |= KeyUsage.keyCertSign | KeyUsage.cRLSign;
+            } else if ("RSA".equals(spec.subjectKey().getAlgorithm())) {
+                usage |= KeyUsage.keyEncipherment;
+            }
+            if (profile.keyUsage == null || profile.keyUsage != 0) {
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(profile.keyUsage != null ? profile.keyUsage : usage));
+            }
+            ExtendedKeyUsage eku = profile.extendedKeyUsageSet ? profile.extendedKeyUsage : spec.ca() ? null
+                    : new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth});
+            if (eku != null) {
+                builder.addExtension(Extension.extendedKeyUsage, false, eku);
+            }
+            if (profile.nameConstraints() != null) {
+                builder.addExtension(Extension.nameConstraints, true, profile.nameConstraints());
+            }
+            for (Profile.Added a : profile.added) {
+                builder.addExtension(new ASN1ObjectIdentifier(a.oid()), a.critical(), a.value());
             }
             builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(spec.subjectKey()));
             builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(spec.issuerKey()));
@@ -108,7 +126,6 @@ final class X509Signer {
                 builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(points));
             }
 
-            var signer = new JcaContentSignerBuilder(spec.signatureAlgorithm()).build(spec.signingKey());
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (OperatorCreationException e) {
             throw new IllegalArgumentException("Cannot sign with " + spec.signatureAlgorithm() + " using a "
@@ -118,6 +135,20 @@ final class X509Signer {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Cannot build certificate for " + spec.subject() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The signer for an algorithm name; {@code SHA256withRSAandMGF1} (and SHA1, SHA384, SHA512) is RSASSA-PSS with that
+     * digest for the message and for MGF1 and a salt as long as the digest, which Bouncy Castle's provider signs.
+     */
+    private static JcaContentSignerBuilder signerBuilder(String algorithm) {
+        JcaContentSignerBuilder builder = new JcaContentSignerBuilder(algorithm);
+        return algorithm.toUpperCase(java.util.Locale.ROOT).endsWith("WITHRSAANDMGF1") ? builder.setProvider(Pss.PROVIDER) : builder;
+    }
+
+    /** Bouncy Castle's provider, made when first needed and never registered in the JVM. */
+    private static final class Pss {
+        static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
     }
 
     static X500Name subjectOf(X509Certificate certificate) {
@@ -145,6 +176,7 @@ final class X509Signer {
         boolean fits = switch (keyAlgorithm) {
             case "RSA" -> upper.endsWith("WITHRSA") || upper.endsWith("WITHRSAANDMGF1");
             case "EC" -> upper.endsWith("WITHECDSA");
+            case "DSA" -> upper.endsWith("WITHDSA");
             default -> true;
         };
         if (!fits) {

@@ -159,6 +159,65 @@ class PkiTest {
         assertThatThrownBy(() -> Pem.parse("not a certificate")).hasMessageContaining("no readable certificate");
     }
 
+    @Test
+    void aCaCanCarryNameConstraintsAndAnExtendedKeyUsage() throws Exception {
+        CertificateAuthority root = Pki.root("Root", CLOCK);
+        CertificateAuthority constrained = root.intermediateBuilder("Constrained CA")
+                .profile(p -> p.nameConstraints("DNS:example.test", "IP:10.0.0.0/8")
+                .nameConstraints("EXCLUDED", "DNS:secret.example.test").extendedKeyUsage("serverAuth")).create();
+        X509Certificate c = constrained.certificate();
+        assertThat(c.getCriticalExtensionOIDs()).contains("2.5.29.30");
+        assertThat(c.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+        validate(constrained.leaf().dnsNames("www.example.test").issue().chain(), root.certificate());
+        assertThatThrownBy(() -> validate(constrained.leaf().dnsNames("www.other.test").issue().chain(), root.certificate()))
+                .hasMessageContaining("name constraints");
+    }
+
+    @Test
+    void aLeafCanHaveAnyUsagesAndExtensions() throws Exception {
+        CertificateAuthority root = Pki.root("Root", CLOCK);
+        X509Certificate c = root.leaf().dnsNames("a.test").profile(p -> p.keyUsage("keyAgreement").extendedKeyUsage("clientAuth")
+                .extension("1.3.6.1.4.1.55555.1", true, new byte[] {5, 0})).issue().certificate();
+        assertThat(c.getKeyUsage()[4]).as("keyAgreement").isTrue();
+        assertThat(c.getKeyUsage()[0]).as("digitalSignature").isFalse();
+        assertThat(c.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(c.getCriticalExtensionOIDs()).contains("1.3.6.1.4.1.55555.1");
+        X509Certificate bare = root.leaf().dnsNames("a.test").profile(p -> p.keyUsage().extendedKeyUsage()).issue().certificate();
+        assertThat(bare.getKeyUsage()).isNull();
+        assertThat(bare.getExtendedKeyUsage()).isNull();
+    }
+
+    @Test
+    void version1CertificatesHaveNoExtensions() throws Exception {
+        CertificateAuthority v1Root = Pki.rootBuilder("V1 Root", CLOCK).profile(Profile::version1).create();
+        X509Certificate leaf = v1Root.leaf().dnsNames("a.test").profile(Profile::version1).issue().certificate();
+        assertThat(v1Root.certificate().getVersion()).isEqualTo(1);
+        assertThat(leaf.getVersion()).isEqualTo(1);
+        assertThat(leaf.getSubjectAlternativeNames()).isNull();
+        assertThat(root(v1Root).getBasicConstraints()).isEqualTo(-1);
+        CertificateAuthority noConstraints = Pki.root("Root", CLOCK).intermediateBuilder("No BC").profile(p -> p.basicConstraints(null)).create();
+        assertThat(noConstraints.certificate().getExtensionValue("2.5.29.19")).isNull();
+        assertThat(Pki.root("Root", CLOCK).intermediateBuilder("Not a CA").profile(p -> p.basicConstraints(false)).create().certificate().getBasicConstraints())
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void dsaKeysAndRsaPssSignatures() throws Exception {
+        CertificateAuthority dsaRoot = Pki.rootBuilder("DSA Root", CLOCK).key(KeySpec.dsa(2048)).create();
+        IssuedCertificate dsaSigned = dsaRoot.leaf().dnsNames("a.test").issue();
+        assertThat(dsaSigned.certificate().getSigAlgName()).isEqualTo("SHA256withDSA");
+        validate(dsaSigned.chain(), dsaRoot.certificate());
+        CertificateAuthority root = Pki.root("Root", CLOCK);
+        X509Certificate pss = root.leaf().dnsNames("a.test").signatureAlgorithm("SHA1withRSAandMGF1").issue().certificate();
+        assertThat(pss.getSigAlgName()).isEqualTo("RSASSA-PSS");
+        pss.verify(root.publicKey());
+        assertThat(root.leaf().key(KeySpec.dsa(2048)).issue().certificate().getPublicKey().getAlgorithm()).isEqualTo("DSA");
+    }
+
+    private static X509Certificate root(CertificateAuthority ca) {
+        return ca.certificate();
+    }
+
     private static void validate(List<X509Certificate> chain, X509Certificate root) throws Exception {
         var path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
         PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(root, null)));

@@ -8,10 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,19 +29,8 @@ public final class JudgementCache {
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
-    private record Key(List<Fingerprint> chain, String reference) {
-    }
-
-    private record Fingerprint(byte[] sha256) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Fingerprint f && Arrays.equals(sha256, f.sha256);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(sha256);
-        }
+    /** The served certificates' SHA-256 fingerprints, in order, and the reference name. */
+    private record Key(List<Bytes> chain, String reference) {
     }
 
     private record Kept(ChainJudge.Analysis analysis, Instant expires) {
@@ -50,6 +41,7 @@ public final class JudgementCache {
     private final Duration ttl;
     private final Clock clock;
     private final Map<Key, Kept> entries;
+    private final Map<Key, CompletableFuture<ChainJudge.Analysis>> pending = new ConcurrentHashMap<>();
     private final AtomicLong analyses = new AtomicLong();
     private final AtomicLong hits = new AtomicLong();
 
@@ -93,16 +85,52 @@ public final class JudgementCache {
             hits.incrementAndGet();
             analysis = entry.analysis();
         } else {
-            // two probes of one new chain at once may both analyse it: harmless, and no probe waits for another
-            analysis = judge.analyse(served, reference);
+            analysis = analyseOnce(key, served, reference, at);
+        }
+        return judge.judge(analysis, tlsVersion, now);
+    }
+
+    /**
+     * Analyses a chain not kept, once: a probe that needs a chain another probe is analysing waits for that analysis
+     * (bounded work, see {@link ChainJudge}) rather than doing it again.
+     */
+    private ChainJudge.Analysis analyseOnce(Key key, List<X509Certificate> served, String reference, Instant at) {
+        CompletableFuture<ChainJudge.Analysis> mine = new CompletableFuture<>();
+        CompletableFuture<ChainJudge.Analysis> running = pending.putIfAbsent(key, mine);
+        if (running != null) {
+            hits.incrementAndGet();
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            Kept done;
+            synchronized (entries) {
+                done = entries.get(key);
+            }
+            if (done != null) {
+                // another probe analysed it between our look at the kept analyses and at the running ones
+                hits.incrementAndGet();
+                mine.complete(done.analysis());
+                return done.analysis();
+            }
+            ChainJudge.Analysis analysis = judge.analyse(served, reference);
             analyses.incrementAndGet();
             if (maxEntries > 0 && !ttl.isZero()) {
                 synchronized (entries) {
                     entries.put(key, new Kept(analysis, at.plus(ttl)));
                 }
             }
+            mine.complete(analysis);
+            return analysis;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            pending.remove(key, mine);
         }
-        return judge.judge(analysis, tlsVersion, now);
     }
 
     /** Chains analysed (path building and signature verification done) so far. */
@@ -110,7 +138,7 @@ public final class JudgementCache {
         return analyses.get();
     }
 
-    /** Judgements that reused a kept analysis. */
+    /** Judgements that reused a kept analysis (or one another probe was making). */
     public long hits() {
         return hits.get();
     }
@@ -121,12 +149,12 @@ public final class JudgementCache {
         }
     }
 
-    private static List<Fingerprint> fingerprints(List<X509Certificate> served) {
-        List<Fingerprint> out = new ArrayList<>(served.size());
+    private static List<Bytes> fingerprints(List<X509Certificate> served) {
+        List<Bytes> out = new ArrayList<>(served.size());
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             for (X509Certificate c : served) {
-                out.add(new Fingerprint(sha256.digest(c.getEncoded())));
+                out.add(new Bytes(sha256.digest(c.getEncoded())));
             }
         } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
             throw new IllegalStateException("cannot fingerprint a served certificate", e);

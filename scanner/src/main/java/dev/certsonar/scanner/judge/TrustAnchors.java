@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * The certificates a path may end at: the JDK's trust store (public anchors) and those of the given PEM files
- * (private anchors, which set their own rules).
+ * (private anchors, which set their own rules: a certificate pinned so, even a self-signed leaf, is trusted). The
+ * JDK's distrust policies ({@link DistrustPolicies}) apply to the public anchors.
  */
 public final class TrustAnchors {
 
@@ -29,13 +30,19 @@ public final class TrustAnchors {
     }
 
     private final Map<X500Principal, List<Anchor>> bySubject = new HashMap<>();
+    private final Map<Anchor, DistrustPolicies.Policy> distrusted = new HashMap<>();
 
-    private TrustAnchors(Collection<X509Certificate> jdk, Collection<X509Certificate> extra) {
+    private TrustAnchors(Collection<X509Certificate> jdk, Collection<X509Certificate> extra, DistrustPolicies distrust) {
         for (X509Certificate c : extra) {
             add(new Anchor(c, false));
         }
         for (X509Certificate c : jdk) {
-            add(new Anchor(c, true));
+            Anchor a = new Anchor(c, true);
+            add(a);
+            DistrustPolicies.Policy p = distrust.policyOf(c);
+            if (p != null) {
+                distrusted.put(a, p);
+            }
         }
     }
 
@@ -45,17 +52,27 @@ public final class TrustAnchors {
 
     /** The JDK's trust store plus the certificates of the given PEM files; a bad file is an error naming it. */
     public static TrustAnchors load(List<Path> caFiles) {
-        return new TrustAnchors(jdkAnchors(), readAll(caFiles));
+        return new TrustAnchors(jdkAnchors(), readAll(caFiles), DistrustPolicies.fromSecurityProperty());
     }
 
     /** Only the given certificates, as private anchors. */
     public static TrustAnchors of(List<X509Certificate> anchors) {
-        return new TrustAnchors(List.of(), anchors);
+        return new TrustAnchors(List.of(), anchors, DistrustPolicies.fromSecurityProperty());
     }
 
     /** Public anchors (as if from the JDK's trust store) and private ones (as if from CA files). */
     public static TrustAnchors of(List<X509Certificate> publicAnchors, List<X509Certificate> privateAnchors) {
-        return new TrustAnchors(publicAnchors, privateAnchors);
+        return of(publicAnchors, privateAnchors, DistrustPolicies.fromSecurityProperty());
+    }
+
+    /** As {@link #of(List, List)}, with these distrust policies for the public anchors. */
+    static TrustAnchors of(List<X509Certificate> publicAnchors, List<X509Certificate> privateAnchors, DistrustPolicies distrust) {
+        return new TrustAnchors(publicAnchors, privateAnchors, distrust);
+    }
+
+    /** The distrust policy of a public anchor, or null. */
+    DistrustPolicies.Policy distrustPolicy(Anchor anchor) {
+        return distrusted.isEmpty() ? null : distrusted.get(anchor);
     }
 
     /** Anchors whose subject is the given issuer name. */

@@ -5,6 +5,7 @@ import dev.certsonar.sandbox.tls.KeySpec;
 import dev.certsonar.sandbox.tls.Pki;
 import dev.certsonar.sandbox.tls.TlsServer;
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.judge.DelegatingCertificate;
 import dev.certsonar.scanner.judge.TrustAnchors;
 import dev.certsonar.scanner.starttls.Preamble;
 import dev.certsonar.scanner.target.TargetSpecs;
@@ -403,6 +404,27 @@ class HostileEndpointsTest {
             Observation o = probe("https://127.0.0.1:" + port, Duration.ofSeconds(5)).observation();
             assertThat(o.getOutcome()).as(o.getError()).isEqualTo(Outcome.NO_TLS);
             assertThat(o.getError()).contains("does not speak TLS");
+        }
+    }
+
+    /** A certificate that is the given one in every way but its encoding, which is the bytes given: what a server sends. */
+    static final class MisencodedCertificate extends DelegatingCertificate {
+
+        private final byte[] encoding;
+
+        MisencodedCertificate(X509Certificate certificate, byte[] encoding) {
+            super(certificate);
+            this.encoding = encoding.clone();
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return encoding.clone();
+        }
+
+        @Override
+        public String toString() {
+            return "misencoded " + getSubjectX500Principal();
         }
     }
 }

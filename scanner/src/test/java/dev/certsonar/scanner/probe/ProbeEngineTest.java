@@ -274,7 +274,7 @@ class ProbeEngineTest {
         assertThat(o.getTlsVersion()).isEqualTo("TLSv1");
         assertThat(o.getChecks().getLegacyProtocol()).isTrue();
         assertThat(o.getChecks().getProblems()).singleElement().asString().contains("legacy protocol");
-        assertThat(status(o)).isEqualTo(Status.OK);
+        assertThat(status(o)).as("LEGACY_PROTOCOL is a WARNING by default").isEqualTo(Status.WARNING);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.certsonar.schemas.policy;
 
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.ValueRules;
+import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.avro.Target;
 
 import java.time.Duration;
@@ -10,18 +11,27 @@ import java.util.List;
 
 /**
  * When a certificate is due for attention: WARNING when fewer than {@code min(warnDays, warnFraction × lifetime)}
- * days are left, CRITICAL under {@code min(criticalDays, criticalFraction × lifetime)}; and how often to scan.
+ * days are left, CRITICAL under {@code min(criticalDays, criticalFraction × lifetime)}; how often to scan; and the
+ * severity of the findings that are a matter of policy: a legacy protocol (TLS 1.0 or 1.1) and a lifetime over the
+ * CA/Browser Forum maximum (WARNING by default; a WARNING or CRITICAL condition makes the status so when nothing is
+ * worse, an INFO one is named and leaves the status as it is).
  *
  * <p>Rules, each an {@link InvalidValueException} naming the field: the interval is positive; days are 0 or more;
  * fractions are 0 to 1; {@code criticalDays} is not more than {@code warnDays} and {@code criticalFraction} not more
- * than {@code warnFraction}, so CRITICAL never comes before WARNING.
+ * than {@code warnFraction}, so CRITICAL never comes before WARNING; a severity is INFO, WARNING or CRITICAL.
  */
-public record ExpiryPolicy(Duration interval, double warnDays, double warnFraction, double criticalDays, double criticalFraction) {
+public record ExpiryPolicy(Duration interval, double warnDays, double warnFraction, double criticalDays, double criticalFraction,
+                           Severity legacyProtocol, Severity lifetimeExceedsMaximum) {
 
     public static final ExpiryPolicy DEFAULT = new ExpiryPolicy(Duration.ofHours(6), 30, 0.25, 7, 0.1);
 
     /** A policy no threshold of a target crosses: what a target's own values are checked against. */
     private static final ExpiryPolicy LOOSEST = new ExpiryPolicy(DEFAULT.interval, Double.MAX_VALUE, 1, 0, 0);
+
+    /** Thresholds and interval, with the default severities (WARNING) of the policy's findings. */
+    public ExpiryPolicy(Duration interval, double warnDays, double warnFraction, double criticalDays, double criticalFraction) {
+        this(interval, warnDays, warnFraction, criticalDays, criticalFraction, Severity.WARNING, Severity.WARNING);
+    }
 
     public ExpiryPolicy {
         ValueRules.positive("interval", interval);
@@ -37,6 +47,8 @@ public record ExpiryPolicy(Duration interval, double warnDays, double warnFracti
             throw new InvalidValueException(List.of("criticalFraction", "warnFraction"),
                     "criticalFraction (" + criticalFraction + ") must not be more than warnFraction (" + warnFraction + ")");
         }
+        requireSeverity("legacyProtocol", legacyProtocol);
+        requireSeverity("lifetimeExceedsMaximum", lifetimeExceedsMaximum);
     }
 
     /** The default policy with the target's overrides applied, as {@link #withOverrides} does. */
@@ -106,7 +118,9 @@ public record ExpiryPolicy(Duration interval, double warnDays, double warnFracti
         double wf = target.getWarnFraction() != null ? target.getWarnFraction() : warnFraction;
         double cd = target.getCriticalDays() != null ? target.getCriticalDays() : criticalDays;
         double cf = target.getCriticalFraction() != null ? target.getCriticalFraction() : criticalFraction;
-        return raiseWarnings ? new ExpiryPolicy(i, Math.max(wd, cd), Math.max(wf, cf), cd, cf) : new ExpiryPolicy(i, wd, wf, cd, cf);
+        return raiseWarnings
+                ? new ExpiryPolicy(i, Math.max(wd, cd), Math.max(wf, cf), cd, cf, legacyProtocol, lifetimeExceedsMaximum)
+                : new ExpiryPolicy(i, wd, wf, cd, cf, legacyProtocol, lifetimeExceedsMaximum);
     }
 
     /** Whether the target sets the policy's field of this name. */
@@ -124,6 +138,12 @@ public record ExpiryPolicy(Duration interval, double warnDays, double warnFracti
     private static void requireDays(String field, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
             throw new InvalidValueException(field, value + " is not a number of days (0 or more)");
+        }
+    }
+
+    private static void requireSeverity(String field, Severity value) {
+        if (value == null || value == Severity.UNKNOWN) {
+            throw new InvalidValueException(field, value + " is not a severity (INFO, WARNING or CRITICAL)");
         }
     }
 

@@ -4,7 +4,6 @@ import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Checks;
 import dev.certsonar.schemas.avro.Observation;
-import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Status;
 
 import java.time.Duration;
@@ -16,7 +15,9 @@ import java.util.Optional;
 /**
  * The status of an observation at a given instant, worst first: EXPIRED (notAfter has passed), INVALID (untrusted,
  * incomplete chain, hostname mismatch, not yet valid, weak key or signature), CRITICAL, UNREACHABLE (outcome not OK),
- * WARNING, OK. Pure functions: time is an argument.
+ * WARNING, OK; a condition of the policy's findings (legacy protocol, lifetime over the maximum) makes the status of
+ * its severity when nothing is worse. The conditions and so the status come from {@link Verdicts}. Pure functions:
+ * time is an argument.
  *
  * <p>Thresholds are strict: a certificate is WARNING once fewer than {@code min(warnDays, warnFraction × lifetime)}
  * days are left, so at exactly {@link #warnAt} it is not yet WARNING; it is EXPIRED once {@code now} is after notAfter.
@@ -29,24 +30,9 @@ public final class StatusRules {
     private StatusRules() {
     }
 
+    /** The status of {@link Verdicts#of}: the worst that the observation's conditions make. */
     public static Status status(Observation o, ExpiryPolicy p, Instant now) {
-        Instant notAfter = o.getNotAfter();
-        if (notAfter != null && now.isAfter(notAfter)) {
-            return Status.EXPIRED;
-        }
-        if (isInvalid(o, now)) {
-            return Status.INVALID;
-        }
-        if (notAfter != null && now.isAfter(criticalAt(o, p))) {
-            return Status.CRITICAL;
-        }
-        if (o.getOutcome() != Outcome.OK) {
-            return Status.UNREACHABLE;
-        }
-        if (notAfter != null && now.isAfter(warnAt(o, p))) {
-            return Status.WARNING;
-        }
-        return Status.OK;
+        return Verdicts.of(o, p, now).status();
     }
 
     /** Days left until notAfter (negative once expired); NaN when the observation has no notAfter. */
@@ -109,16 +95,6 @@ public final class StatusRules {
                 .sorted()
                 .filter(t -> status(o, p, t) != current)
                 .findFirst();
-    }
-
-    /** Whether the checks hold a problem that makes the observation INVALID at {@code now}. */
-    public static boolean isInvalid(Observation o, Instant now) {
-        Checks c = o.getChecks();
-        if (c == null) {
-            return false;
-        }
-        return !c.getTrusted() || !c.getChainComplete() || !c.getHostnameMatch() || c.getWeakKey()
-                || c.getWeakSignature() || notYetValid(o, now);
     }
 
     /**

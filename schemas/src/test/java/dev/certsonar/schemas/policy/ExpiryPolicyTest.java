@@ -1,6 +1,7 @@
 package dev.certsonar.schemas.policy;
 
 import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.avro.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +42,11 @@ class ExpiryPolicyTest {
                 argumentSet("critical days before warning days", (Runnable) () -> new ExpiryPolicy(SIX_HOURS, 5, 0.25, 7, 0.1),
                         List.of("criticalDays", "warnDays"), "criticalDays (7.0) must not be more than warnDays (5.0)"),
                 argumentSet("critical fraction before warning fraction", (Runnable) () -> new ExpiryPolicy(SIX_HOURS, 30, 0.1, 7, 0.2),
-                        List.of("criticalFraction", "warnFraction"), "criticalFraction (0.2) must not be more than warnFraction (0.1)"));
+                        List.of("criticalFraction", "warnFraction"), "criticalFraction (0.2) must not be more than warnFraction (0.1)"),
+                argumentSet("no severity for a legacy protocol", (Runnable) () -> new ExpiryPolicy(SIX_HOURS, 30, 0.25, 7, 0.1, null, Severity.WARNING),
+                        List.of("legacyProtocol"), "null is not a severity (INFO, WARNING or CRITICAL)"),
+                argumentSet("an unknown severity for a lifetime over the maximum", (Runnable) () -> new ExpiryPolicy(SIX_HOURS, 30, 0.25, 7, 0.1, Severity.INFO, Severity.UNKNOWN),
+                        List.of("lifetimeExceedsMaximum"), "UNKNOWN is not a severity (INFO, WARNING or CRITICAL)"));
     }
 
     @ParameterizedTest
@@ -140,5 +145,14 @@ class ExpiryPolicyTest {
 
     private static Target.Builder target() {
         return Target.newBuilder().setId("tls://shop.example.com:443").setService("shop").setHost("shop.example.com");
+    }
+
+    @Test
+    void aTargetsOverridesKeepThePolicysSeverities() {
+        ExpiryPolicy p = new ExpiryPolicy(SIX_HOURS, 30, 0.25, 7, 0.1, Severity.CRITICAL, Severity.INFO);
+        Target t = Target.newBuilder().setId("x").setService("s").setHost("h").setWarnDays(3.0).build();
+        assertThat(p.withOverrides(t)).isEqualTo(new ExpiryPolicy(SIX_HOURS, 7, 0.25, 7, 0.1, Severity.CRITICAL, Severity.INFO));
+        assertThat(ExpiryPolicy.DEFAULT.legacyProtocol()).isEqualTo(Severity.WARNING);
+        assertThat(ExpiryPolicy.DEFAULT.lifetimeExceedsMaximum()).isEqualTo(Severity.WARNING);
     }
 }

@@ -121,8 +121,11 @@ class StatusRulesTest {
                 argumentSet("incomplete chain is INVALID", (UnaryOperator<Observation.Builder>) b -> b.setChecks(goodChecks().setChainComplete(false).build()), warning, Status.INVALID),
                 argumentSet("weak key is INVALID", (UnaryOperator<Observation.Builder>) b -> b.setChecks(goodChecks().setWeakKey(true).build()), warning, Status.INVALID),
                 argumentSet("weak signature is INVALID", (UnaryOperator<Observation.Builder>) b -> b.setChecks(goodChecks().setWeakSignature(true).build()), warning, Status.INVALID),
-                argumentSet("legacy protocol leaves the status", (UnaryOperator<Observation.Builder>) b -> b.setChecks(goodChecks().setLegacyProtocol(true).build()), warning, Status.WARNING),
-                argumentSet("lifetime beyond the maximum leaves the status", (UnaryOperator<Observation.Builder>) b -> b.setChecks(goodChecks().setLifetimeExceedsMaximum(true).build()), NOT_BEFORE.plusSeconds(5), Status.OK),
+                argumentSet("legacy protocol is WARNING by default", (UnaryOperator<Observation.Builder>) b -> b.setChecks(goodChecks().setLegacyProtocol(true).build()), NOT_BEFORE.plusSeconds(5), Status.WARNING),
+                argumentSet("legacy protocol and critical is CRITICAL", (UnaryOperator<Observation.Builder>) b -> b.setChecks(goodChecks().setLegacyProtocol(true).build()), critical, Status.CRITICAL),
+                argumentSet("lifetime beyond the maximum is WARNING by default", (UnaryOperator<Observation.Builder>) b -> b.setChecks(goodChecks().setLifetimeExceedsMaximum(true).build()), NOT_BEFORE.plusSeconds(5), Status.WARNING),
+                argumentSet("a self-signed leaf pinned as an anchor is OK", (UnaryOperator<Observation.Builder>) b -> b.setChecks(goodChecks().setSelfSigned(true).build()), NOT_BEFORE.plusSeconds(5), Status.OK),
+                argumentSet("a self-signed leaf not pinned is INVALID", (UnaryOperator<Observation.Builder>) b -> b.setChecks(goodChecks().setSelfSigned(true).setTrusted(false).build()), NOT_BEFORE.plusSeconds(5), Status.INVALID),
                 argumentSet("unreachable is UNREACHABLE", unreachable, warning, Status.UNREACHABLE),
                 argumentSet("critical", (UnaryOperator<Observation.Builder>) b -> b, critical, Status.CRITICAL),
                 argumentSet("warning", (UnaryOperator<Observation.Builder>) b -> b, warning, Status.WARNING));

@@ -1,0 +1,175 @@
+package dev.certsonar.schemas.policy;
+
+import dev.certsonar.schemas.avro.Certificate;
+import dev.certsonar.schemas.avro.CertificateRef;
+import dev.certsonar.schemas.avro.Checks;
+import dev.certsonar.schemas.avro.ConditionType;
+import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.Outcome;
+import dev.certsonar.schemas.avro.Severity;
+import dev.certsonar.schemas.avro.Status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one reading of an observation at an instant: the conditions its outcome, dates and checks give, each with its
+ * level, and the status they make together (the worst). {@code scan}'s table, the aggregator's endpoints and services,
+ * and so the notifier's alerts all come from here, so none of them says OK where another raises an alarm. Pure: time
+ * and policy are arguments.
+ *
+ * <p>One cause gives one condition: a self-signed leaf that is not an anchor is UNTRUSTED (not also an incomplete
+ * chain), a chain that lacks an intermediate is INCOMPLETE_CHAIN (not also untrusted), a certificate pinned as an
+ * anchor (even a self-signed leaf) is trusted and gives neither.
+ */
+public final class Verdicts {
+
+    /** One condition of an endpoint: what is wrong, its level, the certificate it is about (null for none), in words. */
+    public record Finding(ConditionType type, Severity level, CertificateRef certificate, String message) {
+    }
+
+    /** The status of an observation and the conditions that make it. */
+    public record Verdict(Status status, List<Finding> conditions) {
+    }
+
+    private Verdicts() {
+    }
+
+    /** The conditions of the observation at {@code now} under the policy, and the status they make. */
+    public static Verdict of(Observation o, ExpiryPolicy policy, Instant now) {
+        List<Finding> conditions = conditions(o, policy, now);
+        Status status = Status.OK;
+        for (Finding f : conditions) {
+            Status s = statusOf(f.type(), f.level());
+            if (s.ordinal() > status.ordinal()) {
+                status = s;
+            }
+        }
+        return new Verdict(status, List.copyOf(conditions));
+    }
+
+    /**
+     * The status one condition makes on its own: EXPIRED; INVALID for trust, name, chain, dates not begun and weak
+     * crypto; UNREACHABLE; STALE; and for expiry and the policy's findings (legacy protocol, lifetime over the maximum)
+     * the status of their level: WARNING or CRITICAL (INFO leaves the status OK). A rollout not yet complete is shown
+     * on the service and leaves its status as it is.
+     */
+    public static Status statusOf(ConditionType type, Severity level) {
+        return switch (type) {
+            case EXPIRED -> Status.EXPIRED;
+            case UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO -> Status.INVALID;
+            case UNREACHABLE -> Status.UNREACHABLE;
+            case STALE -> Status.STALE;
+            case ROLLOUT_INCOMPLETE -> Status.OK;
+            case EXPIRING, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, UNKNOWN -> switch (level) {
+                case CRITICAL -> Status.CRITICAL;
+                case WARNING -> Status.WARNING;
+                case INFO, UNKNOWN -> Status.OK;
+            };
+        };
+    }
+
+    /**
+     * The severity of an alert about a condition: fixed per condition for those whose level says how urgent the
+     * certificate's state is, the level itself for expiry, the policy's findings and a condition unknown here.
+     */
+    public static Severity alertSeverity(ConditionType condition, Severity level) {
+        return switch (condition) {
+            case EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, UNREACHABLE -> Severity.CRITICAL;
+            case WEAK_CRYPTO, ROLLOUT_INCOMPLETE, STALE -> Severity.WARNING;
+            case EXPIRING, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, UNKNOWN ->
+                    level == null || level == Severity.UNKNOWN ? Severity.WARNING : level;
+        };
+    }
+
+    private static List<Finding> conditions(Observation o, ExpiryPolicy policy, Instant now) {
+        List<Finding> out = new ArrayList<>();
+        if (o.getOutcome() != Outcome.OK) {
+            out.add(new Finding(ConditionType.UNREACHABLE, Severity.WARNING, null,
+                    "not reachable over TLS (" + o.getOutcome() + ")"));
+        }
+        CertificateRef leaf = leaf(o);
+        String leafName = leaf != null ? leaf.getSubject() : "the certificate";
+        if (o.getNotAfter() != null) {
+            CertificateRef expiring = o.getExpiryCertificate() != null ? o.getExpiryCertificate() : leaf;
+            String name = expiring != null ? expiring.getSubject() : "the certificate";
+            if (now.isAfter(o.getNotAfter())) {
+                out.add(new Finding(ConditionType.EXPIRED, Severity.CRITICAL, expiring,
+                        "certificate " + name + " expired at " + o.getNotAfter()));
+            } else if (now.isAfter(StatusRules.criticalAt(o, policy))) {
+                out.add(new Finding(ConditionType.EXPIRING, Severity.CRITICAL, expiring,
+                        "certificate " + name + " expires at " + o.getNotAfter() + " (critical threshold passed)"));
+            } else if (now.isAfter(StatusRules.warnAt(o, policy))) {
+                out.add(new Finding(ConditionType.EXPIRING, Severity.WARNING, expiring,
+                        "certificate " + name + " expires at " + o.getNotAfter() + " (warning threshold passed)"));
+            }
+        }
+        Checks c = o.getChecks();
+        if (c == null) {
+            return out;
+        }
+        boolean selfSigned = c.getSelfSigned();
+        if (!c.getChainComplete() && !selfSigned) {
+            out.add(new Finding(ConditionType.INCOMPLETE_CHAIN, Severity.CRITICAL, leaf,
+                    "the chain served with " + leafName + " lacks an intermediate certificate"));
+        } else if (!c.getTrusted() || !c.getChainComplete()) {
+            out.add(new Finding(ConditionType.UNTRUSTED, Severity.CRITICAL, leaf, selfSigned
+                    ? "certificate " + leafName + " is self-signed"
+                    : "certificate " + leafName + " does not chain to a trusted anchor"));
+        }
+        if (!c.getHostnameMatch()) {
+            String checked = c.getHostnameChecked();
+            out.add(new Finding(ConditionType.HOSTNAME_MISMATCH, Severity.CRITICAL, leaf,
+                    "certificate " + leafName + " does not match " + (checked != null ? "the name " + checked : "the host name")));
+        }
+        if (StatusRules.notYetValid(o, now)) {
+            out.add(new Finding(ConditionType.NOT_YET_VALID, Severity.CRITICAL, leaf,
+                    "certificate " + leafName + " is not valid yet"));
+        }
+        if (c.getWeakKey() || c.getWeakSignature()) {
+            String what = c.getWeakKey() && c.getWeakSignature() ? "a weak key and a weak signature"
+                    : c.getWeakKey() ? "a weak key" : "a weak signature";
+            out.add(new Finding(ConditionType.WEAK_CRYPTO, Severity.CRITICAL, leaf,
+                    "the chain of " + leafName + " uses " + what));
+        }
+        if (c.getLegacyProtocol()) {
+            out.add(new Finding(ConditionType.LEGACY_PROTOCOL, policy.legacyProtocol(), null,
+                    "the server negotiated " + (o.getTlsVersion() != null ? o.getTlsVersion() : "a legacy protocol")
+                            + " (TLS 1.2 or newer expected)"));
+        }
+        if (c.getLifetimeExceedsMaximum()) {
+            out.add(new Finding(ConditionType.LIFETIME_EXCEEDS_MAXIMUM, policy.lifetimeExceedsMaximum(), leaf,
+                    "certificate " + leafName + lifetimeWords(leaf)
+                            + " longer than the CA/Browser Forum allows for its issue date"));
+        }
+        return out;
+    }
+
+    private static String lifetimeWords(CertificateRef leaf) {
+        if (leaf == null || leaf.getNotBefore() == null || leaf.getNotAfter() == null) {
+            return " is valid";
+        }
+        return " is valid for " + Duration.between(leaf.getNotBefore(), leaf.getNotAfter()).plusSeconds(1).toDays() + " days,";
+    }
+
+    /** The served leaf as a reference; null when no chain was received. */
+    public static CertificateRef leaf(Observation o) {
+        if (o.getChain() == null || o.getChain().isEmpty()) {
+            return null;
+        }
+        return ref(o.getChain().get(0));
+    }
+
+    /** A reference to a served certificate. */
+    public static CertificateRef ref(Certificate c) {
+        return CertificateRef.newBuilder()
+                .setSha256(c.getSha256())
+                .setSubject(c.getSubject())
+                .setIssuer(c.getIssuer())
+                .setNotBefore(c.getNotBefore())
+                .setNotAfter(c.getNotAfter())
+                .build();
+    }
+}
