@@ -29,6 +29,11 @@ public final class ChainJudge {
 
     private static final int MAX_DEPTH = 12;
     private static final int MAX_PATHS = 64;
+    /**
+     * Candidate issuers examined while building the paths of one chain: a served chain of interlinked CA certificates
+     * sharing names (every key signing every other) has more paths than can be walked, and ends the search here.
+     */
+    static final int MAX_STEPS = 10_000;
 
     /** The verdict: the expiry that matters, the certificate defining it, and the checks. */
     public record Judgement(Instant notAfter, Instant servedChainNotAfter, X509Certificate expiryCertificate, Checks checks) {
@@ -92,7 +97,7 @@ public final class ChainJudge {
         X509Certificate leaf = served.get(0);
         Map<X509Certificate, Map<PublicKey, Boolean>> verified = new IdentityHashMap<>();
         List<ValidatedPath> paths = new ArrayList<>();
-        build(leaf, new ArrayList<>(List.of(leaf)), served, paths, verified);
+        build(leaf, new ArrayList<>(List.of(leaf)), served, paths, verified, new int[1]);
 
         List<String> problems = new ArrayList<>();
         Instant servedNotAfter = served.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
@@ -238,7 +243,7 @@ public final class ChainJudge {
     }
 
     private void build(X509Certificate current, List<X509Certificate> path, List<X509Certificate> served,
-                       List<ValidatedPath> out, Map<X509Certificate, Map<PublicKey, Boolean>> verified) {
+                       List<ValidatedPath> out, Map<X509Certificate, Map<PublicKey, Boolean>> verified, int[] steps) {
         if (out.size() >= MAX_PATHS) {
             return;
         }
@@ -260,6 +265,9 @@ public final class ChainJudge {
             return;
         }
         for (X509Certificate candidate : served) {
+            if (++steps[0] > MAX_STEPS) {
+                return;
+            }
             if (containsIdentity(path, candidate) || !canIssue(candidate)
                     || !candidate.getSubjectX500Principal().equals(current.getIssuerX500Principal())
                     || candidate.getPublicKey().equals(current.getPublicKey())
@@ -267,7 +275,7 @@ public final class ChainJudge {
                 continue;
             }
             path.add(candidate);
-            build(candidate, path, served, out, verified);
+            build(candidate, path, served, out, verified, steps);
             path.remove(path.size() - 1);
         }
     }

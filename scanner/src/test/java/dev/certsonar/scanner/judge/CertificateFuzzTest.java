@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,7 +70,8 @@ class CertificateFuzzTest {
                 otherCa.leaf().dnsNames("b.a.test").key(KeySpec.EC_256).issue().certificate(),
                 fuzzCa.leaf().dnsNames("old.a.test").key(KeySpec.rsa(1024)).signatureAlgorithm("SHA1withECDSA").issue().certificate());
         issuers = List.of(fuzzRoot, fuzzCa, otherRoot, otherCa);
-        keys = List.of(KeySpec.EC_256.generate(), KeySpec.EC_256.generate(), KeySpec.EC_256.generate(), KeySpec.ec(384).generate());
+        keys = List.of(KeySpec.EC_256.generate(), KeySpec.EC_256.generate(), KeySpec.EC_256.generate(),
+                KeySpec.EC_256.generate(), KeySpec.EC_256.generate(), KeySpec.ec(384).generate());
     }
 
     @FuzzTest
@@ -97,7 +99,7 @@ class CertificateFuzzTest {
         Script s = new Script(script);
         List<CertificateAuthority> cas = new ArrayList<>(issuers);
         List<X509Certificate> served = new ArrayList<>();
-        int count = 1 + s.next(8);
+        int count = 1 + s.next(32);
         for (int i = 0; i < count && !s.exhausted(); i++) {
             switch (s.next(4)) {
                 case 0 -> served.add(seeds.get(s.next(seeds.size())));
@@ -122,6 +124,8 @@ class CertificateFuzzTest {
         if (served.isEmpty()) {
             return;
         }
+        // which certificate comes first, the one the server presents as its own
+        Collections.rotate(served, s.next(served.size()));
         int trust = s.next(16);
         List<X509Certificate> publicAnchors = new ArrayList<>();
         List<X509Certificate> privateAnchors = new ArrayList<>();
@@ -181,7 +185,7 @@ class CertificateFuzzTest {
      * The bytes of an input read front to back, each choice one byte (zero once the input is used up): the number of
      * certificates served; for each, a sandbox certificate as it is, a CA or a server certificate issued by a CA of the
      * sandbox or of this script (names and keys from small sets, so they collide), or bytes for the JDK to read; then
-     * which anchors are trusted, the name checked, the protocol and the instant.
+     * which of them comes first, which anchors are trusted, the name checked, the protocol and the instant.
      */
     static final class Script {
         private final byte[] b;
