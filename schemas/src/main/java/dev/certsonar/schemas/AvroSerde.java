@@ -2,24 +2,27 @@ package dev.certsonar.schemas;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Kafka serde of one generated record type in Avro single-object encoding: the marker {@code C3 01}, the writer
@@ -38,7 +41,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final Class<T> type;
     private final AvroSchemaStore store;
     private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
+    /** A reader from each writer schema of the store to the current one, by fingerprint. */
+    private final Map<Long, DatumReader<T>> readers = new HashMap<>();
 
     AvroSerde(Class<T> type, Collection<Schema> additionalWriterSchemas) {
         this.type = type;
@@ -46,9 +50,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.store = AvroSchemaStore.of(current.getFullName(), AvroSchemas.versions(type)).with(additionalWriterSchemas);
         SpecificData model = SpecificData.getForClass(type);
         this.encoder = new BinaryMessageEncoder<>(model, current);
-        this.decoder = new BinaryMessageDecoder<>(new ReadModel(model), current, store);
+        ReadModel readModel = new ReadModel(model);
         for (SchemaVersion v : store.versions()) {
-            decoder.addSchema(v.schema());
+            readers.put(v.fingerprint(), new SpecificDatumReader<>(v.schema(), current, readModel));
         }
     }
 
@@ -99,7 +103,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                 "cannot read " + what + ": unknown writer schema fingerprint " + AvroSchemas.hex(fingerprint)
                         + " (this reader knows " + store.describe() + ")"));
         try {
-            return decoder.decode(new ByteArrayInputStream(data), null);
+            // a decoder over the array knows where the value ends: a length or a count claiming more than is there is
+            // an error, not an allocation of that size
+            return readers.get(fingerprint).read(null,
+                    DecoderFactory.get().binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, null));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot read " + what + " written with schema " + writer.version()
                     + " (fingerprint " + writer.fingerprintHex() + "): malformed body of " + data.length + " bytes: "
@@ -142,9 +149,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     /**
      * The generated class's model, reading arrays as {@link ArrayList}s. Avro's own array type compares elements with a
      * model that lacks the logical-type conversions, so a decoded record holding a list of records with a nullable
-     * timestamp would fail {@code equals}; an {@code ArrayList} compares with the records' own {@code equals}.
+     * timestamp would fail {@code equals}; an {@code ArrayList} compares with the records' own {@code equals}. Lists
+     * and maps start small and grow with what is read: the count a value announces is not trusted to size them.
      */
     private static final class ReadModel extends SpecificData {
+
+        private static final int INITIAL_CAPACITY = 64;
 
         ReadModel(SpecificData generated) {
             super(generated.getClassLoader());
@@ -157,7 +167,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                 list.clear();
                 return list;
             }
-            return new ArrayList<>(size);
+            return new ArrayList<>(Math.min(size, INITIAL_CAPACITY));
+        }
+
+        @Override
+        public Object newMap(Object old, int size) {
+            return super.newMap(old, Math.min(size, INITIAL_CAPACITY));
         }
     }
 

@@ -254,6 +254,9 @@ public final class TargetJson {
             if (!e.getValue().isTextual()) {
                 throw invalid(field, "field '" + field + "' must be a string, found " + kind(e.getValue()));
             }
+            if (!isUnicode(e.getKey()) || !isUnicode(e.getValue().textValue())) {
+                throw invalid(field, "field '" + field + "' is not valid UTF-8 text");
+            }
             map.put(e.getKey(), e.getValue().textValue());
         }
         return map;
@@ -313,7 +316,18 @@ public final class TargetJson {
         if (n.textValue().isBlank()) {
             throw invalid(field, "field '" + field + "' is empty: give a value or leave the field out");
         }
+        if (!isUnicode(n.textValue())) {
+            throw invalid(field, "field '" + field + "' is not valid UTF-8 text");
+        }
         return n.textValue();
+    }
+
+    /**
+     * Whether the text is whole Unicode: Jackson reads some invalid UTF-8 (a four-byte sequence beyond U+10FFFF) as a
+     * lone surrogate, which is no character and would be written back as '?'.
+     */
+    private static boolean isUnicode(String text) {
+        return StandardCharsets.UTF_8.newEncoder().canEncode(text);
     }
 
     private static JsonNode present(ObjectNode o, String field) {

@@ -168,6 +168,18 @@ class TargetJsonTest {
     }
 
     @Test
+    void utf8BeyondUnicodeIsAnError() {
+        // F4 98 98 98 would be U+118618, past the last code point: Jackson reads it as lone surrogates
+        byte[] json = "{\"host\":\"a.\u0000\u0000\u0000\u0000.test\",\"labels\":{}}".getBytes(StandardCharsets.ISO_8859_1);
+        json[11] = (byte) 0xF4;
+        json[12] = json[13] = json[14] = (byte) 0x98;
+
+        assertThatThrownBy(() -> TargetJson.fromJson(null, json))
+                .isInstanceOf(InvalidTargetException.class)
+                .hasMessage("invalid target: field 'host' is not valid UTF-8 text");
+    }
+
+    @Test
     void anIdDifferentFromTheKeyIsAnError() {
         assertThatThrownBy(() -> TargetJson.fromJson("k", "{\"id\":\"other\",\"host\":\"h\"}"))
                 .isInstanceOf(InvalidTargetException.class)

@@ -1,5 +1,6 @@
 package dev.certsonar.cli.config;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,8 +23,11 @@ import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
+import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +64,15 @@ public final class ConfigLoader {
     /** Names the configuration file when no {@code --config} is given. */
     public static final String CONFIG_ENV = "CERTSONAR_CONFIG";
 
+    /**
+     * The most a configuration file may hold, in bytes and in characters: read no further, so a wrong file (a log, an
+     * image) fails at once instead of filling memory. Jackson's YAML parser does not expand aliases (so no alias bomb
+     * can grow a small file); they are refused ({@link YamlLocations#alias}).
+     */
+    static final int MAX_FILE_BYTES = 1024 * 1024;
+    /** Maps and lists in one another: the file's own need is five, Jackson's default a thousand. */
+    static final int MAX_NESTING = 64;
+
     /** {@code KAFKA_*} variables of Kafka's own scripts and images, which are no client properties. */
     private static final Set<String> KAFKA_NON_CLIENT_ENV = Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_VERSION",
             "KAFKA_LOG_DIR", "KAFKA_CLUSTER_ID", "KAFKA_NODE_ID", "KAFKA_PROCESS_ROLES");
@@ -73,7 +86,11 @@ public final class ConfigLoader {
     /** A loader that reads this environment (normally {@code System.getenv()}). */
     public ConfigLoader(Map<String, String> env) {
         this.env = Map.copyOf(env);
-        this.yaml = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        LoaderOptions limits = new LoaderOptions();
+        limits.setCodePointLimit(MAX_FILE_BYTES);
+        this.yaml = YAMLFactory.builder().loaderOptions(limits)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         this.mapper = new ObjectMapper(yaml)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -97,8 +114,13 @@ public final class ConfigLoader {
                 throw new ConfigException(fileOrigin + " " + file + ": no such file");
             }
             String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+                if (bytes.length > MAX_FILE_BYTES) {
+                    throw new ConfigException(fileOrigin + " " + file + ": more than " + MAX_FILE_BYTES
+                            + " bytes, too large for a configuration file");
+                }
+                text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
             } catch (IOException e) {
                 throw new ConfigException(fileOrigin + " " + file + ": cannot read it: " + e.getMessage(), e);
             }
@@ -189,6 +211,10 @@ public final class ConfigLoader {
             JsonNode root;
             try {
                 locations = YamlLocations.index(yaml, text);
+                if (locations.alias() != null) {
+                    throw problem(locations.alias().pointer(), "*" + locations.alias().name()
+                            + " is a YAML alias, which certsonar does not expand: write the value out");
+                }
                 root = mapper.readTree(text);
             } catch (JsonProcessingException e) {
                 int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();

@@ -1,10 +1,13 @@
 package dev.certsonar.cli.config;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -21,31 +24,54 @@ final class YamlLocations {
     /** One step of a field path: a name, or an index in brackets. */
     private static final Pattern STEP = Pattern.compile("\\[(\\d+)]|([^.\\[\\]]+)");
 
-    private final Map<String, Integer> lines;
+    /** A YAML alias ({@code *name}) in the document, at the value it stands for. */
+    record Alias(JsonPointer pointer, String name) {
+    }
 
-    private YamlLocations(Map<String, Integer> lines) {
+    private final Map<String, Integer> lines;
+    private final Alias alias;
+
+    private YamlLocations(Map<String, Integer> lines, Alias alias) {
         this.lines = lines;
+        this.alias = alias;
     }
 
     /** Reads the whole document once; a syntax error surfaces as the parser's exception, with its location. */
     static YamlLocations index(YAMLFactory factory, String yaml) throws IOException {
         Map<String, Integer> lines = new HashMap<>();
+        Alias alias = null;
         try (JsonParser parser = factory.createParser(yaml)) {
-            JsonToken token;
-            while ((token = parser.nextToken()) != null) {
-                JsonStreamContext context = parser.getParsingContext();
-                if (token.isStructStart() && context.getParent() != null) {
-                    context = context.getParent();
+            try {
+                JsonToken token;
+                while ((token = parser.nextToken()) != null) {
+                    JsonStreamContext context = parser.getParsingContext();
+                    if (token.isStructStart() && context.getParent() != null) {
+                        context = context.getParent();
+                    }
+                    JsonPointer pointer = context.pathAsPointer();
+                    lines.putIfAbsent(pointer.toString(), parser.currentTokenLocation().getLineNr());
+                    if (alias == null && parser instanceof YAMLParser y && y.isCurrentAlias()) {
+                        alias = new Alias(pointer, parser.getText());
+                    }
                 }
-                String pointer = context.pathAsPointer().toString();
-                lines.putIfAbsent(pointer, parser.currentTokenLocation().getLineNr());
+            } catch (StreamConstraintsException e) {
+                // a limit of the factory names no place; the parser knows where it stopped
+                throw new JsonParseException(parser, e.getOriginalMessage(), e);
             }
         }
-        return new YamlLocations(lines);
+        return new YamlLocations(lines, alias);
     }
 
     static YamlLocations empty() {
-        return new YamlLocations(Map.of());
+        return new YamlLocations(Map.of(), null);
+    }
+
+    /**
+     * The first alias of the document, or null. Jackson reads an alias as the text of its anchor's name, not as the
+     * value it stands for, so a file that uses one would say something other than it seems to.
+     */
+    Alias alias() {
+        return alias;
     }
 
     /** The line of the pointer's key or, when it is absent from the file, of the nearest enclosing key; 0 when unknown. */

@@ -483,7 +483,25 @@ class ConfigLoaderTest {
                         """, "c.yaml:"),
                 argumentSet("a list instead of sections", """
                         - kafka
-                        """, "c.yaml:1: the file must be a map of sections"));
+                        """, "c.yaml:1: the file must be a map of sections"),
+                argumentSet("an alias, which would read as its anchor's name", """
+                        channels:
+                          - &ops {name: ops, type: log}
+                        routes:
+                          - {channels: [*ops]}
+                        """, "c.yaml:4: routes[0].channels[0]: *ops is a YAML alias, which certsonar does not expand: write the value out"),
+                argumentSet("lists in lists deeper than any section", "kafka: {a: " + "[".repeat(70) + "]".repeat(70) + "}\n",
+                        "c.yaml:1: not valid YAML: Document nesting depth (65) exceeds the maximum allowed (64"));
+    }
+
+    @Test
+    void aFileLargerThanAConfigurationIsNotReadToTheEnd() throws IOException {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "kafka:\n" + ("  # " + "x".repeat(1000) + "\n").repeat(1100));
+
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--config " + file + ": more than 1048576 bytes, too large for a configuration file");
     }
 
     @ParameterizedTest

@@ -108,6 +108,16 @@ final class XmppPreamble implements Preamble {
 
     /** The next tag; character data between tags is skipped when {@code textAllowed}, comments always. */
     static Tag tag(Plain plain, boolean textAllowed) throws IOException {
+        // a loop, not a recursion: a server may send comments until the byte cap
+        Tag tag;
+        do {
+            tag = tagOrComment(plain, textAllowed);
+        } while (tag == null);
+        return tag;
+    }
+
+    /** The next tag, or null for a comment (read up to its end). */
+    private static Tag tagOrComment(Plain plain, boolean textAllowed) throws IOException {
         int b;
         int skipped = 0;
         while ((b = plain.read()) != '<') {
@@ -145,11 +155,14 @@ final class XmppPreamble implements Preamble {
                     throw new ProbeException.Protocol(Phase.PREAMBLE, "an XMPP comment longer than " + Plain.MAX_LINE + " bytes");
                 }
             }
-            return tag(plain, textAllowed);
+            return null;
         }
         boolean end = text.startsWith("</");
         boolean empty = text.endsWith("/>") || text.endsWith("?>");
-        String inner = text.substring(end ? 2 : 1, text.length() - (empty ? 2 : 1)).strip();
+        int from = end ? 2 : 1;
+        int to = text.length() - (empty ? 2 : 1);
+        // "</>" both ends and is empty: a tag without a name
+        String inner = from < to ? text.substring(from, to).strip() : "";
         int stop = 0;
         while (stop < inner.length() && !Character.isWhitespace(inner.charAt(stop))) {
             stop++;
