@@ -130,6 +130,21 @@ public final class ServiceIndex {
         return java.util.Optional.ofNullable(byName.get(service));
     }
 
+    /** Calls the action with every service's row, in no order: for counts and charts over all of them. */
+    public void forEach(Consumer<Row> action) {
+        byName.values().forEach(action);
+    }
+
+    /** Calls the action with every leaf certificate's row, in no order. */
+    public void forEachCertificate(Consumer<CertificateRow> action) {
+        for (CertificateHolder h : certificates.values()) {
+            CertificateRow row = h.row;
+            if (row != null) {
+                action.accept(row);
+            }
+        }
+    }
+
     /** A page of the rows that pass the filter, in the order asked for, and how many pass it in all. */
     public record Page<T>(List<T> items, int total, int offset, int limit) {
     }
