@@ -20,6 +20,7 @@ import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +45,37 @@ import java.util.function.BooleanSupplier;
  * and says whether this browser may write. Pages refresh their live parts on the events of {@link ConsoleEvents}.
  */
 public record ConsolePages(ServiceIndex index, ApiQueries read, AlertHistory history, ConsoleSessions sessions,
-                           HttpSettings settings, BooleanSupplier ready) implements HttpModule {
+                           HttpSettings settings, BooleanSupplier ready, Owners owners) implements HttpModule {
+
+    public ConsolePages(ServiceIndex index, ApiQueries read, AlertHistory history, ConsoleSessions sessions, HttpSettings settings,
+                        BooleanSupplier ready) {
+        this(index, read, history, sessions, settings, ready, new Owners());
+    }
+
+    /**
+     * The owners the services page suggests, gathered from every service at most once a {@link #FRESH}: a pass over
+     * every service for each page would cost more than the page.
+     */
+    static final class Owners {
+        static final Duration FRESH = Duration.ofSeconds(10);
+        private volatile List<String> owners = List.of();
+        private volatile long gatheredAt = Long.MIN_VALUE;
+
+        List<String> get(ServiceIndex index) {
+            long now = System.nanoTime();
+            if (gatheredAt == Long.MIN_VALUE || now - gatheredAt > FRESH.toNanos()) {
+                TreeSet<String> found = new TreeSet<>();
+                index.forEach(r -> {
+                    if (r.owner() != null) {
+                        found.add(r.owner());
+                    }
+                });
+                owners = List.copyOf(found);
+                gatheredAt = now;
+            }
+            return owners;
+        }
+    }
 
     /** Rows of a page of a list when the address names no {@code limit}. */
     public static final int PAGE_SIZE = 50;
@@ -115,12 +146,7 @@ public record ConsolePages(ServiceIndex index, ApiQueries read, AlertHistory his
         }
         Instant now = read.clock().instant();
         ServiceIndex.Page<ServiceIndex.Row> page = index.services(query.filter(), query.sort(), query.offset(), query.limit());
-        TreeSet<String> owners = new TreeSet<>();
-        index.forEach(r -> {
-            if (r.owner() != null) {
-                owners.add(r.owner());
-            }
-        });
+        List<String> suggested = owners.get(index);
         List<Views.FilterField> filters = List.of(
                 text("q", "Search", params, "name, owner, label, address, SNI or certificate subject"),
                 checkboxes("status", "Status", params, Arrays.stream(Status.values()).filter(s -> s != Status.UNKNOWN)
@@ -133,7 +159,7 @@ public record ConsolePages(ServiceIndex index, ApiQueries read, AlertHistory his
                         new Views.Option("-notAfter", "expires last", false), new Views.Option("-updatedAt", "changed last", false))));
         Views.Chrome chrome = chrome(ctx, "Services", "services", problem);
         Templates.page(ctx, "services.jte", chrome, new Views.ServicesPage(page.items().stream().map(r -> row(r, now)).toList(),
-                filters, pager(ctx, params, page), List.copyOf(owners)));
+                filters, pager(ctx, params, page), suggested));
     }
 
     private void service(Context ctx) throws IOException {
