@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.schemas.Topic;
-import dev.certsonar.schemas.TopicAdmin;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.AcceptedException;
 import dev.certsonar.schemas.avro.Acknowledgement;
@@ -16,7 +15,6 @@ import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.LifecycleState;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.avro.Silence;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -87,12 +85,8 @@ class ConsoleIT {
     @BeforeAll
     void start(EmbeddedKafkaBroker broker, @TempDir Path stateDir) throws Exception {
         this.broker = broker;
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        topics = Topics.withPrefix("console-" + id + ".");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, topics, 2, (short) 1);
-        }
-        AggregatorConfig config = AggregatorConfig.DEFAULT.withApplicationId("console-it-" + id).withStateDir(stateDir)
+        topics = TestTopics.create(broker, "console");
+        AggregatorConfig config = AggregatorConfig.DEFAULT.withApplicationId(TestTopics.applicationId(topics)).withStateDir(stateDir)
                 .withHttp("127.0.0.1", 0).withReplicationFactor(1).withPunctuationInterval(Duration.ofMillis(200));
         app = new AggregatorApp(Map.of("bootstrap.servers", broker.bootstrapServers()), topics, config, Clock.systemUTC());
         app.start();

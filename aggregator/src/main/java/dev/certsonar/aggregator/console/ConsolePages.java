@@ -17,6 +17,7 @@ import dev.certsonar.schemas.avro.LifecycleState;
 import dev.certsonar.schemas.avro.Status;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.staticfiles.Location;
 
 import java.io.IOException;
@@ -93,13 +94,15 @@ public record ConsolePages(ServiceIndex index, ApiQueries read, AlertHistory his
             files.directory = "/console/static";
             files.location = Location.CLASSPATH;
         });
-        config.routes.get("/", this::overview);
-        config.routes.get("/services", this::services);
-        config.routes.get("/service", this::service);
-        config.routes.get("/certificates", this::certificates);
-        config.routes.get("/alerts", this::alerts);
-        config.routes.get("/targets", this::targets);
-        config.routes.get("/login", this::login);
+        Map<String, Handler> pages = new LinkedHashMap<>();
+        pages.put("/", this::overview);
+        pages.put("/services", this::services);
+        pages.put("/service", this::service);
+        pages.put("/certificates", this::certificates);
+        pages.put("/alerts", this::alerts);
+        pages.put("/targets", this::targets);
+        pages.put("/login", this::login);
+        pages.forEach(config.routes::get);
     }
 
     private void overview(Context ctx) throws IOException {

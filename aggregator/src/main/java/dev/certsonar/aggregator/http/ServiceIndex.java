@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -160,15 +161,7 @@ public final class ServiceIndex {
             default -> null;
         };
         if (ordered == null) {
-            List<Row> matching = new ArrayList<>();
-            for (Row r : byName.values()) {
-                if (filter.test(r)) {
-                    matching.add(r);
-                }
-            }
-            matching.sort(sort.comparator());
-            int from = Math.min(offset, matching.size());
-            return new Page<>(List.copyOf(matching.subList(from, Math.min(matching.size(), from + limit))), matching.size(), offset, limit);
+            return sorted(filter, sort.comparator(), offset, limit);
         }
         List<Row> page = new ArrayList<>(Math.min(limit, 1024));
         int total = 0;
@@ -182,6 +175,46 @@ public final class ServiceIndex {
         }
         return new Page<>(page, total, offset, limit);
     }
+
+    /**
+     * The rows that pass the filter in an order the index does not keep: the first {@code offset + limit} of them are
+     * kept in a bounded heap while every row is looked at once (a page near the start costs one pass, not a sort of
+     * every row); a page deep in the list sorts every matching row.
+     */
+    private Page<Row> sorted(Predicate<Row> filter, Comparator<Row> order, int offset, int limit) {
+        long wanted = (long) offset + limit;
+        if (wanted > HEAP_PAGE_LIMIT) {
+            List<Row> matching = new ArrayList<>();
+            for (Row r : byName.values()) {
+                if (filter.test(r)) {
+                    matching.add(r);
+                }
+            }
+            matching.sort(order);
+            int from = Math.min(offset, matching.size());
+            return new Page<>(List.copyOf(matching.subList(from, Math.min(matching.size(), from + limit))), matching.size(), offset, limit);
+        }
+        PriorityQueue<Row> firstOnes = new PriorityQueue<>((int) wanted + 1, order.reversed());
+        int total = 0;
+        for (Row r : byName.values()) {
+            if (filter.test(r)) {
+                total++;
+                if (firstOnes.size() < wanted) {
+                    firstOnes.add(r);
+                } else if (order.compare(r, firstOnes.peek()) < 0) {
+                    firstOnes.poll();
+                    firstOnes.add(r);
+                }
+            }
+        }
+        List<Row> kept = new ArrayList<>(firstOnes);
+        kept.sort(order);
+        int from = Math.min(offset, kept.size());
+        return new Page<>(List.copyOf(kept.subList(from, Math.min(kept.size(), from + limit))), total, offset, limit);
+    }
+
+    /** The most rows a page's end may lie at for {@link #sorted} to keep them in a heap instead of sorting all. */
+    static final int HEAP_PAGE_LIMIT = 10_000;
 
     /** A page of the leaf certificates that pass the filter, earliest notAfter first. */
     public Page<CertificateRow> certificates(Predicate<CertificateRow> filter, int offset, int limit) {

@@ -16,6 +16,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.javalin.apibuilder.ApiBuilder.delete;
+import static io.javalin.apibuilder.ApiBuilder.get;
+import static io.javalin.apibuilder.ApiBuilder.path;
+import static io.javalin.apibuilder.ApiBuilder.post;
+
 /**
  * The targets on the targets topic: {@code GET /api/targets} lists them (as the targets topic's JSON with their ids,
  * from every instance; {@code q} keeps those whose id, service, owner or host contain the text, {@code id} one target;
@@ -29,10 +34,12 @@ public record TargetRoutes(ApiQueries read, OperatorWrites writes, TargetSyntax 
 
     @Override
     public void register(JavalinConfig config) {
-        config.routes.get("/api/targets", this::list);
-        config.routes.post("/api/targets", this::add);
-        config.routes.post("/api/targets/import", this::importFile);
-        config.routes.delete("/api/targets", this::remove);
+        config.routes.apiBuilder(() -> path("/api/targets", () -> {
+            get(this::list);
+            post(this::add);
+            delete(this::remove);
+            post("import", this::importFile);
+        }));
     }
 
     private void list(Context ctx) throws IOException {

@@ -2,10 +2,10 @@ package dev.certsonar.aggregator.bench;
 
 import dev.certsonar.aggregator.AggregatorApp;
 import dev.certsonar.aggregator.AggregatorConfig;
+import dev.certsonar.aggregator.TestTopics;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.schemas.Topic;
-import dev.certsonar.schemas.TopicAdmin;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Endpoint;
@@ -13,7 +13,6 @@ import dev.certsonar.schemas.avro.EndpointStatus;
 import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Status;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,7 +38,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -66,24 +64,21 @@ class ConsoleBenchmarkIT {
     record Result(String what, double medianMs, double p95Ms, long bytes) {
     }
 
+    private final int services = Integer.getInteger("certsonar.bench.services", 100_000);
+    private final int samples = Integer.getInteger("certsonar.bench.samples", 200);
+
     @Test
     void pagesWith100000Services(EmbeddedKafkaBroker broker) throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("certsonar.bench"),
                 "the console benchmark runs only with -Dcertsonar.bench=true (it takes minutes)");
-        int services = Integer.getInteger("certsonar.bench.services", 100_000);
-        int samples = Integer.getInteger("certsonar.bench.samples", 200);
+        Topics topics = TestTopics.create(broker, "console-bench");
         Map<String, Object> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        Topics topics = Topics.withPrefix("console-bench-" + id + ".");
-        try (Admin admin = Admin.create(kafka)) {
-            TopicAdmin.ensureTopics(admin, topics, 2, (short) 1);
-        }
         Instant now = Instant.now();
         long produceStart = System.nanoTime();
         produce(kafka, topics.serviceStatus(), services, now);
         double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
 
-        AggregatorConfig config = AggregatorConfig.DEFAULT.withApplicationId("console-bench-" + id).withStateDir(stateDir)
+        AggregatorConfig config = AggregatorConfig.DEFAULT.withApplicationId(TestTopics.applicationId(topics)).withStateDir(stateDir)
                 .withHttp("127.0.0.1", 0).withReplicationFactor(1);
         try (AggregatorApp app = new AggregatorApp(kafka, topics, config, Clock.systemUTC())) {
             long start = System.nanoTime();

@@ -141,16 +141,16 @@ class ConsoleBrowserIT {
     }
 
     @AfterAll
-    void stop() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (pipeline != null) {
-            pipeline.close();
-        }
-        fleet.forEach(TlsServer::close);
-        if (world != null) {
-            world.close();
+    void stop() throws Exception {
+        List<AutoCloseable> started = new ArrayList<>();
+        started.add(browser == null ? null : browser::quit);
+        started.add(pipeline);
+        started.addAll(fleet);
+        started.add(world);
+        for (AutoCloseable c : started) {
+            if (c != null) {
+                c.close();
+            }
         }
         hook.stop();
         Path cache = Path.of("target", "selenium-manager-cache");
