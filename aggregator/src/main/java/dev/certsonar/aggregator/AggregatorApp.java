@@ -1,5 +1,10 @@
 package dev.certsonar.aggregator;
 
+import dev.certsonar.aggregator.console.AlertHistory;
+import dev.certsonar.aggregator.console.ConsoleActions;
+import dev.certsonar.aggregator.console.ConsoleEvents;
+import dev.certsonar.aggregator.console.ConsolePages;
+import dev.certsonar.aggregator.http.ApiQueries;
 import dev.certsonar.aggregator.http.ConsoleSessions;
 import dev.certsonar.aggregator.http.HttpModule;
 import dev.certsonar.aggregator.http.OperatorRoutes;
@@ -11,6 +16,8 @@ import dev.certsonar.aggregator.http.ServiceStatusView;
 import dev.certsonar.aggregator.http.SessionRoutes;
 import dev.certsonar.aggregator.http.StateQueries;
 import dev.certsonar.aggregator.http.StatusRoutes;
+import dev.certsonar.aggregator.http.TargetRoutes;
+import dev.certsonar.aggregator.http.TargetSyntax;
 import dev.certsonar.aggregator.http.WebServer;
 import dev.certsonar.schemas.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -41,8 +48,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The aggregator as a running Kafka Streams application, with its HTTP API when a port is configured: the web server,
- * the list of every service read from service-status ({@link ServiceIndex}), and the producer of operators' writes.
+ * The aggregator as a running Kafka Streams application, with its HTTP API and console when a port is configured: the
+ * web server, the list of every service read from service-status ({@link ServiceIndex}), the recent alert events of
+ * each service ({@link AlertHistory}), and the producer of operators' writes.
  * The topics must exist (see {@code TopicAdmin.ensureTopics}); the constructor reads the observations topic's partition count. An unexpected error in a stream thread
  * shuts the whole client down, logged at ERROR; {@link #isReady()} then turns false.
  */
@@ -62,11 +70,25 @@ public final class AggregatorApp implements AutoCloseable {
     private final ServiceIndex serviceIndex = new ServiceIndex();
     private final ServiceStatusView serviceView;
     private final OperatorWrites writes;
+    private final AlertHistory history;
+    private final ConsoleEvents events;
     private boolean started;
     private boolean closed;
 
-    /** @param clock "now" for the HTTP API and its metrics; the topology takes its time from records and punctuations */
+    /**
+     * An aggregator whose API and console read targets as the targets topic's JSON only.
+     *
+     * @param clock "now" for the HTTP API and its metrics; the topology takes its time from records and punctuations
+     */
     public AggregatorApp(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config, Clock clock) {
+        this(kafkaProps, topics, config, clock, TargetSyntax.JSON_ONLY);
+    }
+
+    /**
+     * @param clock   "now" for the HTTP API and its metrics; the topology takes its time from records and punctuations
+     * @param targets how the API and the console read targets people write (the command line's forms and files)
+     */
+    public AggregatorApp(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config, Clock clock, TargetSyntax targets) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
@@ -82,27 +104,38 @@ public final class AggregatorApp implements AutoCloseable {
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         this.streamsMetrics.bindTo(registry);
         if (config.http().port() >= 0) {
+            Objects.requireNonNull(targets, "targets");
             StateQueries queries = new StateQueries(streams, config, clock);
             this.serviceView = new ServiceStatusView(kafkaProps, topics.serviceStatus(), serviceIndex);
             this.writes = new OperatorWrites(kafkaProps, topics);
+            this.history = new AlertHistory(kafkaProps, topics.alerts(), clock);
+            this.events = new ConsoleEvents(serviceIndex, queries);
             ConsoleSessions sessions = new ConsoleSessions(config.http().token(), clock);
             List<String> self = queries.self() == null ? List.of() : List.of(queries.self().host());
             this.api = new WebServer(config.http(), new RequestGuard(config.http(), sessions, self),
-                    httpModules(queries, sessions, clock));
+                    httpModules(queries, sessions, targets, clock));
         } else {
             this.serviceView = null;
             this.writes = null;
+            this.history = null;
+            this.events = null;
             this.api = null;
         }
     }
 
-    /** The parts of the web server: status and inventory, the operators' API (a console adds its pages here). */
-    private List<HttpModule> httpModules(StateQueries queries, ConsoleSessions sessions, Clock clock) {
+    /** The parts of the web server: status and inventory, the operators' API, targets, sessions, the console. */
+    private List<HttpModule> httpModules(StateQueries queries, ConsoleSessions sessions, TargetSyntax targets, Clock clock) {
+        ApiQueries read = new ApiQueries(queries, clock);
+        OperatorRoutes operator = new OperatorRoutes(queries, read, writes, config.http(), clock);
         return List.of(
-                new StatusRoutes(queries, serviceIndex, new ServiceMetrics(registry, queries, clock), registry, this::isReady,
+                new StatusRoutes(read, serviceIndex, new ServiceMetrics(registry, queries, clock), registry, this::isReady,
                         this::isAlive, clock),
-                new OperatorRoutes(queries, writes, config.http(), clock),
-                new SessionRoutes(sessions, config.http()));
+                operator,
+                new TargetRoutes(read, writes, targets, config.policy()),
+                new SessionRoutes(sessions, config.http()),
+                new ConsolePages(serviceIndex, read, history, sessions, config.http(), this::isReady),
+                new ConsoleActions(read, operator, writes, sessions, config.http(), targets, config.policy()),
+                events);
     }
 
     /**
@@ -188,6 +221,8 @@ public final class AggregatorApp implements AutoCloseable {
         started = true;
         if (api != null) {
             serviceView.start();
+            history.start();
+            events.start();
             try {
                 api.start();
             } catch (RuntimeException e) {
@@ -244,8 +279,10 @@ public final class AggregatorApp implements AutoCloseable {
         }
         closed = true;
         if (api != null) {
+            events.close();
             api.close();
             serviceView.close();
+            history.close();
             writes.close();
         }
         boolean stopped = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

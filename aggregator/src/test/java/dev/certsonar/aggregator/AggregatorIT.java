@@ -302,10 +302,11 @@ class AggregatorIT {
         assertThat(metrics).contains("certsonar_certificate_expiry_seconds{certificate=\"" + ok.leaf().getSha256() + "\"");
         assertThat(metrics).contains("kafka_stream");
 
-        HttpResponse<String> dashboard = get("/");
-        assertThat(dashboard.statusCode()).isEqualTo(200);
-        assertThat(dashboard.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
-        assertThat(dashboard.body()).contains("<td>EXPIRED</td>", ">old</a>", ">web</a>");
+        HttpResponse<String> overview = get("/");
+        assertThat(overview.statusCode()).isEqualTo(200);
+        assertThat(overview.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+        assertThat(overview.body()).as("the worst services, with links to their pages").contains(">EXPIRED</span>", ">old</a>");
+        assertThat(get("/services").body()).contains(">old</a>", ">web</a>");
 
         app.close();
         assertThat(app.isReady()).isFalse();

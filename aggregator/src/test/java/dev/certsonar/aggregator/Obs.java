@@ -45,6 +45,7 @@ public final class Obs {
     private boolean legacyProtocol;
     private boolean lifetimeExceedsMaximum;
     private String serialSeed = "1";
+    private Map<String, String> labels = Map.of("env", "prod");
 
     private Obs(Instant observedAt) {
         this.observedAt = observedAt;
@@ -87,6 +88,8 @@ public final class Obs {
     public Obs noEndpoint() { this.endpoint = null; return this; }
     public Obs scanEndpoints(Endpoint... values) { this.scanEndpoints = List.of(values); return this; }
     public Obs subject(String value) { this.subject = value; return this; }
+    public Obs sans(String... values) { this.sans = List.of(values); return this; }
+    public Obs labels(Map<String, String> values) { this.labels = Map.copyOf(values); return this; }
     public Obs serial(String value) { this.serialSeed = value; return this; }
     public Obs untrusted() { this.trusted = false; return this; }
     public Obs selfSigned() { this.selfSigned = true; this.trusted = false; return this; }
@@ -131,7 +134,7 @@ public final class Obs {
                 .setScanEndpoints(new ArrayList<>(found))
                 .setObservedAt(observedAt)
                 .setOutcome(outcome)
-                .setLabels(Map.of("env", "prod"));
+                .setLabels(labels);
         if (outcome != Outcome.OK) {
             return b.setError("probe failed: " + outcome).build();
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.schemas.Topic;
-import dev.certsonar.schemas.TopicAdmin;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.AcceptedException;
 import dev.certsonar.schemas.avro.Acknowledgement;
@@ -18,7 +17,6 @@ import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.avro.Silence;
 import dev.certsonar.schemas.avro.Status;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -76,13 +74,9 @@ class OperatorApiIT {
     @BeforeAll
     void start(EmbeddedKafkaBroker broker, @TempDir Path stateDir) throws Exception {
         this.broker = broker;
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        topics = Topics.withPrefix("op-" + id + ".");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, topics, 2, (short) 1);
-        }
+        topics = TestTopics.create(broker, "op");
         AggregatorConfig config = AggregatorConfig.DEFAULT
-                .withApplicationId("operator-api-it-" + id)
+                .withApplicationId(TestTopics.applicationId(topics))
                 .withStateDir(stateDir)
                 .withHttp("127.0.0.1", 0)
                 .withReplicationFactor(1)

@@ -298,7 +298,7 @@ public final class ComponentCommands {
 
         @Override
         Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
-            AggregatorApp app = new AggregatorApp(kafka, topics, aggregatorConfig(config), Clock.systemUTC());
+            AggregatorApp app = new AggregatorApp(kafka, topics, aggregatorConfig(config), Clock.systemUTC(), Pipeline.TARGET_SYNTAX);
             app.start();
             return streamsApp(app, app::isReady, app::isAlive);
         }

@@ -106,10 +106,11 @@ public final class ConsoleSessions {
         return sign("csrf." + session.nonce());
     }
 
-    /** Whether the request carries the session's CSRF token, in the header or the form field. */
+    /** Whether the request carries the session's CSRF token, in the header or the form field (a form or a file upload). */
     public boolean csrfMatches(Context ctx, Session session) {
         String presented = ctx.header(CSRF_HEADER);
-        if (presented == null && ctx.contentType() != null && ctx.contentType().startsWith("application/x-www-form-urlencoded")) {
+        if (presented == null && ctx.contentType() != null && (ctx.contentType().startsWith("application/x-www-form-urlencoded")
+                || ctx.contentType().startsWith("multipart/form-data"))) {
             presented = ctx.formParam(CSRF_FIELD);
         }
         return presented != null && MessageDigest.isEqual(csrfToken(session).getBytes(StandardCharsets.US_ASCII),

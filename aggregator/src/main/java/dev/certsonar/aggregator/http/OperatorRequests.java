@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * {@link InvalidValueException} naming the field ({@code matchers[0].name}, {@code endsAt}). Who writes comes from the
  * body ({@code createdBy}, {@code by}) or else from the request's credential.
  */
-final class OperatorRequests {
+public final class OperatorRequests {
 
     /** Ids the API accepts from clients: letters, digits, '.', '_', '-', ':' (an id is also a Kafka key and a path). */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -36,7 +36,7 @@ final class OperatorRequests {
     }
 
     /** A new silence: matchers, startsAt (default now), endsAt (after startsAt and now), createdBy, comment. */
-    static Silence silence(String body, String writer, Instant now) {
+    public static Silence silence(String body, String writer, Instant now) {
         JsonNode n = object(body, Set.of("id", "matchers", "startsAt", "endsAt", "createdBy", "comment"));
         Instant startsAt = n.hasNonNull("startsAt") ? instant(n, "startsAt") : now;
         required(n, "endsAt");
@@ -59,7 +59,7 @@ final class OperatorRequests {
     }
 
     /** A new accepted exception: matchers, conditions, reason, createdBy, until (optional, in the future). */
-    static AcceptedException exception(String body, String writer, Instant now) {
+    public static AcceptedException exception(String body, String writer, Instant now) {
         JsonNode n = object(body, Set.of("id", "matchers", "conditions", "reason", "createdBy", "until"));
         Instant until = n.hasNonNull("until") ? instant(n, "until") : null;
         if (until != null && !until.isAfter(now)) {
@@ -77,7 +77,7 @@ final class OperatorRequests {
     }
 
     /** An acknowledgement of the alert: by, comment (both optional); the body may be empty. */
-    static Acknowledgement acknowledgement(String alertId, String body, String writer, Instant now) {
+    public static Acknowledgement acknowledgement(String alertId, String body, String writer, Instant now) {
         JsonNode n = body == null || body.isBlank() ? ApiJson.MAPPER.createObjectNode() : object(body, Set.of("by", "comment"));
         return Acknowledgement.newBuilder()
                 .setAlertId(alertId)
@@ -98,7 +98,7 @@ final class OperatorRequests {
     }
 
     /** An id given in a path, checked as ids are. */
-    static String pathId(String field, String value) {
+    public static String pathId(String field, String value) {
         if (value == null || !ID.matcher(value).matches()) {
             throw new InvalidValueException(field, "not an id (1 to 128 letters, digits, '.', '_', '-', ':')");
         }

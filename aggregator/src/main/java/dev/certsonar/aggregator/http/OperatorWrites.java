@@ -5,21 +5,26 @@ import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.AcceptedException;
 import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Silence;
+import dev.certsonar.schemas.avro.Target;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Writes what operators decide to the compacted topics (silences, acknowledgements, exceptions) with an idempotent
+ * Writes what operators decide to the compacted topics (silences, acknowledgements, exceptions, targets) with an idempotent
  * producer ({@code acks=all}), and waits until the broker has the record, so a 2xx answer means it is written.
  */
 public final class OperatorWrites implements AutoCloseable {
@@ -74,17 +79,38 @@ public final class OperatorWrites implements AutoCloseable {
         write(topics.acknowledgements(), alertId, null);
     }
 
+    /** Adds or replaces targets on the targets topic, keyed by id; returns once the broker has every one. */
+    public void targets(List<Target> targets) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        Topic<String, Target> topic = topics.targets();
+        for (Target t : targets) {
+            sent.add(producer.send(new ProducerRecord<>(topic.name(), t.getId(), topic.valueSerde().serializer().serialize(topic.name(), t))));
+        }
+        for (Future<RecordMetadata> f : sent) {
+            await(topic.name(), f);
+        }
+    }
+
+    /** Removes the target (a tombstone on the targets topic). */
+    public void removeTarget(String id) {
+        write(topics.targets(), id, null);
+    }
+
     private <V> void write(Topic<String, V> topic, String key, V value) {
         byte[] bytes = value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value);
+        await(topic.name(), producer.send(new ProducerRecord<>(topic.name(), key, bytes)));
+    }
+
+    private static void await(String topic, Future<RecordMetadata> sent) {
         try {
-            producer.send(new ProducerRecord<>(topic.name(), key, bytes)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            sent.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NotWritten(topic.name(), e);
+            throw new NotWritten(topic, e);
         } catch (ExecutionException e) {
-            throw new NotWritten(topic.name(), e.getCause());
+            throw new NotWritten(topic, e.getCause());
         } catch (TimeoutException e) {
-            throw new NotWritten(topic.name(), e);
+            throw new NotWritten(topic, e);
         }
     }
 

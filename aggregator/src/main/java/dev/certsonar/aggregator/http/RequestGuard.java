@@ -34,6 +34,8 @@ public final class RequestGuard {
 
     /** Where a console session logs in with the token: a write its handler checks itself. */
     public static final String LOGIN_PATH = "/api/session";
+    /** Where the console's login form logs in: a write its handler checks itself (the CSRF token, then the token). */
+    public static final String CONSOLE_LOGIN_PATH = "/login";
     /** Request attribute: who writes ({@link Writer}). */
     public static final String WRITER = "certsonar.writer";
 
@@ -99,7 +101,7 @@ public final class RequestGuard {
         if (origin != null && !sameSiteOrigin(origin, ctx.header("Host"))) {
             throw new Refused(HttpStatus.FORBIDDEN, "requests from pages of another site (" + quoted(origin) + ") are refused");
         }
-        if (!isWrite(ctx.method()) || ctx.path().equals(LOGIN_PATH)) {
+        if (!isWrite(ctx.method()) || ctx.path().equals(LOGIN_PATH) || ctx.path().equals(CONSOLE_LOGIN_PATH)) {
             return;
         }
         ctx.attribute(WRITER, writer(ctx));

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -130,6 +131,21 @@ public final class ServiceIndex {
         return java.util.Optional.ofNullable(byName.get(service));
     }
 
+    /** Calls the action with every service's row, in no order: for counts and charts over all of them. */
+    public void forEach(Consumer<Row> action) {
+        byName.values().forEach(action);
+    }
+
+    /** Calls the action with every leaf certificate's row, in no order. */
+    public void forEachCertificate(Consumer<CertificateRow> action) {
+        for (CertificateHolder h : certificates.values()) {
+            CertificateRow row = h.row;
+            if (row != null) {
+                action.accept(row);
+            }
+        }
+    }
+
     /** A page of the rows that pass the filter, in the order asked for, and how many pass it in all. */
     public record Page<T>(List<T> items, int total, int offset, int limit) {
     }
@@ -145,15 +161,7 @@ public final class ServiceIndex {
             default -> null;
         };
         if (ordered == null) {
-            List<Row> matching = new ArrayList<>();
-            for (Row r : byName.values()) {
-                if (filter.test(r)) {
-                    matching.add(r);
-                }
-            }
-            matching.sort(sort.comparator());
-            int from = Math.min(offset, matching.size());
-            return new Page<>(List.copyOf(matching.subList(from, Math.min(matching.size(), from + limit))), matching.size(), offset, limit);
+            return sorted(filter, sort.comparator(), offset, limit);
         }
         List<Row> page = new ArrayList<>(Math.min(limit, 1024));
         int total = 0;
@@ -167,6 +175,46 @@ public final class ServiceIndex {
         }
         return new Page<>(page, total, offset, limit);
     }
+
+    /**
+     * The rows that pass the filter in an order the index does not keep: the first {@code offset + limit} of them are
+     * kept in a bounded heap while every row is looked at once (a page near the start costs one pass, not a sort of
+     * every row); a page deep in the list sorts every matching row.
+     */
+    private Page<Row> sorted(Predicate<Row> filter, Comparator<Row> order, int offset, int limit) {
+        long wanted = (long) offset + limit;
+        if (wanted > HEAP_PAGE_LIMIT) {
+            List<Row> matching = new ArrayList<>();
+            for (Row r : byName.values()) {
+                if (filter.test(r)) {
+                    matching.add(r);
+                }
+            }
+            matching.sort(order);
+            int from = Math.min(offset, matching.size());
+            return new Page<>(List.copyOf(matching.subList(from, Math.min(matching.size(), from + limit))), matching.size(), offset, limit);
+        }
+        PriorityQueue<Row> firstOnes = new PriorityQueue<>((int) wanted + 1, order.reversed());
+        int total = 0;
+        for (Row r : byName.values()) {
+            if (filter.test(r)) {
+                total++;
+                if (firstOnes.size() < wanted) {
+                    firstOnes.add(r);
+                } else if (order.compare(r, firstOnes.peek()) < 0) {
+                    firstOnes.poll();
+                    firstOnes.add(r);
+                }
+            }
+        }
+        List<Row> kept = new ArrayList<>(firstOnes);
+        kept.sort(order);
+        int from = Math.min(offset, kept.size());
+        return new Page<>(List.copyOf(kept.subList(from, Math.min(kept.size(), from + limit))), total, offset, limit);
+    }
+
+    /** The most rows a page's end may lie at for {@link #sorted} to keep them in a heap instead of sorting all. */
+    static final int HEAP_PAGE_LIMIT = 10_000;
 
     /** A page of the leaf certificates that pass the filter, earliest notAfter first. */
     public Page<CertificateRow> certificates(Predicate<CertificateRow> filter, int offset, int limit) {

@@ -105,7 +105,7 @@ public record ServiceQuery(Set<Status> statuses, String owner, Map<String, Strin
                 && (text == null || r.text().contains(text));
     }
 
-    static List<String> values(Map<String, List<String>> params, String name) {
+    public static List<String> values(Map<String, List<String>> params, String name) {
         List<String> out = new ArrayList<>();
         for (String v : params.getOrDefault(name, List.of())) {
             for (String part : v.split(",")) {
@@ -117,7 +117,7 @@ public record ServiceQuery(Set<Status> statuses, String owner, Map<String, Strin
         return out;
     }
 
-    static String single(Map<String, List<String>> params, String name) {
+    public static String single(Map<String, List<String>> params, String name) {
         List<String> v = params.getOrDefault(name, List.of());
         if (v.size() > 1) {
             throw new InvalidValueException(name, "given " + v.size() + " times (at most once)");
@@ -125,7 +125,7 @@ public record ServiceQuery(Set<Status> statuses, String owner, Map<String, Strin
         return v.isEmpty() ? null : v.get(0);
     }
 
-    static int number(Map<String, List<String>> params, String name, int absent, int least, int most) {
+    public static int number(Map<String, List<String>> params, String name, int absent, int least, int most) {
         String v = single(params, name);
         if (v == null || v.isBlank()) {
             return absent;

@@ -2,43 +2,25 @@ package dev.certsonar.aggregator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.certsonar.schemas.Durations;
-import dev.certsonar.schemas.InvalidValueException;
-import dev.certsonar.schemas.avro.Certificate;
-import dev.certsonar.schemas.avro.Observation;
-import dev.certsonar.schemas.avro.ServiceStatus;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 
 /**
  * What the aggregator knows of services and certificates, and its own health: {@code /healthz}, {@code /readyz},
  * {@code /metrics}, {@code GET /api/services} (search, filters, order, pages), {@code GET /api/services/{service}},
- * {@code GET /api/certificates} (the inventory), {@code GET /api/certificates/{sha256}} and the dashboard at {@code /}.
- * Lists come from the {@link ServiceIndex}, which every instance holds whole; a service's endpoints and a certificate's
- * placements come from the state stores, from the instance that holds them ({@code local=true} between instances).
+ * {@code GET /api/certificates} (the inventory) and {@code GET /api/certificates/{sha256}}. Lists come from the
+ * {@link ServiceIndex}, which every instance holds whole; a service's endpoints and a certificate's placements come from
+ * the state stores through {@link ApiQueries}, from the instance that holds them ({@code local=true} between instances).
  */
-public record StatusRoutes(StateQueries queries, ServiceIndex index, ServiceMetrics serviceMetrics, PrometheusMeterRegistry registry,
+public record StatusRoutes(ApiQueries read, ServiceIndex index, ServiceMetrics serviceMetrics, PrometheusMeterRegistry registry,
                            BooleanSupplier ready, BooleanSupplier alive, Clock clock) implements HttpModule {
-
-    /** Rows of a certificates page when no {@code limit} is given. */
-    public static final int DEFAULT_CERTIFICATE_LIMIT = 100;
-    private static final Remote REMOTE = new Remote();
 
     @Override
     public void register(JavalinConfig config) {
@@ -49,8 +31,6 @@ public record StatusRoutes(StateQueries queries, ServiceIndex index, ServiceMetr
         config.routes.get("/api/services/{service}", this::service);
         config.routes.get("/api/certificates", this::certificates);
         config.routes.get("/api/certificates/{sha256}", this::certificate);
-        config.routes.get("/", this::dashboard);
-        config.routes.get("/index.html", this::dashboard);
     }
 
     private void healthz(Context ctx) {
@@ -87,17 +67,7 @@ public record StatusRoutes(StateQueries queries, ServiceIndex index, ServiceMetr
 
     private void service(Context ctx) throws IOException {
         String service = ctx.pathParam("service");
-        if (!local(ctx)) {
-            Optional<HostInfo> owner = queries.remoteOwnerOf(service);
-            if (owner.isPresent()) {
-                HttpResponse<String> response = REMOTE.get(owner.get(), "/api/services/" + Remote.encode(service) + "?local=true");
-                ctx.status(response.statusCode()).contentType(WebServer.JSON).result(response.body());
-                return;
-            }
-        }
-        ServiceStatus status = queries.localService(service).orElseThrow(() -> new WebServer.NotFound("no such service: " + service));
-        List<Observation> observations = queries.localEndpoints(service);
-        json(ctx, 200, ApiJson.detail(status, observations, clock.instant()));
+        json(ctx, 200, read.service(service, local(ctx)).orElseThrow(() -> new WebServer.NotFound("no such service: " + service)));
     }
 
     /**
@@ -106,36 +76,9 @@ public record StatusRoutes(StateQueries queries, ServiceIndex index, ServiceMetr
      * {@code keyType} (RSA, EC, Ed25519, ...), {@code keyBits}; a page of {@code limit} (default 100) from {@code offset}.
      */
     private void certificates(Context ctx) {
-        Map<String, List<String>> params = ctx.queryParamMap();
+        CertificateQuery query = CertificateQuery.parse(ctx.queryParamMap());
         Instant now = clock.instant();
-        Predicate<ServiceIndex.CertificateRow> filter = c -> true;
-        String within = ServiceQuery.single(params, "expiringWithin");
-        if (within != null) {
-            Duration d;
-            try {
-                d = Durations.parse(within);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidValueException("expiringWithin", "'" + within + "' is not a duration (such as 30d, 12h)");
-            }
-            Instant limit = now.plus(d);
-            filter = filter.and(c -> c.notAfter() != null && !c.notAfter().isAfter(limit));
-        }
-        String issuer = ServiceQuery.single(params, "issuer");
-        if (issuer != null && !issuer.isBlank()) {
-            String needle = issuer.strip().toLowerCase(Locale.ROOT);
-            filter = filter.and(c -> c.issuer() != null && c.issuer().toLowerCase(Locale.ROOT).contains(needle));
-        }
-        String keyType = ServiceQuery.single(params, "keyType");
-        if (keyType != null && !keyType.isBlank()) {
-            filter = filter.and(c -> keyType.strip().equalsIgnoreCase(c.keyAlgorithm()));
-        }
-        int bits = ServiceQuery.number(params, "keyBits", 0, 1, 65_536);
-        if (bits > 0) {
-            filter = filter.and(c -> c.keyBits() != null && c.keyBits() == bits);
-        }
-        ServiceIndex.Page<ServiceIndex.CertificateRow> page = index.certificates(filter,
-                ServiceQuery.number(params, "offset", 0, 0, Integer.MAX_VALUE),
-                ServiceQuery.number(params, "limit", DEFAULT_CERTIFICATE_LIMIT, 1, ServiceQuery.MAX_LIMIT));
+        ServiceIndex.Page<ServiceIndex.CertificateRow> page = index.certificates(query.filter(now), query.offset(), query.limit());
         ArrayNode out = ApiJson.MAPPER.createArrayNode();
         page.items().forEach(c -> out.add(ApiJson.inventoryCertificate(c, now)));
         pageHeaders(ctx, page);
@@ -143,56 +86,9 @@ public record StatusRoutes(StateQueries queries, ServiceIndex index, ServiceMetr
     }
 
     private void certificate(Context ctx) throws IOException {
-        String sha = ctx.pathParam("sha256").toLowerCase(Locale.ROOT);
-        List<StateQueries.Placement> placements = queries.localPlacements(sha);
-        ObjectNode node = ApiJson.certificate(sha, findCertificate(sha, placements), placements);
-        if (!local(ctx)) {
-            TreeSet<String> services = new TreeSet<>();
-            node.withArray("services").forEach(n -> services.add(n.asText()));
-            for (HostInfo host : queries.otherInstances()) {
-                JsonNode other = REMOTE.fetch(host, "/api/certificates/" + Remote.encode(sha) + "?local=true");
-                if (!other.isObject()) {
-                    continue;
-                }
-                if (!node.has("subject") && other.has("subject")) {
-                    other.properties().forEach(e -> {
-                        if (!e.getKey().equals("endpoints") && !e.getKey().equals("services")) {
-                            node.set(e.getKey(), e.getValue());
-                        }
-                    });
-                }
-                other.path("endpoints").forEach(n -> node.withArray("endpoints").add(n));
-                other.path("services").forEach(n -> services.add(n.asText()));
-            }
-            ArrayNode names = node.putArray("services");
-            services.forEach(names::add);
-        }
-        if (node.withArray("endpoints").isEmpty()) {
-            throw new WebServer.NotFound("no endpoint serves certificate " + sha);
-        }
-        json(ctx, 200, node);
-    }
-
-    private Certificate findCertificate(String sha, List<StateQueries.Placement> placements) {
-        for (StateQueries.Placement p : placements) {
-            Optional<Observation> o = queries.localObservation(p.service(), p.targetId(), p.endpoint());
-            if (o.isPresent()) {
-                for (Certificate c : o.get().getChain()) {
-                    if (c.getSha256().equals(sha)) {
-                        return c;
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    private void dashboard(Context ctx) {
-        Instant now = clock.instant();
-        ArrayNode rows = ApiJson.MAPPER.createArrayNode();
-        index.services(r -> true, ServiceQuery.Sort.WORST_FIRST, 0, Integer.MAX_VALUE).items()
-                .forEach(r -> rows.add(ApiJson.summary(r, now)));
-        ctx.contentType("text/html; charset=utf-8").result(Dashboard.html(rows, ready.getAsBoolean(), now));
+        String sha = ctx.pathParam("sha256");
+        json(ctx, 200, read.certificate(sha, local(ctx))
+                .orElseThrow(() -> new WebServer.NotFound("no endpoint serves certificate " + sha.toLowerCase(Locale.ROOT))));
     }
 
     static boolean local(Context ctx) {

@@ -83,7 +83,9 @@ public final class WebServer implements AutoCloseable {
                         + "has the details", null);
             });
             config.routes.error(HttpStatus.NOT_FOUND, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty() || !JSON.equals(ctx.res().getContentType())) {
+                String type = ctx.res().getContentType();
+                boolean answered = JSON.equals(type) || type != null && type.startsWith("text/html");
+                if (ctx.result() == null || ctx.result().isEmpty() || !answered) {
                     error(ctx, HttpStatus.NOT_FOUND, "no such path: " + ctx.path(), null);
                 }
             });

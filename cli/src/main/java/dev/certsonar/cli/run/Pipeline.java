@@ -2,10 +2,12 @@ package dev.certsonar.cli.run;
 
 import dev.certsonar.aggregator.AggregatorApp;
 import dev.certsonar.aggregator.AggregatorConfig;
+import dev.certsonar.aggregator.http.TargetSyntax;
 import dev.certsonar.notifier.NotifierApp;
 import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.scanner.probe.ProbeEngine;
+import dev.certsonar.scanner.target.TargetSpecs;
 import dev.certsonar.scanner.worker.ScannerWorker;
 import dev.certsonar.scanner.worker.WorkerConfig;
 import dev.certsonar.schemas.TopicAdmin;
@@ -60,6 +62,13 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * How the aggregator's API and console read targets: as {@code targets add} and {@code targets import} read them
+     * ({@link TargetSpecs}; CIDR ranges larger than a /16 are refused there too), and as the targets topic's JSON.
+     */
+    public static final TargetSyntax TARGET_SYNTAX = new TargetSyntax(
+            (target, settings) -> TargetSpecs.parse(target, settings, false), line -> TargetSpecs.parseLine(line, false));
+
     private final AggregatorApp aggregator;
     private final NotifierApp notifier;
     private final ProbeEngine engine;
@@ -104,7 +113,8 @@ public final class Pipeline implements AutoCloseable {
     public static Pipeline start(Settings settings, Clock clock, MeterRegistry registry, Consumer<Alert> onAlert) {
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            AggregatorApp aggregator = new AggregatorApp(settings.kafka(), settings.topics(), settings.aggregator(), clock);
+            AggregatorApp aggregator = new AggregatorApp(settings.kafka(), settings.topics(), settings.aggregator(), clock,
+                    TARGET_SYNTAX);
             started.add(aggregator);
             aggregator.start();
             NotifierApp notifier = new NotifierApp(settings.kafka(), settings.topics(), settings.notifier(), clock, onAlert,
