@@ -1,5 +1,6 @@
 package dev.certsonar.notifier;
 
+import dev.certsonar.notifier.delivery.DeliveryLoop;
 import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.ValueRules;
@@ -28,7 +29,10 @@ import java.util.Set;
  * @param stateDir              Kafka Streams state directory (RocksDB); in the data directory, never a temporary folder
  * @param groupWindow           alerts of one certificate and condition arriving within this window are sent to a
  *                              channel as one notification; zero = each alert alone
- * @param retry                 how a channel's failed notification is tried again before it is undeliverable
+ * @param retry                 how a channel's failed notification is tried again before it is undeliverable, for
+ *                              the channels without a policy of their own
+ * @param deliveryRestarts      how a delivery loop that failed is started again, and after how many failures in a
+ *                              row it stops and the notifier is no longer alive
  */
 public record NotifierConfig(
         int holdDownObservations,
@@ -40,7 +44,8 @@ public record NotifierConfig(
         String applicationId,
         Path stateDir,
         Duration groupWindow,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        RetryPolicy deliveryRestarts) {
 
     public static final NotifierConfig DEFAULT = new NotifierConfig(
             2,
@@ -52,7 +57,8 @@ public record NotifierConfig(
             "certsonar-notifier",
             Path.of("certsonar-data", "notifier"),
             Duration.ofSeconds(2),
-            RetryPolicy.DEFAULT);
+            RetryPolicy.DEFAULT,
+            DeliveryLoop.Settings.RESTARTS);
 
     public NotifierConfig {
         ValueRules.atLeast("holdDownObservations", holdDownObservations, 1);
@@ -68,6 +74,7 @@ public record NotifierConfig(
         }
         ValueRules.notNegative("groupWindow", groupWindow);
         ValueRules.required("retry", retry);
+        ValueRules.required("deliveryRestarts", deliveryRestarts);
         ValueRules.required("stateDir", stateDir);
         holdDownConditions = holdDownConditions.isEmpty()
                 ? Set.of() : Set.copyOf(EnumSet.copyOf(holdDownConditions));
@@ -88,31 +95,36 @@ public record NotifierConfig(
 
     public NotifierConfig withApplicationId(String id) {
         return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, id, stateDir, groupWindow, retry);
+                conditionReminderIntervals, punctuateInterval, id, stateDir, groupWindow, retry, deliveryRestarts);
     }
 
     public NotifierConfig withStateDir(Path dir) {
         return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, applicationId, dir, groupWindow, retry);
+                conditionReminderIntervals, punctuateInterval, applicationId, dir, groupWindow, retry, deliveryRestarts);
     }
 
     public NotifierConfig withHoldDown(int observations, Duration duration) {
         return new NotifierConfig(observations, duration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, applicationId, stateDir, groupWindow, retry);
+                conditionReminderIntervals, punctuateInterval, applicationId, stateDir, groupWindow, retry, deliveryRestarts);
     }
 
     public NotifierConfig withReminders(Map<Severity, Duration> bySeverity, Map<ConditionType, Duration> byCondition) {
         return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, bySeverity,
-                byCondition, punctuateInterval, applicationId, stateDir, groupWindow, retry);
+                byCondition, punctuateInterval, applicationId, stateDir, groupWindow, retry, deliveryRestarts);
     }
 
     public NotifierConfig withDelivery(Duration window, RetryPolicy retryPolicy) {
         return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, punctuateInterval, applicationId, stateDir, window, retryPolicy);
+                conditionReminderIntervals, punctuateInterval, applicationId, stateDir, window, retryPolicy, deliveryRestarts);
+    }
+
+    public NotifierConfig withDeliveryRestarts(RetryPolicy value) {
+        return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
+                conditionReminderIntervals, punctuateInterval, applicationId, stateDir, groupWindow, retry, value);
     }
 
     public NotifierConfig withPunctuateInterval(Duration interval) {
         return new NotifierConfig(holdDownObservations, holdDownDuration, holdDownConditions, reminderIntervals,
-                conditionReminderIntervals, interval, applicationId, stateDir, groupWindow, retry);
+                conditionReminderIntervals, interval, applicationId, stateDir, groupWindow, retry, deliveryRestarts);
     }
 }

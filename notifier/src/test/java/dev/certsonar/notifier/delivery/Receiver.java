@@ -10,10 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
-/** A local HTTP receiver that records what it is sent and answers with a chosen status. */
+/**
+ * A local HTTP receiver that records what it is sent and answers with a chosen status; it can refuse chosen requests
+ * with 503, or hang without answering until it is closed.
+ */
 public final class Receiver implements AutoCloseable {
 
     public record Request(String path, Map<String, List<String>> headers, String body) {
@@ -23,19 +29,40 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
+    /** Every request, in the order they arrived. */
     public final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** The requests answered with a 2xx, in the order they were answered. */
+    public final List<Request> accepted = new CopyOnWriteArrayList<>();
     public final AtomicInteger status = new AtomicInteger(200);
     /** Answer this many requests with 503 first. */
     public final AtomicInteger failuresLeft = new AtomicInteger();
+    /** Requests answered with 503 whatever else is set. */
+    public volatile Predicate<Request> refuse = r -> false;
+    /** While set, requests get no answer until the receiver is closed. */
+    public volatile boolean hang;
+    private final CountDownLatch closing = new CountDownLatch(1);
     private final HttpServer server;
 
     public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            Request request = new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            requests.add(request);
+            if (hang) {
+                try {
+                    closing.await(5, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
             byte[] answer = "ok".getBytes(StandardCharsets.UTF_8);
-            int code = failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 503 : status.get();
+            int code = refuse.test(request) || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 503 : status.get();
+            if (code >= 200 && code < 300) {
+                accepted.add(request);
+            }
             exchange.sendResponseHeaders(code, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
@@ -50,6 +77,7 @@ public final class Receiver implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 }
