@@ -6,6 +6,7 @@ import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.notifier.delivery.KafkaUndeliverable;
 import dev.certsonar.notifier.delivery.Receiver;
 import dev.certsonar.notifier.delivery.RetryPolicy;
+import dev.certsonar.notifier.delivery.Routes;
 import dev.certsonar.notifier.delivery.WebhookChannel;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
@@ -16,7 +17,10 @@ import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.ServiceStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,8 +28,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static dev.certsonar.notifier.Statuses.cert;
 import static dev.certsonar.notifier.Statuses.condition;
@@ -71,6 +79,7 @@ class NotifierAppIT {
     NotifierConfig config;
     KafkaProducer<String, ServiceStatus> producer;
     final List<Alert> delivered = new CopyOnWriteArrayList<>();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     NotifierApp app;
 
     @BeforeEach
@@ -109,6 +118,13 @@ class NotifierAppIT {
     }
 
     private static final RetryPolicy QUICK = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(400));
+
+    private void startApp(NotifierConfig c, List<Channel> channels, Map<String, RetryPolicy> retries) {
+        app = new NotifierApp(broker.clientProperties(), topics, c, Clock.systemUTC(), delivered::add, channels,
+                Routes.toAll(channels.stream().map(Channel::name).toList()), retries, registry);
+        app.start();
+        await().atMost(PATIENCE).until(app::isReady);
+    }
 
     private void send(ServiceStatus status) throws Exception {
         producer.send(new ProducerRecord<>(topics.serviceStatus().name(), status.getService(), status)).get();
@@ -227,6 +243,65 @@ class NotifierAppIT {
                 assertThat(header(r, KafkaUndeliverable.ERROR_HEADER)).contains("HTTP 400");
             }
             assertThat(receiver.requests).hasSize(1);
+        }
+    }
+
+    @Test
+    void a_channel_whose_receiver_hangs_holds_up_no_other_channel() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (Receiver hanging = new Receiver(); Receiver prompt = new Receiver()) {
+            hanging.hang = true;
+            RetryPolicy patient = new RetryPolicy(100, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMinutes(5));
+            startApp(config.withDelivery(Duration.ZERO, QUICK), List.of(
+                    new WebhookChannel("stuck", hanging.url("/hook"), null, Duration.ofSeconds(1), Clock.systemUTC()),
+                    new WebhookChannel("ops", prompt.url("/hook"), null, Duration.ofSeconds(5), Clock.systemUTC())),
+                    Map.of("stuck", patient));
+            List<String> services = List.of("shop", "blog", "api", "mail", "www");
+            for (int i = 0; i < services.size(); i++) {
+                String service = services.get(i);
+                CertificateRef own = cert(("5" + i).repeat(32), "CN=" + service + ".example.com",
+                        now.plus(Duration.ofDays(3)));
+                send(status(service, now, own, condition(EXPIRING, CRITICAL, own, now)));
+            }
+
+            await("every alert reaches the prompt channel while the other one hangs").atMost(PATIENCE)
+                    .untilAsserted(() -> assertThat(prompt.accepted).hasSize(services.size()));
+            assertThat(hanging.requests).as("the stuck channel is still trying").isNotEmpty();
+            assertThat(hanging.accepted).isEmpty();
+            await("the stuck channel retries").atMost(PATIENCE).until(() -> registry.get(
+                    "certsonar.notifier.notification.retries").tag("channel", "stuck").counter().count() > 0);
+            assertThat(hanging.accepted).isEmpty();
+            assertThat(app.isAlive()).isTrue();
+            assertThat(registry.get("certsonar.notifier.notifications").tag("channel", "ops").tag("result", "delivered")
+                    .counter().count()).isEqualTo(services.size());
+        }
+    }
+
+    @Test
+    void a_delivery_that_keeps_failing_is_restarted_then_makes_the_notifier_no_longer_alive() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        CertificateRef selfSigned = cert("34".repeat(32), "CN=blog.example.com", now.plus(Duration.ofDays(300)));
+        try (Admin admin = Admin.create(broker.clientProperties()); Receiver receiver = new Receiver()) {
+            // the broker refuses every record of alerts-undeliverable, so the rejected alert cannot be handed over
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
+                    topics.alertsUndeliverable().name()), List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+            receiver.status.set(400);
+            startApp(config.withDelivery(Duration.ZERO, QUICK)
+                            .withDeliveryRestarts(new RetryPolicy(3, Duration.ofMillis(200), Duration.ofMillis(400))),
+                    List.of(new WebhookChannel("ops", receiver.url("/hook"), null, Duration.ofSeconds(5), Clock.systemUTC())),
+                    Map.of());
+            send(status("blog", now, selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now)));
+
+            await("the delivery gives up").atMost(PATIENCE).until(() -> !app.isAlive());
+            String group = config.applicationId() + "-channel-ops";
+            assertThat(app.stoppedPart()).contains("the alert delivery of consumer group " + group);
+            assertThat(registry.get("certsonar.notifier.delivery.restarts").tag("group", group).counter().count())
+                    .isEqualTo(2.0);
+            assertThat(registry.get("certsonar.notifier.delivery.alive").tag("group", group).gauge().value()).isZero();
+            assertThat(app.state()).as("the alert lifecycle goes on").isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(receiver.requests).as("tried once per run").hasSize(3);
         }
     }
 

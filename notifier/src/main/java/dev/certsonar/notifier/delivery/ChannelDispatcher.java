@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -31,6 +33,9 @@ import java.util.function.Predicate;
  * is retryable and the {@link RetryPolicy} allows: the retry is scheduled and the sender goes on with the next
  * notification. What the channel does not take goes to {@link Undeliverable}; only once it is acknowledged there does
  * the alerts' completion complete.
+ *
+ * <p>Of many alike failures of a channel, one each ten seconds is logged at its level (warning for a retry, error for
+ * an undeliverable notification) and the others at debug; the meters count every one.
  *
  * <p>Order is kept per alert: a notification carrying an alertId waits until the notifications before it with that
  * alertId are done, so a RESOLVED never overtakes its FIRING, whatever the retries.
@@ -50,6 +55,9 @@ public final class ChannelDispatcher implements Dispatcher {
     private final Counter delivered;
     private final Counter handedOver;
     private final Counter retries;
+    private final Quieted failing = new Quieted(Level.WARN);
+    private final Quieted recovered = new Quieted(Level.INFO);
+    private final Quieted givingUp = new Quieted(Level.ERROR);
     /** Alerts dispatched since the last flush, by group key; the reader's thread only. */
     private final Map<String, Group> groups = new LinkedHashMap<>();
     /** For each alertId, the completion of the last notification that carries it. */
@@ -183,8 +191,9 @@ public final class ChannelDispatcher implements Dispatcher {
         }
         delivered.increment();
         if (job.attempts > 1) {
-            log.atInfo().addKeyValue("channel", channel.name()).addKeyValue("groupKey", n.groupKey())
-                    .addKeyValue("attempt", job.attempts).log("delivered after retrying");
+            log.atLevel(recovered.level()).addKeyValue("channel", channel.name()).addKeyValue("groupKey", n.groupKey())
+                    .addKeyValue("attempt", job.attempts).addKeyValue("outstanding", outstanding.size())
+                    .log("delivered after retrying");
         }
         job.done.complete(null);
     }
@@ -199,8 +208,9 @@ public final class ChannelDispatcher implements Dispatcher {
         } else {
             Duration wait = retry.backoff(job.attempts);
             retries.increment();
-            log.atWarn().addKeyValue("channel", channel.name()).addKeyValue("groupKey", job.notification.groupKey())
-                    .addKeyValue("attempt", job.attempts).addKeyValue("retryIn", wait)
+            log.atLevel(failing.level()).addKeyValue("channel", channel.name())
+                    .addKeyValue("groupKey", job.notification.groupKey()).addKeyValue("attempt", job.attempts)
+                    .addKeyValue("retryIn", wait).addKeyValue("outstanding", outstanding.size())
                     .log("delivery failed, trying again: {}", error.getMessage());
             if (!closed) {
                 timer.schedule(() -> queue.add(job), wait.toNanos(), TimeUnit.NANOSECONDS);
@@ -210,7 +220,7 @@ public final class ChannelDispatcher implements Dispatcher {
 
     private void giveUp(Job job, Undeliverable.Reason reason, Exception error) {
         Notification n = job.notification;
-        log.atError().addKeyValue("channel", channel.name()).addKeyValue("groupKey", n.groupKey())
+        log.atLevel(givingUp.level()).addKeyValue("channel", channel.name()).addKeyValue("groupKey", n.groupKey())
                 .addKeyValue("attempts", job.attempts).addKeyValue("reason", reason.label())
                 .addKeyValue("alerts", n.alerts().size())
                 .log("not delivered, handing over as undeliverable: {}", error.getMessage());
@@ -219,8 +229,9 @@ public final class ChannelDispatcher implements Dispatcher {
                 undeliverable.accept(a, channel.name(), job.attempts, reason, error);
             }
         } catch (RuntimeException e) {
-            log.atError().setCause(e).addKeyValue("channel", channel.name()).addKeyValue("groupKey", n.groupKey())
-                    .log("an undeliverable notification could not be handed over; it stays uncommitted");
+            log.atError().addKeyValue("channel", channel.name()).addKeyValue("groupKey", n.groupKey())
+                    .log("an undeliverable notification could not be handed over; it stays uncommitted: {}",
+                            e.toString());
             job.done.completeExceptionally(e);
             return;
         }
@@ -251,6 +262,26 @@ public final class ChannelDispatcher implements Dispatcher {
         timer.shutdownNow();
         senders.shutdownNow();
         channel.close();
+    }
+
+    /**
+     * The level of one of many alike log lines: its own for the first in each {@link #EVERY}, debug for the others,
+     * so an outage of a channel with thousands of notifications in flight is a few lines, not thousands.
+     */
+    private static final class Quieted {
+        static final Duration EVERY = Duration.ofSeconds(10);
+        private final Level level;
+        private final AtomicLong last = new AtomicLong(System.nanoTime() - EVERY.toNanos());
+
+        Quieted(Level level) {
+            this.level = level;
+        }
+
+        Level level() {
+            long now = System.nanoTime();
+            long before = last.get();
+            return now - before >= EVERY.toNanos() && last.compareAndSet(before, now) ? level : Level.DEBUG;
+        }
     }
 
     /** Alerts of one group key since the last flush, with their one completion. */

@@ -266,7 +266,7 @@ public final class DeliveryLoop implements AutoCloseable {
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     dispatcher.flush();
                     unflushedSince = -1;
-                    commit(c, uncommitted.committable(partitions));
+                    commitQuietly(c, uncommitted.committable(partitions));
                     uncommitted.forget(partitions);
                 }
 
@@ -360,6 +360,23 @@ public final class DeliveryLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Commits what may be committed, as a loop that is stopping or losing partitions does: a record that cannot be
+     * committed past is read again by whoever reads its partition next, and a failed commit only means more is.
+     */
+    private void commitQuietly(KafkaConsumer<byte[], byte[]> c, Uncommitted.Progress progress) {
+        if (progress.offsets().isEmpty()) {
+            return;
+        }
+        try {
+            c.commitSync(progress.offsets());
+            committedThisRun = true;
+        } catch (KafkaException e) {
+            log.atWarn().addKeyValue("group", groupId).addKeyValue("partitions", progress.offsets().keySet())
+                    .log("could not commit what was delivered; it is delivered again: {}", e.toString());
+        }
+    }
+
     /** On close: sends what lingers, waits a grace period for what is in flight, and commits what is done. */
     private void drain(KafkaConsumer<byte[], byte[]> c) {
         dispatcher.flush();
@@ -370,10 +387,7 @@ public final class DeliveryLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Uncommitted.Progress progress = uncommitted.committable();
-        if (!progress.offsets().isEmpty()) {
-            c.commitSync(progress.offsets());
-        }
+        commitQuietly(c, uncommitted.committable());
         log.atInfo().addKeyValue("group", groupId).addKeyValue("uncommitted", uncommitted.size())
                 .log("alert delivery stopped; what was in flight is delivered again after a restart");
     }
