@@ -313,9 +313,9 @@ public final class ComponentCommands {
                     .withStateDir(options.dataDir.resolve("notifier").toAbsolutePath());
             Delivery delivery = Delivery.from(config, Clock.systemUTC());
             NotifierApp app = new NotifierApp(kafka, topics, notifierConfig, Clock.systemUTC(), alert -> { },
-                    delivery.channels(), delivery.routes());
+                    delivery.channels(), delivery.routes(), delivery.retries(), registry);
             app.start();
-            return streamsApp(app, app::isReady, () -> app.failure() == null);
+            return streamsApp(app, app::isReady, app::isAlive);
         }
     }
 
