@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.notifier.delivery.KafkaUndeliverable;
-import dev.certsonar.notifier.delivery.Receiver;
 import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.notifier.delivery.Routes;
 import dev.certsonar.notifier.delivery.WebhookChannel;
+import dev.certsonar.sandbox.http.HttpReceiver;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.schemas.DeadLetters;
@@ -183,7 +183,7 @@ class NotifierAppIT {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         CertificateRef wildcard = cert("ee".repeat(32), "CN=*.example.com", now.plus(Duration.ofDays(100)));
         NotifierConfig c = config.withDelivery(Duration.ofSeconds(2), QUICK);
-        try (Receiver receiver = new Receiver()) {
+        try (HttpReceiver receiver = new HttpReceiver()) {
             startApp(c, new WebhookChannel("ops", receiver.url("/hook"), "k", Duration.ofSeconds(5), Clock.systemUTC()));
             for (String service : List.of("shop", "blog", "api")) {
                 send(status(service, now, wildcard, condition(UNTRUSTED, CRITICAL, wildcard, now)));
@@ -216,7 +216,7 @@ class NotifierAppIT {
     void what_a_channel_rejects_goes_to_alerts_undeliverable_with_the_error() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         CertificateRef selfSigned = cert("ff".repeat(32), "CN=blog.example.com", now.plus(Duration.ofDays(300)));
-        try (Receiver receiver = new Receiver()) {
+        try (HttpReceiver receiver = new HttpReceiver()) {
             receiver.status.set(400);
             startApp(config.withDelivery(Duration.ZERO, QUICK),
                     new WebhookChannel("ops", receiver.url("/hook"), "k", Duration.ofSeconds(5), Clock.systemUTC()));
@@ -249,7 +249,7 @@ class NotifierAppIT {
     @Test
     void a_channel_whose_receiver_hangs_holds_up_no_other_channel() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        try (Receiver hanging = new Receiver(); Receiver prompt = new Receiver()) {
+        try (HttpReceiver hanging = new HttpReceiver(); HttpReceiver prompt = new HttpReceiver()) {
             hanging.hang = true;
             RetryPolicy patient = new RetryPolicy(100, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMinutes(5));
             startApp(config.withDelivery(Duration.ZERO, QUICK), List.of(
@@ -281,7 +281,7 @@ class NotifierAppIT {
     void a_delivery_that_keeps_failing_is_restarted_then_makes_the_notifier_no_longer_alive() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         CertificateRef selfSigned = cert("34".repeat(32), "CN=blog.example.com", now.plus(Duration.ofDays(300)));
-        try (Admin admin = Admin.create(broker.clientProperties()); Receiver receiver = new Receiver()) {
+        try (Admin admin = Admin.create(broker.clientProperties()); HttpReceiver receiver = new HttpReceiver()) {
             // the broker refuses every record of alerts-undeliverable, so the rejected alert cannot be handed over
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
                     topics.alertsUndeliverable().name()), List.of(new AlterConfigOp(

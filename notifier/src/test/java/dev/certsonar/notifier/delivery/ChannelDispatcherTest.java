@@ -2,6 +2,7 @@ package dev.certsonar.notifier.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.certsonar.sandbox.http.HttpReceiver;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.AlertState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -32,13 +33,13 @@ class ChannelDispatcherTest {
     record Given(Alert alert, String channel, int attempts, Undeliverable.Reason reason, Throwable error) {
     }
 
-    Receiver receiver;
+    HttpReceiver receiver;
     final List<Given> undeliverable = new CopyOnWriteArrayList<>();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeEach
     void startReceiver() throws IOException {
-        receiver = new Receiver();
+        receiver = new HttpReceiver();
     }
 
     @AfterEach
@@ -66,7 +67,7 @@ class ChannelDispatcherTest {
         CompletableFuture.allOf(completions.toArray(CompletableFuture[]::new)).orTimeout(20, TimeUnit.SECONDS).join();
     }
 
-    static String service(Receiver.Request r) {
+    static String service(HttpReceiver.Request r) {
         try {
             return JSON.readTree(r.body()).get("alerts").get(0).get("service").asText();
         } catch (IOException e) {
@@ -101,7 +102,7 @@ class ChannelDispatcherTest {
             d.flush();
             awaitDone(List.of(done));
         }
-        assertThat(receiver.requests).hasSize(3).extracting(Receiver.Request::body)
+        assertThat(receiver.requests).hasSize(3).extracting(HttpReceiver.Request::body)
                 .containsOnly(receiver.requests.getFirst().body());
         assertThat(undeliverable).isEmpty();
         assertThat(registry.get(ChannelDispatcher.RETRIES).tag("channel", "ops").counter().count()).isEqualTo(2.0);
@@ -196,7 +197,7 @@ class ChannelDispatcherTest {
             d.flush();
             awaitDone(List.of(shop));
         }
-        assertThat(receiver.requests).singleElement().extracting(Receiver.Request::body).asString()
+        assertThat(receiver.requests).singleElement().extracting(HttpReceiver.Request::body).asString()
                 .contains("\"shop\"").doesNotContain("\"blog\"");
     }
 

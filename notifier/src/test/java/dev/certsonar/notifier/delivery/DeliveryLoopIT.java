@@ -1,5 +1,6 @@
 package dev.certsonar.notifier.delivery;
 
+import dev.certsonar.sandbox.http.HttpReceiver;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.schemas.DeadLetters;
@@ -65,7 +66,7 @@ class DeliveryLoopIT {
     Topics topics;
     String group;
     Admin admin;
-    Receiver receiver;
+    HttpReceiver receiver;
     KafkaUndeliverable undeliverable;
     DeliveryLoop loop;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -77,7 +78,7 @@ class DeliveryLoopIT {
         topics = Topics.withPrefix("t-" + run + ".");
         group = "delivery-it-" + run;
         admin = Admin.create(broker.clientProperties());
-        receiver = new Receiver();
+        receiver = new HttpReceiver();
     }
 
     @AfterEach

@@ -1,4 +1,4 @@
-package dev.certsonar.notifier.delivery;
+package dev.certsonar.sandbox.http;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -7,8 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -17,10 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A local HTTP receiver that records what it is sent and answers with a chosen status; it can refuse chosen requests
- * with 503, or hang without answering until it is closed.
+ * A local HTTP receiver on loopback, as a webhook's or a chat service's endpoint: it records every request and answers
+ * with a chosen status; it can refuse chosen requests with 503, or hang without answering until it is closed.
  */
-public final class Receiver implements AutoCloseable {
+public final class HttpReceiver implements AutoCloseable {
 
     public record Request(String path, Map<String, List<String>> headers, String body) {
         public String header(String name) {
@@ -43,7 +45,7 @@ public final class Receiver implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final HttpServer server;
 
-    public Receiver() throws IOException {
+    public HttpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             Request request = new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
@@ -71,6 +73,14 @@ public final class Receiver implements AutoCloseable {
         server.start();
     }
 
+    /** The distinct values of a header over the requests answered with a 2xx, as a receiver that drops repeats sees them. */
+    public Set<String> acceptedDistinct(String header) {
+        Set<String> values = new LinkedHashSet<>();
+        accepted.forEach(r -> values.add(r.header(header)));
+        return values;
+    }
+
+    /** This receiver's URL with {@code path}. */
     public URI url(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
