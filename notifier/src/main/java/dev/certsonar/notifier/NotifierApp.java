@@ -215,11 +215,20 @@ public final class NotifierApp implements AutoCloseable {
         return s == null ? KafkaStreams.State.CREATED : s.state();
     }
 
-    /** Stops delivery, then the Streams client, leaving the consumer group so partitions move at once. */
+    /** Stops every delivery, then the Streams client, leaving the consumer group so partitions move at once. */
     @Override
     public synchronized void close() {
         closed = true;
-        deliveries.forEach(DeliveryLoop::close);
+        // each delivery waits a grace period for what its channel has in flight: all of them at once
+        List<Thread> closing = deliveries.stream().map(d -> Thread.ofVirtual().start(d::close)).toList();
+        for (Thread t : closing) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         deliveries.clear();
         if (undeliverable != null) {
             undeliverable.close();

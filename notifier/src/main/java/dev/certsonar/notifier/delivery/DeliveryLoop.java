@@ -110,8 +110,8 @@ public final class DeliveryLoop implements AutoCloseable {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     /** What the current run read and did not commit; the loop's thread only, but for its size. */
     private Uncommitted uncommitted = new Uncommitted();
-    /** The first failed completion of the current run, noticed as soon as it happens. */
-    private final AtomicReference<Throwable> handOverFailure = new AtomicReference<>();
+    /** The first failed completion of the current run, noticed as soon as it happens; one per run. */
+    private AtomicReference<Throwable> handOverFailure = new AtomicReference<>();
     private boolean committedThisRun;
     private long unflushedSince = -1;
     private volatile boolean running;
@@ -251,7 +251,7 @@ public final class DeliveryLoop implements AutoCloseable {
     /** One run: one consumer and one dead-letter producer, from the last commit until closed or failed. */
     private void run() {
         uncommitted = new Uncommitted();
-        handOverFailure.set(null);
+        handOverFailure = new AtomicReference<>();
         committedThisRun = false;
         unflushedSince = -1;
         paused = false;
@@ -340,9 +340,10 @@ public final class DeliveryLoop implements AutoCloseable {
 
     private void track(ConsumerRecord<byte[], byte[]> r, CompletableFuture<Void> done) {
         if (!done.isDone()) {
+            AtomicReference<Throwable> failed = handOverFailure;
             done.whenComplete((v, e) -> {
                 if (e != null) {
-                    handOverFailure.compareAndSet(null, e);
+                    failed.compareAndSet(null, e);
                 }
             });
         }

@@ -7,11 +7,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Spliterator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +35,47 @@ public final class HttpReceiver implements AutoCloseable {
         }
     }
 
+    /**
+     * A list that only grows, read while it grows: appending costs no copy (a receiver may take hundreds of thousands of
+     * requests), and iterating walks a snapshot.
+     */
+    public static final class Recorded<E> extends AbstractList<E> implements RandomAccess {
+        private final List<E> items = new ArrayList<>();
+
+        synchronized void append(E item) {
+            items.add(item);
+        }
+
+        @Override
+        public synchronized E get(int index) {
+            return items.get(index);
+        }
+
+        @Override
+        public synchronized int size() {
+            return items.size();
+        }
+
+        /** What was recorded so far. */
+        public synchronized List<E> snapshot() {
+            return List.copyOf(items);
+        }
+
+        @Override
+        public Iterator<E> iterator() {
+            return snapshot().iterator();
+        }
+
+        @Override
+        public Spliterator<E> spliterator() {
+            return snapshot().spliterator();
+        }
+    }
+
     /** Every request, in the order they arrived. */
-    public final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final Recorded<Request> requests = new Recorded<>();
     /** The requests answered with a 2xx, in the order they were answered. */
-    public final List<Request> accepted = new CopyOnWriteArrayList<>();
+    public final Recorded<Request> accepted = new Recorded<>();
     public final AtomicInteger status = new AtomicInteger(200);
     /** Answer this many requests with 503 first. */
     public final AtomicInteger failuresLeft = new AtomicInteger();
@@ -50,7 +91,7 @@ public final class HttpReceiver implements AutoCloseable {
         server.createContext("/", exchange -> {
             Request request = new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            requests.add(request);
+            requests.append(request);
             if (hang) {
                 try {
                     closing.await(5, TimeUnit.MINUTES);
@@ -63,7 +104,7 @@ public final class HttpReceiver implements AutoCloseable {
             byte[] answer = "ok".getBytes(StandardCharsets.UTF_8);
             int code = refuse.test(request) || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 503 : status.get();
             if (code >= 200 && code < 300) {
-                accepted.add(request);
+                accepted.append(request);
             }
             exchange.sendResponseHeaders(code, answer.length);
             exchange.getResponseBody().write(answer);
