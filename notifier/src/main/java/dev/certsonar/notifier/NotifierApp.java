@@ -185,13 +185,7 @@ public final class NotifierApp implements AutoCloseable {
      * delivery loop gave up after failing again and again, and once the notifier is closed.
      */
     public boolean isAlive() {
-        KafkaStreams s = streams;
-        if (closed || failure != null || s == null) {
-            return false;
-        }
-        KafkaStreams.State state = s.state();
-        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
-                && deliveries.stream().allMatch(DeliveryLoop::isAlive);
+        return !closed && streams != null && stoppedPart().isEmpty();
     }
 
     /** What stopped on its own, in words, when something did: the alert lifecycle or a delivery (its group). */

@@ -65,7 +65,7 @@ class DeliveryTest {
         assertThat(delivery.channels()).extracting(Channel::name).containsExactly("ops", "console");
         assertThat(delivery.routes().channelsFor(alert("team-payments"))).containsExactly("ops");
         assertThat(delivery.routes().channelsFor(alert("someone-else"))).containsExactly("console");
-        assertThat(delivery.retries()).containsExactly(
+        assertThat(delivery.retries()).containsOnly(
                 Map.entry("ops", new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(20))),
                 Map.entry("console", RetryPolicy.DEFAULT));
     }
