@@ -328,9 +328,9 @@ public final class ComponentCommands {
             NotifierConfig notifierConfig = notifierConfig(config);
             Delivery delivery = Delivery.from(config, Clock.systemUTC());
             NotifierApp app = new NotifierApp(kafka, topics, notifierConfig, Clock.systemUTC(), alert -> { },
-                    delivery.channels(), delivery.routes());
+                    delivery.channels(), delivery.routes(), delivery.retries(), registry);
             app.start();
-            return streamsApp(app, app::isReady, () -> app.failure() == null);
+            return streamsApp(app, app::isReady, app::isAlive);
         }
     }
 

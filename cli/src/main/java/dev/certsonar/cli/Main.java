@@ -1,6 +1,9 @@
 package dev.certsonar.cli;
 
 import dev.certsonar.cli.config.ConfigException;
+import dev.certsonar.cli.inspect.InputProblem;
+import dev.certsonar.scanner.target.TargetSpecs;
+import dev.certsonar.schemas.InvalidValueException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -67,15 +70,39 @@ public final class Main implements Callable<Integer> {
         return EXIT_USAGE;
     }
 
+    /**
+     * A command that threw: a usage, configuration or input error is its message on stderr, nothing more; anything
+     * else is a failure of certsonar's own, a one-line message on stderr and the error with its stack trace in the log
+     * at ERROR, so a bug never reads like a mistake of the user's.
+     */
     private static int handleExecutionException(Exception error, CommandLine command, CommandLine.ParseResult parsed) {
-        if (error instanceof ConfigException || error instanceof IllegalArgumentException) {
-            command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + error.getMessage());
-            log.debug("{} stopped", command.getCommandSpec().qualifiedName(), error);
+        String name = command.getCommandSpec().qualifiedName();
+        if (isUserError(error)) {
+            command.getErr().println(name + ": " + error.getMessage());
+            log.debug("{} stopped on a usage, configuration or input error", name, error);
         } else {
-            command.getErr().println(command.getCommandSpec().qualifiedName() + ": failed: " + error);
-            log.error("{} failed", command.getCommandSpec().qualifiedName(), error);
+            command.getErr().println(name + ": failed: " + firstLine(error.toString()) + " (the log has the details)");
+            log.error("{} failed", name, error);
         }
+        command.getErr().flush();
         return EXIT_USAGE;
+    }
+
+    /**
+     * Whether an error is the user's to fix: a configuration ({@link ConfigException}), a value that breaks a record's
+     * rule ({@link InvalidValueException}), the command line ({@link CommandLine.ParameterException}), a target
+     * ({@link TargetSpecs.InvalidTargetSpecException}) or an input file ({@link InputProblem}). Any other exception,
+     * an {@link IllegalArgumentException} included, is certsonar's own failure.
+     */
+    static boolean isUserError(Throwable error) {
+        return error instanceof ConfigException || error instanceof InvalidValueException
+                || error instanceof CommandLine.ParameterException || error instanceof TargetSpecs.InvalidTargetSpecException
+                || error instanceof InputProblem;
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline).strip();
     }
 
     /** The registered commands, and {@code test}, which the {@code ./certsonar} launcher runs with Maven. */

@@ -134,7 +134,8 @@ public final class RunCommand implements Callable<Integer> {
             int status = 0;
             while (!stop.await(Duration.ofSeconds(1))) {
                 if (!pipeline.isAlive()) {
-                    err.println("certsonar run: a component stopped on an error; see the log");
+                    err.println("certsonar run: " + pipeline.stopped().orElse("a component")
+                            + " stopped on an error; see the log");
                     status = 1;
                     break;
                 }

@@ -6,11 +6,14 @@ import dev.certsonar.notifier.delivery.ChannelDispatcher;
 import dev.certsonar.notifier.delivery.Dispatcher;
 import dev.certsonar.notifier.delivery.KafkaUndeliverable;
 import dev.certsonar.notifier.delivery.LogChannel;
+import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.notifier.delivery.Routes;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,15 +42,19 @@ import java.util.function.Consumer;
 /**
  * The notifier: the alert lifecycle as a Kafka Streams application (exactly-once), with the operator's silences and
  * acknowledgements and the alerts' states on {@code alert-states}, and the delivery of the alerts topic
- * (read_committed, at-least-once). The topics must exist ({@code TopicAdmin.ensureTopics}). The {@code onAlert} callback and each channel read the topic in their own
- * consumer group, so a slow or failing channel holds up nobody else; a channel retries with backoff and hands what
- * it cannot deliver to {@code alerts-undeliverable}. By default the one channel is a {@link LogChannel}.
+ * (read_committed, at-least-once). The topics must exist ({@code TopicAdmin.ensureTopics}). The {@code onAlert}
+ * callback and each channel read the topic in their own consumer group, with their own {@link DeliveryLoop}, so a slow
+ * or failing channel holds up nobody else; a channel retries with backoff by its {@link RetryPolicy} and hands what it
+ * cannot deliver to {@code alerts-undeliverable}. A delivery loop that fails is started again; one that keeps failing
+ * makes the notifier no longer alive ({@link #isAlive}). By default the one channel is a {@link LogChannel}.
  */
 public final class NotifierApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NotifierApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+    /** Alerts a channel's delivery reads ahead of what it delivered before it pauses: what a stuck channel holds. */
+    static final int MAX_UNCOMMITTED = 10_000;
 
     private final Map<String, Object> kafkaProps;
     private final Topics topics;
@@ -55,10 +63,13 @@ public final class NotifierApp implements AutoCloseable {
     private final Consumer<Alert> onAlert;
     private final List<Channel> channels;
     private final Routes routes;
+    private final Map<String, RetryPolicy> retries;
+    private final MeterRegistry registry;
     private KafkaStreams streams;
     private final List<DeliveryLoop> deliveries = new CopyOnWriteArrayList<>();
     private KafkaUndeliverable undeliverable;
     private volatile Throwable failure;
+    private volatile boolean closed;
 
     /** A notifier that delivers to a {@link LogChannel} and to {@code onAlert}. */
     public NotifierApp(Map<String, Object> kafkaProps, Topics topics, NotifierConfig config, Clock clock,
@@ -81,6 +92,21 @@ public final class NotifierApp implements AutoCloseable {
      */
     public NotifierApp(Map<String, Object> kafkaProps, Topics topics, NotifierConfig config, Clock clock,
                        Consumer<Alert> onAlert, List<Channel> channels, Routes routes) {
+        this(kafkaProps, topics, config, clock, onAlert, channels, routes, Map.of(), new SimpleMeterRegistry());
+    }
+
+    /**
+     * A notifier that delivers each alert to the channels {@code routes} choose, and every alert to {@code onAlert}.
+     *
+     * @param retries  the retry policy of each channel that has its own, by channel name; the others retry by
+     *                 {@link NotifierConfig#retry()}
+     * @param registry where the delivery's meters go
+     * @throws IllegalArgumentException when a route or a retry policy names a channel that is not in
+     *                                  {@code channels}, or two channels have one name
+     */
+    public NotifierApp(Map<String, Object> kafkaProps, Topics topics, NotifierConfig config, Clock clock,
+                       Consumer<Alert> onAlert, List<Channel> channels, Routes routes, Map<String, RetryPolicy> retries,
+                       MeterRegistry registry) {
         this.kafkaProps = Map.copyOf(Objects.requireNonNull(kafkaProps, "kafkaProps"));
         this.topics = Objects.requireNonNull(topics, "topics");
         this.config = Objects.requireNonNull(config, "config");
@@ -95,6 +121,13 @@ public final class NotifierApp implements AutoCloseable {
             }
         }
         routes.requireChannels(names);
+        this.retries = Map.copyOf(retries);
+        for (String channel : this.retries.keySet()) {
+            if (!names.contains(channel)) {
+                throw new IllegalArgumentException("a retry policy for channel '" + channel + "', which is not a channel");
+            }
+        }
+        this.registry = Objects.requireNonNull(registry, "registry");
     }
 
     /** The topology this app runs, given the partition count of {@code service-status}. */
@@ -162,13 +195,14 @@ public final class NotifierApp implements AutoCloseable {
         streams.setStateListener((now, before) -> log.atInfo().addKeyValue("applicationId", config.applicationId())
                 .addKeyValue("from", before).addKeyValue("to", now).log("notifier streams state"));
         undeliverable = new KafkaUndeliverable(kafkaProps, topics.alertsUndeliverable());
+        DeliveryLoop.Settings loops = new DeliveryLoop.Settings(Duration.ZERO, MAX_UNCOMMITTED, config.deliveryRestarts());
         deliveries.add(new DeliveryLoop(kafkaProps, config.applicationId() + "-delivery", topics.alerts(),
-                topics.deadLetters().name(), Dispatcher.NONE, onAlert, Duration.ZERO));
+                topics.deadLetters().name(), Dispatcher.NONE, onAlert, loops, registry));
         for (Channel channel : channels) {
-            Dispatcher dispatcher = new ChannelDispatcher(channel, routes.to(channel.name()), config.retry(),
-                    undeliverable);
+            Dispatcher dispatcher = new ChannelDispatcher(channel, routes.to(channel.name()),
+                    retries.getOrDefault(channel.name(), config.retry()), undeliverable, registry);
             deliveries.add(new DeliveryLoop(kafkaProps, config.applicationId() + "-channel-" + channel.name(),
-                    topics.alerts(), null, dispatcher, alert -> { }, config.groupWindow()));
+                    topics.alerts(), null, dispatcher, alert -> { }, loops.withLinger(config.groupWindow()), registry));
         }
         streams.start();
         deliveries.forEach(DeliveryLoop::start);
@@ -184,6 +218,25 @@ public final class NotifierApp implements AutoCloseable {
                 && !deliveries.isEmpty() && deliveries.stream().allMatch(DeliveryLoop::isRunning);
     }
 
+    /**
+     * Neither the alert lifecycle nor a delivery stopped on its own: false once the Streams client failed or a
+     * delivery loop gave up after failing again and again, and once the notifier is closed.
+     */
+    public boolean isAlive() {
+        return !closed && streams != null && stoppedPart().isEmpty();
+    }
+
+    /** What stopped on its own, in words, when something did: the alert lifecycle or a delivery (its group). */
+    public Optional<String> stoppedPart() {
+        KafkaStreams s = streams;
+        if (failure != null || s != null && (s.state() == KafkaStreams.State.ERROR
+                || s.state() == KafkaStreams.State.PENDING_ERROR)) {
+            return Optional.of("the alert lifecycle (Kafka Streams " + config.applicationId() + ")");
+        }
+        return deliveries.stream().filter(d -> !d.isAlive()).findFirst()
+                .map(d -> "the alert delivery of consumer group " + d.groupId());
+    }
+
     /** The error that stopped the Streams client, if one did. */
     public Throwable failure() {
         return failure;
@@ -194,10 +247,20 @@ public final class NotifierApp implements AutoCloseable {
         return s == null ? KafkaStreams.State.CREATED : s.state();
     }
 
-    /** Stops delivery, then the Streams client, leaving the consumer group so partitions move at once. */
+    /** Stops every delivery, then the Streams client, leaving the consumer group so partitions move at once. */
     @Override
     public synchronized void close() {
-        deliveries.forEach(DeliveryLoop::close);
+        closed = true;
+        // each delivery waits a grace period for what its channel has in flight: all of them at once
+        List<Thread> closing = deliveries.stream().map(d -> Thread.ofVirtual().start(d::close)).toList();
+        for (Thread t : closing) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         deliveries.clear();
         if (undeliverable != null) {
             undeliverable.close();

@@ -1,5 +1,6 @@
 package dev.certsonar.notifier;
 
+import dev.certsonar.notifier.delivery.DeliveryLoop;
 import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.ValueRules;
@@ -34,7 +35,10 @@ import java.util.stream.Stream;
  * @param stateDir             Kafka Streams state directory (RocksDB); in the data directory, never a temporary folder
  * @param groupWindow          alerts of one certificate and condition arriving within this window are sent to a
  *                             channel as one notification; zero = each alert alone
- * @param retry                how a channel's failed notification is tried again before it is undeliverable
+ * @param retry                how a channel's failed notification is tried again before it is undeliverable, for the
+ *                             channels without a policy of their own
+ * @param deliveryRestarts     how a delivery loop that failed is started again, and after how many failures in a row
+ *                             it stops and the notifier is no longer alive
  */
 public record NotifierConfig(
         String applicationId,
@@ -45,7 +49,8 @@ public record NotifierConfig(
         Duration punctuateInterval,
         Path stateDir,
         Duration groupWindow,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        RetryPolicy deliveryRestarts) {
 
     private static final List<String> CONDITIONS = names(ConditionType.values());
     private static final List<String> SEVERITIES = names(Severity.values());
@@ -59,7 +64,8 @@ public record NotifierConfig(
             Duration.ofSeconds(10),
             Path.of("certsonar-data", "notifier"),
             Duration.ofSeconds(2),
-            RetryPolicy.DEFAULT);
+            RetryPolicy.DEFAULT,
+            DeliveryLoop.Settings.RESTARTS);
 
     public NotifierConfig {
         if (applicationId == null || applicationId.isBlank()) {
@@ -74,6 +80,7 @@ public record NotifierConfig(
         ValueRules.required("stateDir", stateDir);
         ValueRules.notNegative("groupWindow", groupWindow);
         ValueRules.required("retry", retry);
+        ValueRules.required("deliveryRestarts", deliveryRestarts);
     }
 
     /** How long the condition must hold before it fires; empty when it fires at once. */
@@ -89,38 +96,43 @@ public record NotifierConfig(
 
     public NotifierConfig withApplicationId(String id) {
         return new NotifierConfig(id, holdDown, holdDownObservations, reminders, keepResolved, punctuateInterval,
-                stateDir, groupWindow, retry);
+                stateDir, groupWindow, retry, deliveryRestarts);
     }
 
     public NotifierConfig withStateDir(Path dir) {
         return new NotifierConfig(applicationId, holdDown, holdDownObservations, reminders, keepResolved,
-                punctuateInterval, dir, groupWindow, retry);
+                punctuateInterval, dir, groupWindow, retry, deliveryRestarts);
     }
 
     /** Holds these conditions down for their durations, or for {@code observations} consecutive observations. */
     public NotifierConfig withHoldDown(int observations, Map<String, Duration> conditions) {
         return new NotifierConfig(applicationId, conditions, observations, reminders, keepResolved, punctuateInterval,
-                stateDir, groupWindow, retry);
+                stateDir, groupWindow, retry, deliveryRestarts);
     }
 
     public NotifierConfig withReminders(Map<String, Duration> intervals) {
         return new NotifierConfig(applicationId, holdDown, holdDownObservations, intervals, keepResolved,
-                punctuateInterval, stateDir, groupWindow, retry);
+                punctuateInterval, stateDir, groupWindow, retry, deliveryRestarts);
     }
 
     public NotifierConfig withKeepResolved(Duration keep) {
         return new NotifierConfig(applicationId, holdDown, holdDownObservations, reminders, keep, punctuateInterval,
-                stateDir, groupWindow, retry);
+                stateDir, groupWindow, retry, deliveryRestarts);
     }
 
     public NotifierConfig withDelivery(Duration window, RetryPolicy retryPolicy) {
         return new NotifierConfig(applicationId, holdDown, holdDownObservations, reminders, keepResolved,
-                punctuateInterval, stateDir, window, retryPolicy);
+                punctuateInterval, stateDir, window, retryPolicy, deliveryRestarts);
+    }
+
+    public NotifierConfig withDeliveryRestarts(RetryPolicy value) {
+        return new NotifierConfig(applicationId, holdDown, holdDownObservations, reminders, keepResolved,
+                punctuateInterval, stateDir, groupWindow, retry, value);
     }
 
     public NotifierConfig withPunctuateInterval(Duration interval) {
         return new NotifierConfig(applicationId, holdDown, holdDownObservations, reminders, keepResolved, interval,
-                stateDir, groupWindow, retry);
+                stateDir, groupWindow, retry, deliveryRestarts);
     }
 
     /**

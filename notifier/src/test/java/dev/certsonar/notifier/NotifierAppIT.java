@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.notifier.delivery.KafkaUndeliverable;
-import dev.certsonar.notifier.delivery.Receiver;
 import dev.certsonar.notifier.delivery.RetryPolicy;
+import dev.certsonar.notifier.delivery.Routes;
 import dev.certsonar.notifier.delivery.WebhookChannel;
+import dev.certsonar.sandbox.http.HttpReceiver;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.schemas.DeadLetters;
@@ -22,7 +23,10 @@ import dev.certsonar.schemas.avro.Silence;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.ServiceStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,8 +34,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +56,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static dev.certsonar.notifier.Statuses.cert;
 import static dev.certsonar.notifier.Statuses.condition;
@@ -77,6 +85,7 @@ class NotifierAppIT {
     NotifierConfig config;
     KafkaProducer<String, ServiceStatus> producer;
     final List<Alert> delivered = new CopyOnWriteArrayList<>();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     NotifierApp app;
 
     @BeforeEach
@@ -115,6 +124,13 @@ class NotifierAppIT {
     }
 
     private static final RetryPolicy QUICK = new RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(400));
+
+    private void startApp(NotifierConfig c, List<Channel> channels, Map<String, RetryPolicy> retries) {
+        app = new NotifierApp(broker.clientProperties(), topics, c, Clock.systemUTC(), delivered::add, channels,
+                Routes.toAll(channels.stream().map(Channel::name).toList()), retries, registry);
+        app.start();
+        await().atMost(PATIENCE).until(app::isReady);
+    }
 
     private void send(ServiceStatus status) throws Exception {
         producer.send(new ProducerRecord<>(topics.serviceStatus().name(), status.getService(), status)).get();
@@ -173,7 +189,7 @@ class NotifierAppIT {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         CertificateRef wildcard = cert("ee".repeat(32), "CN=*.example.com", now.plus(Duration.ofDays(100)));
         NotifierConfig c = config.withDelivery(Duration.ofSeconds(2), QUICK);
-        try (Receiver receiver = new Receiver()) {
+        try (HttpReceiver receiver = new HttpReceiver()) {
             startApp(c, new WebhookChannel("ops", receiver.url("/hook"), "k", Duration.ofSeconds(5), Clock.systemUTC()));
             for (String service : List.of("shop", "blog", "api")) {
                 send(status(service, now, wildcard, condition(UNTRUSTED, CRITICAL, wildcard, now)));
@@ -206,7 +222,7 @@ class NotifierAppIT {
     void what_a_channel_rejects_goes_to_alerts_undeliverable_with_the_error() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         CertificateRef selfSigned = cert("ff".repeat(32), "CN=blog.example.com", now.plus(Duration.ofDays(300)));
-        try (Receiver receiver = new Receiver()) {
+        try (HttpReceiver receiver = new HttpReceiver()) {
             receiver.status.set(400);
             startApp(config.withDelivery(Duration.ZERO, QUICK),
                     new WebhookChannel("ops", receiver.url("/hook"), "k", Duration.ofSeconds(5), Clock.systemUTC()));
@@ -233,6 +249,65 @@ class NotifierAppIT {
                 assertThat(header(r, KafkaUndeliverable.ERROR_HEADER)).contains("HTTP 400");
             }
             assertThat(receiver.requests).hasSize(1);
+        }
+    }
+
+    @Test
+    void a_channel_whose_receiver_hangs_holds_up_no_other_channel() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (HttpReceiver hanging = new HttpReceiver(); HttpReceiver prompt = new HttpReceiver()) {
+            hanging.hang = true;
+            RetryPolicy patient = new RetryPolicy(100, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMinutes(5));
+            startApp(config.withDelivery(Duration.ZERO, QUICK), List.of(
+                    new WebhookChannel("stuck", hanging.url("/hook"), null, Duration.ofSeconds(1), Clock.systemUTC()),
+                    new WebhookChannel("ops", prompt.url("/hook"), null, Duration.ofSeconds(5), Clock.systemUTC())),
+                    Map.of("stuck", patient));
+            List<String> services = List.of("shop", "blog", "api", "mail", "www");
+            for (int i = 0; i < services.size(); i++) {
+                String service = services.get(i);
+                CertificateRef own = cert(("5" + i).repeat(32), "CN=" + service + ".example.com",
+                        now.plus(Duration.ofDays(3)));
+                send(status(service, now, own, condition(EXPIRING, CRITICAL, own, now)));
+            }
+
+            await("every alert reaches the prompt channel while the other one hangs").atMost(PATIENCE)
+                    .untilAsserted(() -> assertThat(prompt.accepted).hasSize(services.size()));
+            assertThat(hanging.requests).as("the stuck channel is still trying").isNotEmpty();
+            assertThat(hanging.accepted).isEmpty();
+            await("the stuck channel retries").atMost(PATIENCE).until(() -> registry.get(
+                    "certsonar.notifier.notification.retries").tag("channel", "stuck").counter().count() > 0);
+            assertThat(hanging.accepted).isEmpty();
+            assertThat(app.isAlive()).isTrue();
+            assertThat(registry.get("certsonar.notifier.notifications").tag("channel", "ops").tag("result", "delivered")
+                    .counter().count()).isEqualTo(services.size());
+        }
+    }
+
+    @Test
+    void a_delivery_that_keeps_failing_is_restarted_then_makes_the_notifier_no_longer_alive() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        CertificateRef selfSigned = cert("34".repeat(32), "CN=blog.example.com", now.plus(Duration.ofDays(300)));
+        try (Admin admin = Admin.create(broker.clientProperties()); HttpReceiver receiver = new HttpReceiver()) {
+            // the broker refuses every record of alerts-undeliverable, so the rejected alert cannot be handed over
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
+                    topics.alertsUndeliverable().name()), List.of(new AlterConfigOp(
+                    new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "100"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+            receiver.status.set(400);
+            startApp(config.withDelivery(Duration.ZERO, QUICK)
+                            .withDeliveryRestarts(new RetryPolicy(3, Duration.ofMillis(200), Duration.ofMillis(400))),
+                    List.of(new WebhookChannel("ops", receiver.url("/hook"), null, Duration.ofSeconds(5), Clock.systemUTC())),
+                    Map.of());
+            send(status("blog", now, selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now)));
+
+            await("the delivery gives up").atMost(PATIENCE).until(() -> !app.isAlive());
+            String group = config.applicationId() + "-channel-ops";
+            assertThat(app.stoppedPart()).contains("the alert delivery of consumer group " + group);
+            assertThat(registry.get("certsonar.notifier.delivery.restarts").tag("group", group).counter().count())
+                    .isEqualTo(2.0);
+            assertThat(registry.get("certsonar.notifier.delivery.alive").tag("group", group).gauge().value()).isZero();
+            assertThat(app.state()).as("the alert lifecycle goes on").isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(receiver.requests).as("tried once per run").hasSize(3);
         }
     }
 
@@ -343,7 +418,7 @@ class NotifierAppIT {
      * notifier applies it: the canary's state turns SILENCED. A silence takes a moment to reach the lifecycle (it
      * passes through a repartition), so an alert that fires in that moment is not muted yet.
      */
-    private void silenceInEffect(Silence silence, Receiver receiver) throws Exception {
+    private void silenceInEffect(Silence silence, HttpReceiver receiver) throws Exception {
         CertificateRef canary = cert("30".repeat(32), "CN=canary.example.com", Instant.now().plus(Duration.ofDays(3)));
         send(status("canary", Instant.now().truncatedTo(ChronoUnit.MILLIS), canary, condition(EXPIRING, CRITICAL, canary,
                 Instant.now())));
@@ -357,7 +432,7 @@ class NotifierAppIT {
      * With no wall-clock check while the silence lasts (so that its end is seen only after a restart): shop's alert
      * fires at {@code now} under a silence of team-web's services that ends at {@code ends}; then the notifier stops.
      */
-    private void shopFiresUnderASilenceAndTheNotifierStops(Receiver receiver, Instant now, Instant ends) throws Exception {
+    private void shopFiresUnderASilenceAndTheNotifierStops(HttpReceiver receiver, Instant now, Instant ends) throws Exception {
         CertificateRef expiring = cert("31".repeat(32), "CN=shop.example.com", now.plus(Duration.ofDays(3)));
         startApp(config.withPunctuateInterval(Duration.ofHours(1)), webhook(receiver));
         silenceInEffect(silence("s1", now.minusSeconds(60), ends, "owner=team-web"), receiver);
@@ -369,7 +444,7 @@ class NotifierAppIT {
     @Test
     void a_silence_that_ends_while_the_notifier_is_stopped_gives_the_channel_the_alert_once_after_the_restart() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        try (Receiver receiver = new Receiver()) {
+        try (HttpReceiver receiver = new HttpReceiver()) {
             shopFiresUnderASilenceAndTheNotifierStops(receiver, now, now.plusSeconds(60));
             assertThat(delivered).filteredOn(a -> a.getService().equals("shop")).singleElement()
                     .extracting(Alert::getSilenced).isEqualTo(true);
@@ -401,7 +476,7 @@ class NotifierAppIT {
             throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Instant ends = now.plusSeconds(20);
-        try (Receiver receiver = new Receiver()) {
+        try (HttpReceiver receiver = new HttpReceiver()) {
             shopFiresUnderASilenceAndTheNotifierStops(receiver, now, ends);
             await().atMost(PATIENCE).until(() -> Instant.now().isAfter(ends));
             startApp(config.withPunctuateInterval(Duration.ofSeconds(1)), webhook(receiver));
@@ -418,7 +493,7 @@ class NotifierAppIT {
     void a_silenced_alert_is_not_sent_after_a_restart_on_rebuilt_state() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         CertificateRef selfSigned = cert("32".repeat(32), "CN=blog.example.com", now.plus(Duration.ofDays(300)));
-        try (Receiver receiver = new Receiver()) {
+        try (HttpReceiver receiver = new HttpReceiver()) {
             startApp(config.withPunctuateInterval(Duration.ofSeconds(1)), webhook(receiver));
             silenceInEffect(silence("s1", now.minusSeconds(60), now.plus(Duration.ofDays(1)), "owner=~team-.*"), receiver);
             send(status("blog", now, selfSigned, condition(UNTRUSTED, CRITICAL, selfSigned, now)));
@@ -472,7 +547,7 @@ class NotifierAppIT {
         });
     }
 
-    private static WebhookChannel webhook(Receiver receiver) {
+    private static WebhookChannel webhook(HttpReceiver receiver) {
         return new WebhookChannel("ops", receiver.url("/hook"), "k", Duration.ofSeconds(5), Clock.systemUTC());
     }
 }

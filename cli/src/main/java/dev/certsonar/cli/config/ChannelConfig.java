@@ -2,6 +2,7 @@ package dev.certsonar.cli.config;
 
 import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.notifier.delivery.Channels;
+import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.schemas.InvalidValueException;
 
 import java.time.Clock;
@@ -20,8 +21,11 @@ import java.util.regex.Pattern;
  * @param type     one of {@link #TYPES}
  * @param settings every other key of the channel's entry (url, secret, ...), with {@code ${ENV}} expanded;
  *                 a list value is joined with commas
+ * @param retry    how a notification the channel did not take is tried again before it is undeliverable (its
+ *                 {@code retry} section: {@code attempts}, {@code initialBackoff}, {@code maxBackoff}, {@code budget});
+ *                 {@link RetryPolicy#DEFAULT} where the file says nothing
  */
-public record ChannelConfig(String name, String type, Map<String, String> settings) {
+public record ChannelConfig(String name, String type, Map<String, String> settings, RetryPolicy retry) {
 
     /** The channel types the notifier delivers to. */
     public static final Set<String> TYPES = Channels.TYPES;
@@ -38,8 +42,16 @@ public record ChannelConfig(String name, String type, Map<String, String> settin
                     + String.join(", ", new TreeSet<>(TYPES)));
         }
         settings = Map.copyOf(settings);
+        if (retry == null) {
+            throw new InvalidValueException("retry", "missing");
+        }
         // the notifier's rules of a channel's settings: it builds one from them or refuses them naming the setting
         Channels.create(name, type, settings, Clock.systemUTC()).close();
+    }
+
+    /** A channel that retries by {@link RetryPolicy#DEFAULT}. */
+    public ChannelConfig(String name, String type, Map<String, String> settings) {
+        this(name, type, settings, RetryPolicy.DEFAULT);
     }
 
     /** The notifier's channel; its settings are known to be complete. */

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.certsonar.notifier.NotifierConfig;
+import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.Durations;
@@ -76,6 +77,9 @@ public final class ConfigLoader {
     /** {@code KAFKA_*} variables of Kafka's own scripts and images, which are no client properties. */
     private static final Set<String> KAFKA_NON_CLIENT_ENV = Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_VERSION",
             "KAFKA_LOG_DIR", "KAFKA_CLUSTER_ID", "KAFKA_NODE_ID", "KAFKA_PROCESS_ROLES");
+
+    /** The keys of a channel's {@code retry} section, named as {@link RetryPolicy}'s fields. */
+    private static final List<String> RETRY_KEYS = List.of("attempts", "budget", "initialBackoff", "maxBackoff");
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
@@ -328,7 +332,7 @@ public final class ConfigLoader {
                     : duration(section.keepResolved(), at("notifier", "keepResolved"));
             return checked(at("notifier"), () -> new NotifierConfig(or(section.applicationId(), d.applicationId()),
                     holdDown, or(section.holdDownObservations(), d.holdDownObservations()), reminders, keepResolved,
-                    d.punctuateInterval(), d.stateDir(), d.groupWindow(), d.retry()));
+                    d.punctuateInterval(), d.stateDir(), d.groupWindow(), d.retry(), d.deliveryRestarts()));
         }
 
         /** A map of names to durations, each value read as a duration at its key. */
@@ -359,18 +363,61 @@ public final class ConfigLoader {
                 Map<String, String> settings = new LinkedHashMap<>();
                 for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = fields.next();
-                    if (!field.getKey().equals("name") && !field.getKey().equals("type")) {
+                    if (!Set.of("name", "type", "retry").contains(field.getKey())) {
                         settings.put(field.getKey(), scalarOrList(field.getValue(), pointer.appendProperty(field.getKey())));
                     }
                 }
+                RetryPolicy retry = retry(node.get("retry"), pointer.appendProperty("retry"));
                 try {
-                    channels.add(checked(pointer, () -> new ChannelConfig(name, type, settings)));
+                    channels.add(checked(pointer, () -> new ChannelConfig(name, type, settings, retry)));
                 } catch (IllegalArgumentException incomplete) {
                     // the notifier's refusal of the settings, which names the setting in its own words
                     throw problem(pointer, String.valueOf(incomplete.getMessage()), incomplete);
                 }
             }
             return channels;
+        }
+
+        /** A channel's {@code retry} section; each key it leaves out is {@link RetryPolicy#DEFAULT}'s. */
+        private RetryPolicy retry(JsonNode section, JsonPointer pointer) {
+            RetryPolicy d = RetryPolicy.DEFAULT;
+            if (section == null || section.isNull()) {
+                return d;
+            }
+            if (!section.isObject()) {
+                throw problem(pointer, "expected a map of keys (attempts, initialBackoff, maxBackoff, budget)");
+            }
+            for (Iterator<String> keys = section.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (!RETRY_KEYS.contains(key)) {
+                    throw problem(pointer.appendProperty(key), "unknown key; known keys here: "
+                            + String.join(", ", RETRY_KEYS));
+                }
+            }
+            int attempts = d.attempts();
+            JsonNode attemptsNode = section.get("attempts");
+            if (attemptsNode != null) {
+                if (!attemptsNode.canConvertToInt() || !attemptsNode.isIntegralNumber()) {
+                    throw problem(pointer.appendProperty("attempts"), "expected a whole number");
+                }
+                attempts = attemptsNode.intValue();
+            }
+            int tries = attempts;
+            Duration initial = retryDuration(section, "initialBackoff", d.initialBackoff(), pointer);
+            Duration max = retryDuration(section, "maxBackoff", d.maxBackoff(), pointer);
+            Duration budget = retryDuration(section, "budget", d.budget(), pointer);
+            return checked(pointer, () -> new RetryPolicy(tries, initial, max, budget));
+        }
+
+        private Duration retryDuration(JsonNode section, String key, Duration fallback, JsonPointer pointer) {
+            JsonNode value = section.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            if (!value.isValueNode() || value.isNull()) {
+                throw problem(pointer.appendProperty(key), "expected a duration such as 30s");
+            }
+            return duration(value.asText(), pointer.appendProperty(key));
         }
 
         private List<RouteConfig> routes(List<ConfigFile.Route> section) {

@@ -5,21 +5,32 @@ import dev.certsonar.cli.config.ChannelConfig;
 import dev.certsonar.cli.config.RouteConfig;
 import dev.certsonar.notifier.delivery.Channel;
 import dev.certsonar.notifier.delivery.LogChannel;
+import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.notifier.delivery.Routes;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
- * Where the notifier delivers alerts: the configured channels and routes, or a log channel for every alert when the
- * configuration names no channel; none for a command that prints every alert itself.
+ * Where the notifier delivers alerts: the configured channels, routes and each channel's retry policy, or a log
+ * channel for every alert when the configuration names no channel; none for a command that prints every alert itself.
+ *
+ * @param retries each channel's retry policy, by name; a channel without one retries by the notifier's default
  */
-public record Delivery(List<Channel> channels, Routes routes) {
+public record Delivery(List<Channel> channels, Routes routes, Map<String, RetryPolicy> retries) {
 
     public Delivery {
         channels = List.copyOf(channels);
         Objects.requireNonNull(routes, "routes");
+        retries = Map.copyOf(retries);
+    }
+
+    /** Channels that retry by the notifier's default. */
+    public Delivery(List<Channel> channels, Routes routes) {
+        this(channels, routes, Map.of());
     }
 
     /** No channel: for a command that prints every alert on its own output ({@code run}, {@code demo}). */
@@ -44,7 +55,9 @@ public record Delivery(List<Channel> channels, Routes routes) {
         Routes routes = config.routes().isEmpty()
                 ? Routes.toAll(config.channels().stream().map(ChannelConfig::name).toList())
                 : new Routes(config.routes().stream().map(RouteConfig::toRoute).toList());
-        return new Delivery(channels, routes);
+        Map<String, RetryPolicy> retries = config.channels().stream()
+                .collect(Collectors.toMap(ChannelConfig::name, ChannelConfig::retry));
+        return new Delivery(channels, routes, retries);
     }
 
     /**

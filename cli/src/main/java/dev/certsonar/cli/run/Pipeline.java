@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +31,8 @@ import java.util.function.Consumer;
 
 /**
  * Every component in one JVM: the aggregator, the notifier and a scanner worker with its probe engine, meeting only on
- * the topics. Closing stops them in the order scanner, notifier, aggregator.
+ * the topics. Closing stops them in the order scanner, notifier, aggregator. The notifier's meters go to the registry
+ * given at the start.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -118,7 +120,7 @@ public final class Pipeline implements AutoCloseable {
             started.add(aggregator);
             aggregator.start();
             NotifierApp notifier = new NotifierApp(settings.kafka(), settings.topics(), settings.notifier(), clock, onAlert,
-                    settings.delivery().channels(), settings.delivery().routes());
+                    settings.delivery().channels(), settings.delivery().routes(), settings.delivery().retries(), registry);
             started.add(notifier);
             notifier.start();
             ProbeEngine engine = new ProbeEngine(settings.scanner(), clock);
@@ -140,9 +142,26 @@ public final class Pipeline implements AutoCloseable {
         return aggregator.isReady() && notifier.isReady() && worker.isReady();
     }
 
-    /** False once a component stopped on its own (a fatal error). */
+    /**
+     * False once a component stopped on its own (a fatal error): the aggregator's Streams client, the notifier's
+     * Streams client or one of its deliveries, or the scanner worker.
+     */
     public boolean isAlive() {
-        return worker.isRunning();
+        return stopped().isEmpty();
+    }
+
+    /** The component that stopped on its own, in words, when one did. */
+    public Optional<String> stopped() {
+        if (!aggregator.isAlive()) {
+            return Optional.of("the aggregator (Kafka Streams " + aggregator.state() + ")");
+        }
+        if (!notifier.isAlive()) {
+            return Optional.of("the notifier" + notifier.stoppedPart().map(part -> ": " + part).orElse(""));
+        }
+        if (!worker.isRunning()) {
+            return Optional.of("the scanner worker" + worker.failure().map(e -> ": " + e).orElse(""));
+        }
+        return Optional.empty();
     }
 
     public AggregatorApp aggregator() {

@@ -1,6 +1,7 @@
 package dev.certsonar.cli.config;
 
 import dev.certsonar.notifier.NotifierConfig;
+import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.scanner.ScannerConfig;
 import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.avro.ConditionType;
@@ -274,6 +275,27 @@ class ConfigLoaderTest {
         assertThat(config.routes().get(1).isFallback()).isFalse();
     }
 
+    @Test
+    void aChannelsRetrySectionSetsItsRetryPolicyAndWhatItLeavesOutIsTheDefault() throws IOException {
+        Path file = write("retry.yaml", """
+                channels:
+                  - name: ops
+                    type: webhook
+                    url: https://hooks.example.com/certsonar
+                    retry: {attempts: 20, initialBackoff: 2s, maxBackoff: 1m, budget: 15m}
+                  - {name: pager, type: pagerduty, routingKey: R0UT1NG, retry: {budget: 90s}}
+                  - {name: console, type: log}
+                """);
+
+        CertsonarConfig config = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE);
+
+        assertThat(config.channel("ops")).get().extracting(ChannelConfig::retry).isEqualTo(
+                new RetryPolicy(20, Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofMinutes(15)));
+        assertThat(config.channel("pager")).get().extracting(ChannelConfig::retry)
+                .isEqualTo(RetryPolicy.DEFAULT.withBudget(Duration.ofSeconds(90)));
+        assertThat(config.channel("console")).get().extracting(ChannelConfig::retry).isEqualTo(RetryPolicy.DEFAULT);
+    }
+
     static Stream<Arguments> badFiles() {
         return Stream.of(
                 argumentSet("unknown section", """
@@ -394,6 +416,42 @@ class ConfigLoaderTest {
                           - name: pager
                             type: pagerduty
                         """, "c.yaml:3: channels[1]: channels[pager].routingKey"),
+                argumentSet("unknown key of a channel's retry", """
+                        channels:
+                          - name: a
+                            type: log
+                            retry: {attempts: 3, maxWait: 5s}
+                        """, "c.yaml:4: channels[0].retry.maxWait: unknown key; known keys here: attempts, budget, initialBackoff, maxBackoff"),
+                argumentSet("retry attempts that are no number", """
+                        channels:
+                          - name: a
+                            type: log
+                            retry:
+                              attempts: many
+                        """, "c.yaml:5: channels[0].retry.attempts: expected a whole number"),
+                argumentSet("retry budget that is no duration", """
+                        channels:
+                          - {name: a, type: log, retry: {budget: long}}
+                        """, "c.yaml:2: channels[0].retry.budget: \"long\" is not a duration"),
+                argumentSet("retry without a try", """
+                        channels:
+                          - name: a
+                            type: log
+                            retry:
+                              attempts: 0
+                        """, "c.yaml:5: channels[0].retry.attempts: 0 is too small (at least 1)"),
+                argumentSet("retry whose ceiling is below its first backoff", """
+                        channels:
+                          - name: a
+                            type: log
+                            retry:
+                              initialBackoff: 10s
+                              maxBackoff: 5s
+                        """, "c.yaml:6: channels[0].retry.maxBackoff: maxBackoff (5s) must not be less than initialBackoff (10s)"),
+                argumentSet("retry given a value", """
+                        channels:
+                          - {name: a, type: log, retry: 3}
+                        """, "c.yaml:2: channels[0].retry: expected a map of keys"),
                 argumentSet("unknown severity", """
                         channels: [{name: a, type: log}]
                         routes: [{match: {minSeverity: urgent}, channels: [a]}]

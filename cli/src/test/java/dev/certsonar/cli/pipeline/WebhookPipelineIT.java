@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.certsonar.aggregator.AggregatorApp;
+import dev.certsonar.cli.CommandProcess;
 import dev.certsonar.cli.config.CertsonarConfig;
 import dev.certsonar.cli.config.ConfigLoader;
 import dev.certsonar.cli.run.DemoWorld;
@@ -187,16 +188,9 @@ class WebhookPipelineIT {
             Pipeline.Settings demo = DemoWorld.settings(kafka, topics, dir, world.caFile(), -1);
             TargetPublisher.publish(kafka, topics, DemoWorld.targets(world));
             Path output = dir.resolve("notifier.log");
-            ProcessBuilder command = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:+UseSerialGC", "--sun-misc-unsafe-memory-access=allow",
-                    "-cp", System.getProperty("java.class.path"),
-                    "dev.certsonar.cli.Main", "notifier", "--config", config.toString(),
+            Process notifier = CommandProcess.start(output, "notifier", "--config", config.toString(),
                     "--bootstrap-server", broker.bootstrapServers(), "--topic-prefix", topics.prefix(),
                     "--data-dir", dir.resolve("notifier-data").toString(), "--http-port", "0", "--partitions", "3");
-            command.environment().keySet().removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("CERTSONAR_"));
-            command.redirectErrorStream(true).redirectOutput(output.toFile());
-            Process notifier = command.start();
             try (AggregatorApp aggregator = new AggregatorApp(kafka, topics,
                     demo.aggregator().withApplicationId("aggregator-" + run), Clock.systemUTC());
                  ProbeEngine engine = new ProbeEngine(demo.scanner(), Clock.systemUTC());

@@ -3,6 +3,7 @@ package dev.certsonar.cli.run;
 import dev.certsonar.cli.config.CertsonarConfig;
 import dev.certsonar.cli.config.ConfigLoader;
 import dev.certsonar.notifier.delivery.Channel;
+import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.ConditionType;
@@ -10,6 +11,7 @@ import dev.certsonar.schemas.avro.Severity;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -53,7 +55,7 @@ class DeliveryTest {
     void theConfiguredChannelsAndRoutesAreUsed() {
         CertsonarConfig config = new ConfigLoader(Map.of()).parse("""
                 channels:
-                  - {name: ops, type: webhook, url: "http://127.0.0.1:9/hook", secret: s}
+                  - {name: ops, type: webhook, url: "http://127.0.0.1:9/hook", secret: s, retry: {attempts: 3, budget: 20s}}
                   - {name: console, type: log}
                 routes:
                   - {match: {owner: team-payments}, channels: [ops]}
@@ -63,5 +65,8 @@ class DeliveryTest {
         assertThat(delivery.channels()).extracting(Channel::name).containsExactly("ops", "console");
         assertThat(delivery.routes().channelsFor(alert("team-payments"))).containsExactly("ops");
         assertThat(delivery.routes().channelsFor(alert("someone-else"))).containsExactly("console");
+        assertThat(delivery.retries()).containsOnly(
+                Map.entry("ops", new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(20))),
+                Map.entry("console", RetryPolicy.DEFAULT));
     }
 }

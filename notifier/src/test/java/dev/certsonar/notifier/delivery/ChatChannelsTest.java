@@ -2,6 +2,7 @@ package dev.certsonar.notifier.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.certsonar.sandbox.http.HttpReceiver;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.AlertState;
 import org.junit.jupiter.api.AfterEach;
@@ -21,11 +22,11 @@ class ChatChannelsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    Receiver receiver;
+    HttpReceiver receiver;
 
     @BeforeEach
     void start() throws IOException {
-        receiver = new Receiver();
+        receiver = new HttpReceiver();
     }
 
     @AfterEach
