@@ -57,8 +57,9 @@ class EmbeddedKafkaBrokerIT {
                     new NewTopic(prefix + "b", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
                     .all().get();
 
-            Set<String> names = admin.listTopics().names().get();
-            assertThat(names).contains(prefix + "a", prefix + "b");
+            // a created topic reaches the broker's metadata cache a moment after the controller acknowledged it
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(admin.listTopics().names().get()).contains(prefix + "a", prefix + "b"));
             var descriptions = admin.describeTopics(List.of(prefix + "a")).allTopicNames().get();
             assertThat(descriptions.get(prefix + "a").partitions()).hasSize(3);
         }
