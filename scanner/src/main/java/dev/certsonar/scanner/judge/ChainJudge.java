@@ -153,19 +153,24 @@ public final class ChainJudge {
         if (search.found.isEmpty()) {
             partial = search.partialChain(leaf);
             X509Certificate top = partial.getLast();
-            partialComplete = search.selfSigned(top);
+            boolean topSelfSigned = search.selfSigned(top);
+            X509Certificate loop = search.loopsBackTo(top, partial);
+            partialComplete = topSelfSigned || loop != null;
             if (search.limited) {
                 partialProblem = "untrusted: no path to a trusted anchor was found within the limits of path building";
             } else if (selfSigned) {
                 partialProblem = "the certificate is self-signed and not a trusted root";
-            } else if (partialComplete) {
+            } else if (topSelfSigned) {
                 partialProblem = "untrusted: the chain ends at '" + name(top) + "', which is not a trusted root";
+            } else if (loop != null) {
+                partialProblem = "untrusted: the chain loops: '" + name(top) + "' is issued by '" + name(loop)
+                        + "', already on the chain, and no trusted root is reached";
             } else {
                 partialProblem = "incomplete chain: the issuer '" + top.getIssuerX500Principal().getName() + "' of '"
                         + name(top) + "' was not served and is not a trusted root";
             }
             List<X509Certificate> judged = new ArrayList<>(partial);
-            partialFindings = findings(judged, partialComplete && partial.size() > 1 ? top : null, false);
+            partialFindings = findings(judged, topSelfSigned && partial.size() > 1 ? top : null, false);
         }
 
         boolean hostnameMatch = true;
@@ -291,7 +296,8 @@ public final class ChainJudge {
 
     /**
      * The weak keys and signatures of the judged certificates (an anchor's own signature set aside), and the leaf's
-     * lifetime against the CA/Browser Forum maximum when the path ends at a public anchor.
+     * lifetime against the CA/Browser Forum maximum when the path ends at a public anchor and the leaf is an end-entity
+     * certificate (the maximum is not for CA certificates, which a chain of CAs only, read from a file, starts with).
      */
     private static Findings findings(List<X509Certificate> judged, X509Certificate anchor, boolean publicAnchor) {
         X509Certificate leaf = judged.getFirst();
@@ -314,7 +320,7 @@ public final class ChainJudge {
                 words.add("weak signature: " + (c == leaf ? "the certificate" : "'" + name(c) + "'") + " is signed with " + weak);
             }
         }
-        boolean lifetimeExceeds = publicAnchor && LifetimeRule.exceeds(leaf);
+        boolean lifetimeExceeds = publicAnchor && leaf.getBasicConstraints() < 0 && LifetimeRule.exceeds(leaf);
         String lifetimeProblem = null;
         if (lifetimeExceeds) {
             Instant nb = leaf.getNotBefore().toInstant();
@@ -454,6 +460,22 @@ public final class ChainJudge {
             found.add(new Path(List.copyOf(served), anchor, broken, notBefore, expiry.getNotAfter().toInstant(), expiry,
                     notBefores(judged, leaf), findings(judged, anchor.certificate(), anchor.publicAnchor()),
                     ordering.toString()));
+        }
+
+        /**
+         * The certificate of the chain that issued its last one, when the served issuers of the last one are all on the
+         * chain already (a loop); null otherwise.
+         */
+        X509Certificate loopsBackTo(X509Certificate top, List<X509Certificate> chain) {
+            for (X509Certificate candidate : bySubject.getOrDefault(top.getIssuerX500Principal(), List.of())) {
+                SubjectKey sk = SubjectKey.of(candidate);
+                for (X509Certificate c : chain) {
+                    if (c != top && SubjectKey.of(c).equals(sk) && verifies(top, candidate.getPublicKey())) {
+                        return c;
+                    }
+                }
+            }
+            return null;
         }
 
         /** The longest chain of served issuers from the leaf, for naming what is missing when no path reaches an anchor. */
