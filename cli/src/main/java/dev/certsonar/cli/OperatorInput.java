@@ -2,11 +2,11 @@ package dev.certsonar.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.certsonar.notifier.operator.Matchers;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Matcher;
+import dev.certsonar.schemas.policy.Matchers;
 
 import java.time.Duration;
 import java.time.Instant;
