@@ -118,7 +118,7 @@ abstract class OperatorCommand<V> extends KafkaCommand {
             super(which);
         }
 
-        /** The record; an option that breaks a rule is an {@link IllegalArgumentException} naming it. */
+        /** The record; an option that breaks a rule is an {@link dev.certsonar.schemas.InvalidValueException} naming it. */
         abstract V record(String id, List<Matcher> matchers, String by, Instant now);
 
         @Override
