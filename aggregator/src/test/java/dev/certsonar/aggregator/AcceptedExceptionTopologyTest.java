@@ -7,6 +7,7 @@ import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.LifecycleState;
 import dev.certsonar.schemas.avro.Matcher;
 import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.avro.Silence;
@@ -194,14 +195,14 @@ class AcceptedExceptionTopologyTest {
             another label value                  ; label.env=dev                                 ; false
             certificate                          ; certificate=SHA                               ; true
             certificate by regex                 ; certificate=~SHA.*                            ; true
-            another certificate                  ; certificate=0000                              ; false
+            another certificate                  ; certificate=0000000000000000000000000000000000000000000000000000000000000000 ; false
             target                               ; target=tls://shop.example.com:443             ; true
             target by regex                      ; target=~tls://shop\\..*                       ; true
             another target                       ; target=tls://other:443                        ; false
             condition                            ; condition=UNTRUSTED                           ; true
             condition by regex                   ; condition=~UNTRUSTED|EXPIRED                  ; true
             another condition                    ; condition=EXPIRED                             ; false
-            severity, the condition's level      ; severity=CRITICAL                             ; true
+            severity, the alert's                ; severity=CRITICAL                             ; true
             severity by regex                    ; severity=~WARN.*                              ; false
             all hold                             ; service=shop,owner=team-web,label.env=prod    ; true
             one of all fails                     ; service=shop,owner=team-api                   ; false
@@ -244,6 +245,21 @@ class AcceptedExceptionTopologyTest {
             assertThat(r.value().getStatus()).isEqualTo(Status.OK);
         });
         assertThat(h.heldStatus("shop").getStatus()).isEqualTo(Status.INVALID);
+    }
+
+    /** UNREACHABLE is found at level WARNING and alerts as CRITICAL: {@code severity} is the alert's. */
+    @ParameterizedTest(name = "{0} accepts an unreachable service: {1}")
+    @CsvSource({"severity=CRITICAL, true", "severity=WARNING, false"})
+    void severityIsTheSeverityOfTheConditionsAlert(String matcher, boolean accepted) {
+        h.observe(Obs.unreachable(h.now(), Outcome.TIMEOUT).build());
+        assertThat(h.onlyStatus().getConditions()).singleElement().satisfies(c -> assertThat(c.getLevel()).isEqualTo(Severity.WARNING));
+        h.advance(Duration.ofMinutes(1));
+        String[] nameValue = matcher.split("=", 2);
+        h.exception(AcceptedException.newBuilder(selfSignedByDesign(null, eq(nameValue[0], nameValue[1])))
+                .setConditions(List.of(ConditionType.UNREACHABLE)).build());
+        ServiceStatus s = h.heldStatus("shop");
+        assertThat(s.getStatus()).isEqualTo(accepted ? Status.OK : Status.UNREACHABLE);
+        assertThat(s.getAccepted()).hasSize(accepted ? 1 : 0);
     }
 
     @Test

@@ -2,11 +2,11 @@ package dev.certsonar.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.certsonar.notifier.operator.Matchers;
 import dev.certsonar.schemas.avro.AcceptedException;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Matcher;
 import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.policy.Matchers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -118,7 +118,7 @@ abstract class OperatorCommand<V> extends KafkaCommand {
             super(which);
         }
 
-        /** The record; an option that breaks a rule is an {@link IllegalArgumentException} naming it. */
+        /** The record; an option that breaks a rule is an {@link dev.certsonar.schemas.InvalidValueException} naming it. */
         abstract V record(String id, List<Matcher> matchers, String by, Instant now);
 
         @Override
@@ -166,7 +166,8 @@ abstract class OperatorCommand<V> extends KafkaCommand {
         @Option(names = "--match", paramLabel = "KEY=VALUE", required = true, arity = "1..*", description = {
                 "What it applies to (repeatable; all must hold): KEY=VALUE for equality, KEY=~REGEX for a regular",
                 "expression that matches the whole value. KEY: service, owner, condition, severity, certificate",
-                "(SHA-256), target (a target id), label.NAME."})
+                "(SHA-256), target (a target id), label.NAME. A fact that is absent (no owner, no such label)",
+                "holds for no matcher."})
         List<String> written;
 
         List<Matcher> matchers() {

@@ -2,11 +2,11 @@ package dev.certsonar.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.certsonar.notifier.operator.Matchers;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Matcher;
+import dev.certsonar.schemas.policy.Matchers;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +20,8 @@ import java.util.UUID;
 
 /**
  * What the operator's commands ({@code silence}, {@code ack}, {@code exceptions}) take from the command line, each
- * refused with an {@link IllegalArgumentException} that names the option: matchers, times, names and ids.
+ * refused with an {@link InvalidValueException} whose field is the option (a user's error, shown as its message):
+ * matchers, times, names and ids.
  */
 final class OperatorInput {
 
@@ -37,7 +38,7 @@ final class OperatorInput {
             try {
                 matchers.add(Matchers.parse(w));
             } catch (InvalidValueException e) {
-                throw new IllegalArgumentException("--match " + e.getMessage(), e);
+                throw new InvalidValueException("--match " + w, e.problem());
             }
         }
         return matchers;
@@ -50,7 +51,7 @@ final class OperatorInput {
             try {
                 conditions.add(ConditionType.valueOf(Matchers.parse("condition=" + w).getValue()));
             } catch (InvalidValueException e) {
-                throw new IllegalArgumentException("--accept: " + e.problem(), e);
+                throw new InvalidValueException("--accept", e.problem());
             }
         }
         return conditions;
@@ -68,7 +69,7 @@ final class OperatorInput {
                 try {
                     return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
                 } catch (DateTimeParseException notADate) {
-                    throw new IllegalArgumentException(option + ": '" + text + "' is not a time (write " + TIME_FORMS + ")");
+                    throw new InvalidValueException(option, "'" + text + "' is not a time (write " + TIME_FORMS + ")");
                 }
             }
         }
@@ -77,13 +78,13 @@ final class OperatorInput {
     /** When something made now ends: {@code --until TIME}, or {@code --for DURATION} from now, or after {@code otherwise}. */
     static Instant end(Instant now, String forDuration, String until, Duration otherwise) {
         if (forDuration != null && until != null) {
-            throw new IllegalArgumentException("--for and --until: give one of them, not both");
+            throw new InvalidValueException("--for and --until", "give one of them, not both");
         }
         Instant end;
         if (until != null) {
             end = time("--until", until);
             if (!end.isAfter(now)) {
-                throw new IllegalArgumentException("--until: " + end + " is not in the future");
+                throw new InvalidValueException("--until", end + " is not in the future");
             }
             return end;
         }
@@ -91,12 +92,12 @@ final class OperatorInput {
         if (forDuration != null) {
             try {
                 length = Durations.parse(forDuration);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--for: '" + forDuration + "' is not a duration (write 90s, 10m, 6h, 7d "
-                        + "or ISO-8601 like PT6H)", e);
+            } catch (IllegalArgumentException notADuration) {
+                throw new InvalidValueException("--for", "'" + forDuration + "' is not a duration (write 90s, 10m, 6h, 7d "
+                        + "or ISO-8601 like PT6H)");
             }
             if (length.isNegative() || length.isZero()) {
-                throw new IllegalArgumentException("--for: " + forDuration + " is not a positive duration");
+                throw new InvalidValueException("--for", forDuration + " is not a positive duration");
             }
         }
         return now.plus(length);
@@ -106,7 +107,7 @@ final class OperatorInput {
     static String by(String given) {
         String name = given != null ? given : System.getProperty("user.name", "");
         if (name.isBlank()) {
-            throw new IllegalArgumentException("--by: a name is needed (the user running the command has none)");
+            throw new InvalidValueException("--by", "a name is needed (the user running the command has none)");
         }
         return name.strip();
     }
@@ -114,7 +115,7 @@ final class OperatorInput {
     /** A text an option must give. */
     static String text(String option, String given) {
         if (given == null || given.isBlank()) {
-            throw new IllegalArgumentException(option + ": an empty text (say why)");
+            throw new InvalidValueException(option, "an empty text (say why)");
         }
         return given.strip();
     }

@@ -1,12 +1,12 @@
 package dev.certsonar.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.certsonar.notifier.operator.Matchers;
 import dev.certsonar.notifier.operator.OperatorRecords;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Matcher;
 import dev.certsonar.schemas.avro.Silence;
 import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.policy.Matchers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

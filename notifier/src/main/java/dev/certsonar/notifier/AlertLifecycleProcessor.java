@@ -7,7 +7,6 @@ import dev.certsonar.notifier.LifecycleOutput.StateChange;
 import dev.certsonar.notifier.NotifierInput.AckChange;
 import dev.certsonar.notifier.NotifierInput.SilenceChange;
 import dev.certsonar.notifier.NotifierInput.StatusChange;
-import dev.certsonar.notifier.operator.AlertFacts;
 import dev.certsonar.schemas.Endpoints;
 import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Alert;
@@ -19,6 +18,7 @@ import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.EndpointStatus;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
+import dev.certsonar.schemas.policy.ConditionFacts;
 import dev.certsonar.schemas.store.CompositeKeys;
 import dev.certsonar.schemas.store.DueIndex;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -213,7 +213,7 @@ final class AlertLifecycleProcessor implements Processor<String, NotifierInput, 
         long since = w.condition().getSince().toEpochMilli();
         long dueAt = since + config.holdDown(w.condition().getType()).orElseThrow().toMillis();
         String alertId = w.alert().getAlertId();
-        List<String> muted = mutingAt(now).ids(new AlertFacts(w.alert(), w.targets()));
+        List<String> muted = mutingAt(now).ids(ConditionFacts.of(w.alert(), w.targets()));
         AlertRecord pending = new AlertRecord(Phase.PENDING, -1, since, dueAt, w.detail(), w.alert(), since,
                 AlertRecord.NEVER, muted, null, w.targets());
         save(existing, pending, now);
@@ -228,7 +228,7 @@ final class AlertLifecycleProcessor implements Processor<String, NotifierInput, 
     private void fire(AlertRecord existing, Alert content, String detail, long since, List<String> targets, long now) {
         String alertId = content.getAlertId();
         Instant at = Instant.ofEpochMilli(now);
-        List<String> muted = mutingAt(now).ids(new AlertFacts(content, targets));
+        List<String> muted = mutingAt(now).ids(ConditionFacts.of(content, targets));
         Alert alert = Alert.newBuilder(content)
                 .setEventId(AlertIds.eventId(alertId, now, 0, AlertState.FIRING))
                 .setState(AlertState.FIRING)
@@ -483,8 +483,8 @@ final class AlertLifecycleProcessor implements Processor<String, NotifierInput, 
         return muting;
     }
 
-    private static AlertFacts facts(AlertRecord r) {
-        return new AlertFacts(r.alert(), r.targets());
+    private static ConditionFacts facts(AlertRecord r) {
+        return ConditionFacts.of(r.alert(), r.targets());
     }
 
     /**

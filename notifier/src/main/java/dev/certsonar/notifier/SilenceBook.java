@@ -1,9 +1,9 @@
 package dev.certsonar.notifier;
 
-import dev.certsonar.notifier.operator.AlertFacts;
-import dev.certsonar.notifier.operator.Matchers;
 import dev.certsonar.notifier.operator.OperatorRecords;
 import dev.certsonar.schemas.avro.Silence;
+import dev.certsonar.schemas.policy.ConditionFacts;
+import dev.certsonar.schemas.policy.Matchers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * The silences one task of the alert lifecycle knows: every silence that has not ended, in the task's own store (each
@@ -24,7 +23,7 @@ import java.util.function.Predicate;
 final class SilenceBook {
 
     private final KeyValueStore<String, Silence> store;
-    private final Map<String, Predicate<AlertFacts>> compiled = new HashMap<>();
+    private final Map<String, Matchers.Compiled> compiled = new HashMap<>();
 
     SilenceBook(KeyValueStore<String, Silence> store) {
         this.store = store;
@@ -56,7 +55,7 @@ final class SilenceBook {
 
     /** The silences that mute at {@code now}, to try on the alerts of that instant. */
     Muting at(Instant now) {
-        List<Map.Entry<String, Predicate<AlertFacts>>> active = new ArrayList<>();
+        List<Map.Entry<String, Matchers.Compiled>> active = new ArrayList<>();
         try (KeyValueIterator<String, Silence> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, Silence> kv = it.next();
@@ -70,13 +69,13 @@ final class SilenceBook {
     }
 
     /** The silences active at one instant. */
-    record Muting(List<Map.Entry<String, Predicate<AlertFacts>>> active) {
+    record Muting(List<Map.Entry<String, Matchers.Compiled>> active) {
 
         /** The ids of the silences that mute an alert with these facts, in id order. */
-        List<String> ids(AlertFacts facts) {
+        List<String> ids(ConditionFacts facts) {
             List<String> ids = new ArrayList<>();
-            for (Map.Entry<String, Predicate<AlertFacts>> silence : active) {
-                if (silence.getValue().test(facts)) {
+            for (Map.Entry<String, Matchers.Compiled> silence : active) {
+                if (silence.getValue().matches(facts)) {
                     ids.add(silence.getKey());
                 }
             }

@@ -1,6 +1,5 @@
 package dev.certsonar.notifier;
 
-import dev.certsonar.notifier.operator.Matchers;
 import dev.certsonar.schemas.DeadLetters;
 import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Alert;
@@ -11,6 +10,7 @@ import dev.certsonar.schemas.avro.LifecycleState;
 import dev.certsonar.schemas.avro.Matcher;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Silence;
+import dev.certsonar.schemas.policy.Matchers;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.test.TestRecord;

@@ -14,7 +14,9 @@ import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.Protocols;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.LifecycleState;
+import dev.certsonar.schemas.avro.Matcher;
 import dev.certsonar.schemas.avro.Status;
+import dev.certsonar.schemas.policy.Matchers;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -393,10 +395,11 @@ public record ConsolePages(ServiceIndex index, ApiQueries read, AlertHistory his
                 text(e, "reason"), text(e, "createdBy"), instant(e, "createdAt"), instant(e, "until"), e.path("active").asBoolean());
     }
 
-    /** Matchers as {@code service=shop} or {@code label.env=~pr.*}. */
+    /** Matchers as the command line writes them: {@code service=shop} or {@code label.env=~pr.*}. */
     private static List<String> matchers(JsonNode matchers) {
         List<String> out = new ArrayList<>();
-        matchers.forEach(m -> out.add(m.path("name").asText() + (m.path("regex").asBoolean() ? "=~" : "=") + m.path("value").asText()));
+        matchers.forEach(m -> out.add(Matchers.format(new Matcher(m.path("name").asText(), m.path("value").asText(),
+                m.path("regex").asBoolean()))));
         return out;
     }
 

@@ -1,16 +1,13 @@
 package dev.certsonar.aggregator.state;
 
 import dev.certsonar.schemas.avro.AcceptedException;
-import dev.certsonar.schemas.avro.ConditionType;
-import dev.certsonar.schemas.avro.Severity;
+import dev.certsonar.schemas.policy.ConditionFacts;
 import dev.certsonar.schemas.policy.Matchers;
 
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -33,32 +30,9 @@ public final class AcceptedExceptions {
             return until == null || at.isBefore(until);
         }
 
-        /** Whether it accepts the condition of the subject at {@code at}: in force, the condition's type named, matchers hold. */
-        public boolean accepts(ConditionSubject subject, Instant at) {
-            return inForce(at) && exception.getConditions().contains(subject.type()) && matchers.matches(subject);
-        }
-    }
-
-    /**
-     * One condition of a service as matchers see it: the service's name, owner and labels, the condition's type,
-     * level (matched as {@code severity}) and certificate, and the targets whose endpoints cause it.
-     */
-    public record ConditionSubject(String service, String owner, Map<String, String> labels, ConditionType type, Severity level,
-                                   String certificate, Collection<String> targets) implements Matchers.Subject {
-        @Override
-        public Collection<String> values(String name) {
-            return switch (name) {
-                case "service" -> List.of(service);
-                case "owner" -> owner == null ? List.of() : List.of(owner);
-                case "condition" -> List.of(type.name());
-                case "severity" -> List.of(level.name());
-                case "certificate" -> certificate == null ? List.of() : List.of(certificate);
-                case "target" -> targets;
-                default -> {
-                    String label = name.startsWith(Matchers.LABEL_PREFIX) ? labels.get(name.substring(Matchers.LABEL_PREFIX.length())) : null;
-                    yield label == null ? List.of() : List.of(label);
-                }
-            };
+        /** Whether it accepts the condition at {@code at}: in force, the condition's type named, matchers hold. */
+        public boolean accepts(ConditionFacts condition, Instant at) {
+            return inForce(at) && exception.getConditions().contains(condition.condition()) && matchers.matches(condition);
         }
     }
 
@@ -87,10 +61,10 @@ public final class AcceptedExceptions {
         byId.clear();
     }
 
-    /** The exception, in force at {@code at}, that accepts the subject's condition; empty when none does. */
-    public Optional<AcceptedException> accepting(ConditionSubject subject, Instant at) {
+    /** The exception, in force at {@code at}, that accepts the condition; empty when none does. */
+    public Optional<AcceptedException> accepting(ConditionFacts condition, Instant at) {
         for (Held held : byId.values()) {
-            if (held.accepts(subject, at)) {
+            if (held.accepts(condition, at)) {
                 return Optional.of(held.exception());
             }
         }

@@ -7,7 +7,7 @@ import dev.certsonar.schemas.avro.Condition;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.EndpointStatus;
 import dev.certsonar.schemas.avro.ServiceStatus;
-import dev.certsonar.schemas.policy.Matchers;
+import dev.certsonar.schemas.policy.ConditionFacts;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -22,11 +22,12 @@ import java.util.TreeSet;
 
 /**
  * Which services an accepted exception may change. Only a service with a condition (counted or accepted) can be
- * changed by an exception, so only those are kept here, each with the values its matchers are tested on: service,
- * owner, {@code label.NAME}, and the conditions', severities', certificates' and targets' values of all its conditions
- * together. A service these values match may be changed; one they do not match cannot be (a matcher that holds for one
- * condition holds for the union), so re-evaluating the services found is exact, and finding them costs one pass over
- * the services that have conditions (or a few lookups when the exception names services exactly), never over all.
+ * changed by an exception, so only those are kept here, each with the facts of all its conditions together
+ * ({@link ConditionFacts} of each condition, with the targets of all the service's endpoints). A service these facts
+ * match may be changed; one they do not match cannot be (a matcher that holds for one condition holds for the union,
+ * and an absent fact holds for no matcher), so re-evaluating the services found is exact, and finding them costs one
+ * pass over the services that have conditions (or a few lookups when the exception names services exactly), never over
+ * all.
  */
 final class ExceptionScope {
 
@@ -47,21 +48,20 @@ final class ExceptionScope {
             candidates.delete(service);
             return;
         }
-        Map<String, TreeSet<String>> traits = new TreeMap<>();
-        add(traits, "service", service);
-        add(traits, "owner", status.getOwner());
-        status.getLabels().forEach((name, value) -> add(traits, Matchers.LABEL_PREFIX + name, value));
         List<Condition> conditions = new ArrayList<>(status.getConditions());
         for (AcceptedCondition a : status.getAccepted()) {
             conditions.add(a.getCondition());
         }
-        for (Condition c : conditions) {
-            add(traits, "condition", c.getType().name());
-            add(traits, "severity", c.getLevel().name());
-            add(traits, "certificate", c.getCertificate() != null ? c.getCertificate().getSha256() : null);
-        }
+        TreeSet<String> targets = new TreeSet<>();
         for (EndpointStatus e : status.getEndpoints()) {
-            add(traits, "target", e.getTargetId());
+            if (e.getTargetId() != null) {
+                targets.add(e.getTargetId());
+            }
+        }
+        Map<String, TreeSet<String>> traits = new TreeMap<>();
+        for (Condition c : conditions) {
+            ConditionFacts.of(service, status.getOwner(), status.getLabels(), c.getType(), c.getLevel(), c.getCertificate(), targets)
+                    .byKey().forEach((key, values) -> traits.computeIfAbsent(key, k -> new TreeSet<>()).addAll(values));
         }
         try {
             candidates.put(service, JSON.writeValueAsBytes(traits));
@@ -111,11 +111,5 @@ final class ExceptionScope {
             named |= conditions.contains(accepted.name());
         }
         return named && exception.matchers().matches(name -> traits.getOrDefault(name, List.of()));
-    }
-
-    private static void add(Map<String, TreeSet<String>> traits, String name, String value) {
-        if (value != null) {
-            traits.computeIfAbsent(name, n -> new TreeSet<>()).add(value);
-        }
     }
 }

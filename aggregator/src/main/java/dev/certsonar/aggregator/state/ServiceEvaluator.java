@@ -15,6 +15,7 @@ import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.avro.Status;
 import dev.certsonar.schemas.avro.Target;
+import dev.certsonar.schemas.policy.ConditionFacts;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 
 import java.time.Instant;
@@ -341,9 +342,8 @@ public final class ServiceEvaluator {
             if (exceptions.all().isEmpty()) {
                 return new Accepted(null);
             }
-            AcceptedExceptions.ConditionSubject subject = new AcceptedExceptions.ConditionSubject(service, owner, labels, c.type(),
-                    c.level(), c.certificate() != null ? c.certificate().getSha256() : null, targets);
-            return new Accepted(exceptions.accepting(subject, at).orElse(null));
+            ConditionFacts facts = ConditionFacts.of(service, owner, labels, c.type(), c.level(), c.certificate(), targets);
+            return new Accepted(exceptions.accepting(facts, at).orElse(null));
         }
     }
 

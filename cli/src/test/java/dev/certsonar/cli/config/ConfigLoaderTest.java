@@ -311,7 +311,8 @@ class ConfigLoaderTest {
                           holdDown:
                             UNREACHABL: 15m
                         """, "c.yaml:3: notifier.holdDown.UNREACHABL: not a condition (EXPIRING, EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, "
-                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE)"),
+                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, "
+                                + "LIFETIME_EXCEEDS_MAXIMUM)"),
                 argumentSet("a reminder of neither a severity nor a condition", """
                         notifier:
                           reminders: {CRITICAL: 24h, URGENT: 1h}

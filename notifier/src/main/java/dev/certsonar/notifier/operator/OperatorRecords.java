@@ -3,6 +3,7 @@ package dev.certsonar.notifier.operator;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Silence;
+import dev.certsonar.schemas.policy.Matchers;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -25,7 +26,7 @@ public final class OperatorRecords {
      */
     public static void check(Silence silence) {
         nonBlank("id", silence.getId());
-        Matchers.checkAll(silence.getMatchers());
+        Matchers.check(silence.getMatchers());
         Instant starts = required("startsAt", silence.getStartsAt());
         Instant ends = required("endsAt", silence.getEndsAt());
         if (ends.isBefore(starts)) {
