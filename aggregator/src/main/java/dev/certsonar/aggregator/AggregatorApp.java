@@ -65,6 +65,7 @@ public final class AggregatorApp implements AutoCloseable {
     private final Topology topology;
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry registry;
+    private final boolean ownsRegistry;
     private final KafkaStreamsMetrics streamsMetrics;
     private final WebServer api;
     private final ServiceIndex serviceIndex = new ServiceIndex();
@@ -89,6 +90,18 @@ public final class AggregatorApp implements AutoCloseable {
      * @param targets how the API and the console read targets people write (the command line's forms and files)
      */
     public AggregatorApp(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config, Clock clock, TargetSyntax targets) {
+        this(kafkaProps, topics, config, clock, targets, null);
+    }
+
+    /**
+     * @param clock    "now" for the HTTP API and its metrics; the topology takes its time from records and punctuations
+     * @param targets  how the API and the console read targets people write (the command line's forms and files)
+     * @param registry where the aggregator's meters go and what its {@code /metrics} shows (with whatever else the
+     *                 caller bound to it, such as the JVM's meters and common tags); the caller closes it. Null: a
+     *                 registry of the aggregator's own, closed with it
+     */
+    public AggregatorApp(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config, Clock clock, TargetSyntax targets,
+                         PrometheusMeterRegistry registry) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
@@ -100,9 +113,10 @@ public final class AggregatorApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         this.streams.setStateListener((newState, oldState) -> log.info("Aggregator streams {} -> {}", oldState, newState));
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.ownsRegistry = registry == null;
+        this.registry = ownsRegistry ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry;
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
-        this.streamsMetrics.bindTo(registry);
+        this.streamsMetrics.bindTo(this.registry);
         if (config.http().port() >= 0) {
             Objects.requireNonNull(targets, "targets");
             StateQueries queries = new StateQueries(streams, config, clock);
@@ -291,6 +305,8 @@ public final class AggregatorApp implements AutoCloseable {
             log.warn("Aggregator streams did not stop within {}", CLOSE_TIMEOUT);
         }
         streamsMetrics.close();
-        registry.close();
+        if (ownsRegistry) {
+            registry.close();
+        }
     }
 }
