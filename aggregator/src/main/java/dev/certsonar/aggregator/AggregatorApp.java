@@ -19,6 +19,7 @@ import dev.certsonar.aggregator.http.StatusRoutes;
 import dev.certsonar.aggregator.http.TargetRoutes;
 import dev.certsonar.aggregator.http.TargetSyntax;
 import dev.certsonar.aggregator.http.WebServer;
+import dev.certsonar.schemas.DeadLetterHandler;
 import dev.certsonar.schemas.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -57,6 +58,8 @@ import java.util.concurrent.TimeoutException;
 public final class AggregatorApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AggregatorApp.class);
+    /** How the aggregator names itself in the dead letters it writes. */
+    public static final String COMPONENT = "aggregator";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration TOPIC_LOOKUP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration TOPIC_LOOKUP_RETRY = Duration.ofMillis(100);
@@ -65,6 +68,7 @@ public final class AggregatorApp implements AutoCloseable {
     private final Topology topology;
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry registry;
+    private final boolean ownsRegistry;
     private final KafkaStreamsMetrics streamsMetrics;
     private final WebServer api;
     private final ServiceIndex serviceIndex = new ServiceIndex();
@@ -89,6 +93,18 @@ public final class AggregatorApp implements AutoCloseable {
      * @param targets how the API and the console read targets people write (the command line's forms and files)
      */
     public AggregatorApp(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config, Clock clock, TargetSyntax targets) {
+        this(kafkaProps, topics, config, clock, targets, null);
+    }
+
+    /**
+     * @param clock    "now" for the HTTP API and its metrics; the topology takes its time from records and punctuations
+     * @param targets  how the API and the console read targets people write (the command line's forms and files)
+     * @param registry where the aggregator's meters go and what its {@code /metrics} shows (with whatever else the
+     *                 caller bound to it, such as the JVM's meters and common tags); the caller closes it. Null: a
+     *                 registry of the aggregator's own, closed with it
+     */
+    public AggregatorApp(Map<String, Object> kafkaProps, Topics topics, AggregatorConfig config, Clock clock, TargetSyntax targets,
+                         PrometheusMeterRegistry registry) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
@@ -100,15 +116,17 @@ public final class AggregatorApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         this.streams.setStateListener((newState, oldState) -> log.info("Aggregator streams {} -> {}", oldState, newState));
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.ownsRegistry = registry == null;
+        this.registry = ownsRegistry ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry;
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
-        this.streamsMetrics.bindTo(registry);
+        this.streamsMetrics.bindTo(this.registry);
         if (config.http().port() >= 0) {
             Objects.requireNonNull(targets, "targets");
             StateQueries queries = new StateQueries(streams, config, clock);
-            this.serviceView = new ServiceStatusView(kafkaProps, topics.serviceStatus(), serviceIndex);
+            this.serviceView = new ServiceStatusView(kafkaProps, topics.serviceStatus(), serviceIndex,
+                    topics.deadLetters().name(), COMPONENT);
             this.writes = new OperatorWrites(kafkaProps, topics);
-            this.history = new AlertHistory(kafkaProps, topics.alerts(), clock);
+            this.history = new AlertHistory(kafkaProps, topics.alerts(), clock, topics.deadLetters().name(), COMPONENT);
             this.events = new ConsoleEvents(serviceIndex, queries);
             ConsoleSessions sessions = new ConsoleSessions(config.http().token(), clock);
             List<String> self = queries.self() == null ? List.of() : List.of(queries.self().host());
@@ -204,8 +222,7 @@ public final class AggregatorApp implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // the partition assignor reads the main consumer's configuration, which Streams does not copy this setting into
         props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
+        props.putAll(DeadLetterHandler.properties(topics.deadLetters().name(), COMPONENT));
         if (config.applicationServer() != null) {
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
         }
@@ -291,6 +308,8 @@ public final class AggregatorApp implements AutoCloseable {
             log.warn("Aggregator streams did not stop within {}", CLOSE_TIMEOUT);
         }
         streamsMetrics.close();
-        registry.close();
+        if (ownsRegistry) {
+            registry.close();
+        }
     }
 }

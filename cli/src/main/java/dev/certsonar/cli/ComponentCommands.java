@@ -22,11 +22,6 @@ import dev.certsonar.scanner.worker.WorkerConfig;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.Topics;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -135,12 +130,7 @@ public final class ComponentCommands {
             prepare();
             Map<String, Object> kafka = new HashMap<>(config.kafka());
             Topics topics = Topics.withPrefix(config.topicPrefix());
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            registry.config().commonTags("component", name);
-            new JvmMemoryMetrics().bindTo(registry);
-            new JvmGcMetrics().bindTo(registry);
-            new JvmThreadMetrics().bindTo(registry);
-            new ProcessorMetrics().bindTo(registry);
+            PrometheusMeterRegistry registry = ComponentHttpServer.registry(name);
 
             try (StopSignal stop = new StopSignal(RunCommand.CLOSE_BOUND)) {
                 Pipeline.ensureTopics(kafka, topics, options.partitions, (short) -1);
@@ -298,7 +288,8 @@ public final class ComponentCommands {
 
         @Override
         Running start(CertsonarConfig config, Map<String, Object> kafka, Topics topics, PrometheusMeterRegistry registry) {
-            AggregatorApp app = new AggregatorApp(kafka, topics, aggregatorConfig(config), Clock.systemUTC(), Pipeline.TARGET_SYNTAX);
+            AggregatorApp app = new AggregatorApp(kafka, topics, aggregatorConfig(config), Clock.systemUTC(), Pipeline.TARGET_SYNTAX,
+                    registry);
             app.start();
             return streamsApp(app, app::isReady, app::isAlive);
         }

@@ -6,6 +6,7 @@ import dev.certsonar.cli.config.ConfigException;
 import dev.certsonar.cli.config.ConfigOptions;
 import dev.certsonar.cli.config.ConfigOverrides;
 import dev.certsonar.cli.run.AlertLines;
+import dev.certsonar.cli.run.ComponentHttpServer;
 import dev.certsonar.cli.run.Delivery;
 import dev.certsonar.cli.run.Pipeline;
 import dev.certsonar.cli.run.StopSignal;
@@ -17,7 +18,7 @@ import dev.certsonar.scanner.target.TargetSpecs;
 import dev.certsonar.scanner.worker.WorkerConfig;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Target;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -123,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
             WorkerConfig worker = WorkerConfig.DEFAULT.withMaxInFlight(config.scanner().concurrency());
             Pipeline.Settings settings = new Pipeline.Settings(kafka, topics, config.scanner(), worker, aggregator, notifier,
                     Delivery.besideConsole(config, Clock.systemUTC()));
-            pipeline = Pipeline.start(settings, Clock.systemUTC(), new SimpleMeterRegistry(), alert -> {
+            pipeline = Pipeline.start(settings, Clock.systemUTC(), ComponentHttpServer.registry("run"), alert -> {
                 out.println(AlertLines.format(alert));
                 out.flush();
             });

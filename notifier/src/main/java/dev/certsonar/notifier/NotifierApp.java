@@ -8,6 +8,7 @@ import dev.certsonar.notifier.delivery.KafkaUndeliverable;
 import dev.certsonar.notifier.delivery.LogChannel;
 import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.notifier.delivery.Routes;
+import dev.certsonar.schemas.DeadLetterHandler;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,7 +20,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,8 +172,7 @@ public final class NotifierApp implements AutoCloseable {
         p.putAll(kafkaProps);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
+        p.putAll(DeadLetterHandler.properties(topics.deadLetters().name(), "notifier"));
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // the partition assignor reads the main consumer's configuration, which Streams does not copy this setting into

@@ -1,5 +1,6 @@
 package dev.certsonar.notifier;
 
+import dev.certsonar.schemas.DeadLetterHandler;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Acknowledgement;
 import dev.certsonar.schemas.avro.Alert;
@@ -14,7 +15,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,8 +45,7 @@ final class LifecycleDriver implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TOPICS.deadLetters().name());
+        props.putAll(DeadLetterHandler.properties(TOPICS.deadLetters().name(), "notifier"));
         driver = new TopologyTestDriver(AlertTopology.build(new StreamsBuilder(), TOPICS, config).build(), props, start);
         statuses = driver.createInputTopic(TOPICS.serviceStatus().name(), TOPICS.serviceStatus().keySerde().serializer(),
                 TOPICS.serviceStatus().valueSerde().serializer());

@@ -345,8 +345,8 @@ class NotifierAppIT {
                     .containsExactlyInAnyOrder("not avro", "not avro either", "no silence", "no ack");
             ConsumerRecord<byte[], byte[]> invalid = got.stream().filter(r -> new String(r.key()).equals("s2"))
                     .findFirst().orElseThrow();
-            assertThat(header(invalid, "__streams.errors.message")).contains("endsAt", "is before startsAt");
-            assertThat(header(invalid, "__streams.errors.topic")).isEqualTo(topics.silences().name());
+            assertThat(header(invalid, DeadLetters.ERROR)).contains("endsAt", "is before startsAt");
+            assertThat(header(invalid, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.silences().name());
             ConsumerRecord<byte[], byte[]> fromDelivery = got.stream()
                     .filter(r -> new String(r.value()).equals("not avro either")).findFirst().orElseThrow();
             assertThat(header(fromDelivery, DeadLetters.COMPONENT)).isEqualTo("notifier");

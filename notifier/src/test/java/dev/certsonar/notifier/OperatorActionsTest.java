@@ -427,9 +427,9 @@ class OperatorActionsTest {
             List<TestRecord<byte[], byte[]>> dead = deadLetters();
             assertThat(dead).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                     .containsExactly("not avro", "{\"by\":\"bob\"}");
-            assertThat(header(dead.get(0), "__streams.errors.topic")).isEqualTo(LifecycleDriver.TOPICS.silences().name());
-            assertThat(header(dead.get(0), "__streams.errors.message")).contains("not Avro single-object encoding");
-            assertThat(header(dead.get(1), "__streams.errors.message")).contains("looks like JSON");
+            assertThat(header(dead.get(0), DeadLetters.SOURCE_TOPIC)).isEqualTo(LifecycleDriver.TOPICS.silences().name());
+            assertThat(header(dead.get(0), DeadLetters.ERROR)).contains("not Avro single-object encoding");
+            assertThat(header(dead.get(1), DeadLetters.ERROR)).contains("looks like JSON");
 
             put(silence("s2", T0, T0.plus(Duration.ofHours(1)), "service=shop"), T0);
             world.send(shopExpiring(T0));
@@ -448,7 +448,7 @@ class OperatorActionsTest {
             }
             world.rawSilences.pipeInput(null, encode(silence("s4", T0, T0.plus(Duration.ofHours(1)), "service=shop")), T0);
 
-            assertThat(deadLetters()).extracting(r -> header(r, "__streams.errors.message")).containsExactly(
+            assertThat(deadLetters()).extracting(r -> header(r, DeadLetters.ERROR)).containsExactly(
                     "invalid silence on test.silences: matchers[0].value: 'shop(' is not a regular expression: "
                             + "Unclosed group at index 5",
                     "invalid silence on test.silences: endsAt: 2026-11-27T11:00:00Z is before startsAt (2026-11-27T12:00:00Z)",
@@ -463,7 +463,7 @@ class OperatorActionsTest {
             Acknowledgement nobody = ack(SHOP_ALERT, " ", T0);
             world.rawAcks.pipeInput(SHOP_ALERT.getBytes(StandardCharsets.UTF_8),
                     LifecycleDriver.TOPICS.acknowledgements().valueSerde().serializer().serialize("", nobody), T0);
-            assertThat(deadLetters()).singleElement().satisfies(r -> assertThat(header(r, "__streams.errors.message"))
+            assertThat(deadLetters()).singleElement().satisfies(r -> assertThat(header(r, DeadLetters.ERROR))
                     .isEqualTo("invalid acknowledgement on test.acknowledgements: by: missing or blank"));
         }
     }

@@ -7,9 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +28,6 @@ import java.util.Map;
  */
 public final class AlertHistory implements AutoCloseable, TopicFollower.Reader {
 
-    private static final Logger log = LoggerFactory.getLogger(AlertHistory.class);
     /** How far back a start reads. */
     public static final Duration SINCE = Duration.ofDays(30);
     /** Events kept per service. */
@@ -46,11 +42,16 @@ public final class AlertHistory implements AutoCloseable, TopicFollower.Reader {
     private final LinkedHashMap<String, ArrayDeque<Views.HistoryEvent>> byService = new LinkedHashMap<>(16, 0.75f, true);
     private int events;
 
-    public AlertHistory(Map<String, Object> kafkaProps, Topic<String, Alert> topic, Clock clock) {
+    /**
+     * @param deadLetterTopic where alerts it cannot read go ({@link TopicFollower})
+     * @param component       the name its dead letters carry
+     */
+    public AlertHistory(Map<String, Object> kafkaProps, Topic<String, Alert> topic, Clock clock, String deadLetterTopic,
+                        String component) {
         this.topic = topic;
         this.clock = clock;
         this.follower = new TopicFollower(kafkaProps, topic.name(), "certsonar-aggregator-alert-history",
-                "service pages show no new alert events", this);
+                "service pages show no new alert events", this, deadLetterTopic, component);
     }
 
     public void start() {
@@ -90,7 +91,7 @@ public final class AlertHistory implements AutoCloseable, TopicFollower.Reader {
 
     /** From the first event of {@link #SINCE} ago in each partition; from its end where there is none. */
     @Override
-    public void begin(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+    public void begin(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
         long since = clock.instant().minus(SINCE).toEpochMilli();
         Map<TopicPartition, Long> times = new HashMap<>();
         partitions.forEach(p -> times.put(p, since));
@@ -108,16 +109,12 @@ public final class AlertHistory implements AutoCloseable, TopicFollower.Reader {
     }
 
     @Override
-    public void record(ConsumerRecord<String, byte[]> r) {
+    public void record(ConsumerRecord<byte[], byte[]> r) {
         if (r.value() == null) {
             return;
         }
-        try {
-            Alert a = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-            add(a.getService(), event(a));
-        } catch (SerializationException e) {
-            log.warn("Skipping an unreadable alert at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-        }
+        Alert a = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+        add(a.getService(), event(a));
     }
 
     @Override

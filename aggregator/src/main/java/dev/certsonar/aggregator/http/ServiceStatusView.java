@@ -5,19 +5,17 @@ import dev.certsonar.schemas.avro.ServiceStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads the compacted service-status topic from its start, as committed, into a {@link ServiceIndex}, and follows it
  * ({@link TopicFollower}): every instance holds every service this way, so a list or a search never asks another
- * instance. A value it cannot read is skipped and counted (it is the aggregator's own output, which the notifier reads
- * as well); it is ready once it has read up to the ends the topic had when it started.
+ * instance. A value it cannot read is skipped, counted and dead-lettered as {@link TopicFollower} says; it is ready once
+ * it has read up to the ends the topic had when it started.
  */
 public final class ServiceStatusView implements AutoCloseable, TopicFollower.Reader {
 
@@ -26,15 +24,19 @@ public final class ServiceStatusView implements AutoCloseable, TopicFollower.Rea
     private final Topic<String, ServiceStatus> topic;
     private final ServiceIndex index;
     private final TopicFollower follower;
-    private final AtomicLong unreadable = new AtomicLong();
     private volatile Map<TopicPartition, Long> startEnds;
     private volatile boolean caughtUp;
 
-    public ServiceStatusView(Map<String, Object> kafkaProps, Topic<String, ServiceStatus> topic, ServiceIndex index) {
+    /**
+     * @param deadLetterTopic where values it cannot read go
+     * @param component       the name its dead letters carry
+     */
+    public ServiceStatusView(Map<String, Object> kafkaProps, Topic<String, ServiceStatus> topic, ServiceIndex index,
+                             String deadLetterTopic, String component) {
         this.topic = topic;
         this.index = index;
         this.follower = new TopicFollower(kafkaProps, topic.name(), "certsonar-aggregator-service-view",
-                "lists and searches no longer change", this);
+                "lists and searches no longer change", this, deadLetterTopic, component);
     }
 
     public void start() {
@@ -48,17 +50,17 @@ public final class ServiceStatusView implements AutoCloseable, TopicFollower.Rea
 
     /** Values skipped because they could not be read. */
     public long unreadable() {
-        return unreadable.get();
+        return follower.unreadable();
     }
 
     @Override
-    public void begin(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+    public void begin(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
         consumer.seekToBeginning(partitions);
         startEnds = consumer.endOffsets(partitions);
     }
 
     @Override
-    public void polled(KafkaConsumer<String, byte[]> consumer) {
+    public void polled(KafkaConsumer<byte[], byte[]> consumer) {
         if (!caughtUp) {
             caughtUp = startEnds.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
             if (caughtUp) {
@@ -68,16 +70,12 @@ public final class ServiceStatusView implements AutoCloseable, TopicFollower.Rea
     }
 
     @Override
-    public void record(ConsumerRecord<String, byte[]> r) {
+    public void record(ConsumerRecord<byte[], byte[]> r) {
         if (r.key() == null) {
             return;
         }
-        try {
-            index.put(r.key(), r.value() == null ? null : topic.valueSerde().deserializer().deserialize(r.topic(), r.value()));
-        } catch (SerializationException e) {
-            unreadable.incrementAndGet();
-            log.warn("Skipping an unreadable status of {} at {}-{}@{}: {}", r.key(), r.topic(), r.partition(), r.offset(), e.getMessage());
-        }
+        String service = topic.keySerde().deserializer().deserialize(r.topic(), r.key());
+        index.put(service, r.value() == null ? null : topic.valueSerde().deserializer().deserialize(r.topic(), r.value()));
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.certsonar.schemas.TopicAdmin;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +32,10 @@ import java.util.function.Consumer;
 
 /**
  * Every component in one JVM: the aggregator, the notifier and a scanner worker with its probe engine, meeting only on
- * the topics. Closing stops them in the order scanner, notifier, aggregator. The notifier's meters go to the registry
- * given at the start.
+ * the topics. Closing stops them in the order scanner, notifier, aggregator. The notifier's and the scanner's meters go
+ * to the registry given at the start, and so do the aggregator's when it is a {@link PrometheusMeterRegistry}: the
+ * aggregator's {@code /metrics} then shows every component's meters with whatever else the caller bound to it (the JVM's,
+ * a common tag); given another registry, the aggregator keeps a registry of its own for its {@code /metrics}.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -116,7 +119,7 @@ public final class Pipeline implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             AggregatorApp aggregator = new AggregatorApp(settings.kafka(), settings.topics(), settings.aggregator(), clock,
-                    TARGET_SYNTAX);
+                    TARGET_SYNTAX, registry instanceof PrometheusMeterRegistry prometheus ? prometheus : null);
             started.add(aggregator);
             aggregator.start();
             NotifierApp notifier = new NotifierApp(settings.kafka(), settings.topics(), settings.notifier(), clock, onAlert,
