@@ -41,6 +41,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -165,11 +166,11 @@ class ConsoleBrowserIT {
         search.sendKeys("expiring");
         await().atMost(WAIT).untilAsserted(() -> assertThat(text("#results")).contains("demo-expiring").doesNotContain("demo-valid"));
         assertThat(browser.getCurrentUrl()).as("the search is in the address, so it can be shared").contains("q=expiring");
-        browser.findElement(By.linkText("demo-expiring")).click();
+        click(By.linkText("demo-expiring"));
         await().atMost(WAIT).untilAsserted(() -> assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("demo-expiring"));
         assertThat(text("#live-detail")).contains("Served chains", "Chain 1", "certsonar sandbox issuing CA", LocalTlsWorld.HOST,
                 "Names (SANs)");
-        browser.findElement(By.linkText("chain 1")).click();
+        click(By.linkText("chain 1"));
         screenshot("service-chain");
     }
 
@@ -180,7 +181,7 @@ class ConsoleBrowserIT {
             return text("#results").contains(EVIL);
         });
         assertNoDialog();
-        browser.findElement(By.linkText(EVIL)).click();
+        click(By.linkText(EVIL));
         await().atMost(WAIT).untilAsserted(() -> assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(EVIL));
         assertThat(text(".facts")).contains("<b>team</b>");
         assertNoDialog();
@@ -197,7 +198,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("ns-comment")).sendKeys("planned migration");
         browser.findElement(By.id("ns-by")).sendKeys("carol");
         new Select(browser.findElement(By.id("ns-for"))).selectByValue("1d");
-        browser.findElement(By.cssSelector("#new-silence button[type=submit]")).click();
+        click(By.cssSelector("#new-silence button[type=submit]"));
         await().atMost(WAIT).untilAsserted(() -> assertThat(text(".flash")).contains("Silenced demo-late"));
         assertThat(text("#live-alerts")).contains("service=demo-late", "planned migration", "carol");
 
@@ -206,7 +207,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("t-service")).sendKeys("demo-late");
         browser.findElement(By.id("t-owner")).sendKeys("demo");
         browser.findElement(By.id("t-sni")).sendKeys(LocalTlsWorld.HOST);
-        browser.findElement(By.cssSelector("form[action='/targets'] button[type=submit]")).click();
+        click(By.cssSelector("form[action='/targets'] button[type=submit]"));
         await().atMost(WAIT).untilAsserted(() -> assertThat(text(".flash")).contains("Added target"));
 
         await("the late service's alert is on the alerts topic, silenced").atMost(WAIT).pollInterval(Duration.ofMillis(500))
@@ -253,7 +254,7 @@ class ConsoleBrowserIT {
         new Select(browser.findElement(By.id("accept-condition"))).selectByValue("UNTRUSTED");
         browser.findElement(By.id("accept-reason")).sendKeys("internal service, self-signed by design");
         browser.findElement(By.id("accept-by")).sendKeys("erin");
-        browser.findElement(By.cssSelector("#accept button[type=submit]")).click();
+        click(By.cssSelector("#accept button[type=submit]"));
         await().atMost(WAIT).untilAsserted(() -> assertThat(text(".flash")).contains("UNTRUSTED of demo-selfsigned is accepted"));
         await("the page turns OK by itself").atMost(WAIT).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(text("#live-summary")).contains("OK").contains("Accepted conditions")
@@ -358,6 +359,12 @@ class ConsoleBrowserIT {
 
     private void open(String path) {
         browser.get(base + path);
+    }
+
+    /** Clicks what the locator finds, finding it again when a live update replaced it meanwhile. */
+    private void click(By locator) {
+        await().atMost(WAIT).ignoreException(StaleElementReferenceException.class)
+                .untilAsserted(() -> browser.findElement(locator).click());
     }
 
     private String text(String css) {
