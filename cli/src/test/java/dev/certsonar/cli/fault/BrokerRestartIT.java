@@ -48,6 +48,8 @@ class BrokerRestartIT {
 
     @TempDir
     Path dir;
+    /** The processes' output, kept after the test. */
+    private final Path logs = Logs.folder("broker-restart");
 
     private EmbeddedKafkaBroker broker;
 
@@ -60,6 +62,7 @@ class BrokerRestartIT {
 
     @Test
     void everyScanRequestIsObservedAndEveryAlertDeliveredOnceWhenTheBrokerRestartsHalfwayThroughARun() throws Exception {
+        log.info("Output of the processes in {}", logs);
         Path kafkaDir = dir.resolve("kafka");
         broker = EmbeddedKafkaBroker.builder().dataDir(kafkaDir).start();
         int port = broker.port();
@@ -69,7 +72,7 @@ class BrokerRestartIT {
 
         try (Endpoints endpoints = Endpoints.start(ENDPOINTS, ADDRESSES, dir);
              Webhook webhook = new Webhook();
-             Deployment certsonar = new Deployment(bootstrap, topics, endpoints.caFile(), webhook, dir.resolve("run"),
+             Deployment certsonar = new Deployment(bootstrap, topics, endpoints.caFile(), webhook, logs,
                      Map.of(), SPACING)) {
             certsonar.start();
             try (TopicLog<ScanRequest> requests = new TopicLog<>(bootstrap, topics.scanRequests());

@@ -23,8 +23,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A {@code certsonar} component ({@code scanner}, {@code aggregator}, {@code notifier}) in a process of its own, as an
- * operator starts it: this JVM's Java and class path, a small heap, only the {@code KAFKA_*} variables given, and its
- * output in a file of its own for each start. It can be killed with SIGKILL and started again with the same arguments
+ * operator starts it: this JVM's Java and class path, a small heap, the C1 compiler alone (it costs a start the least
+ * CPU on a shared machine), only the {@code KAFKA_*} variables given, and its output in a file of its own for each
+ * start. It can be killed with SIGKILL and started again with the same arguments
  * and data folder.
  */
 final class Component implements AutoCloseable {
@@ -56,7 +57,7 @@ final class Component implements AutoCloseable {
     synchronized void start() {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "--sun-misc-unsafe-memory-access=allow",
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--sun-misc-unsafe-memory-access=allow",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 name));
         command.addAll(args);
