@@ -129,7 +129,7 @@ class KillNineIT {
                             + "runs complete {} s after the start; {} events ({} FIRING, {} RESOLVED) in each run, the "
                             + "same (alertId, state) events; faulty run: 0 repeated on the alerts topic, {} notifications "
                             + "accepted ({} repeated, dropped by Idempotency-Key); reference: {} notifications ({} repeated); "
-                            + "lost 0",
+                            + "killed components ready again after {} s; lost 0",
                     ENDPOINTS, FLOW.toSeconds(), SEED, KILLS, faulty.killed, took.toSeconds(), got.size(),
                     faulty.services(AlertState.FIRING).size(), faulty.services(AlertState.RESOLVED).size(),
                     faulty.webhook.receiver.accepted.size(), faulty.webhook.repeatedNotifications(),
