@@ -6,6 +6,7 @@ import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
 import dev.certsonar.schemas.avro.AlertState;
 import dev.certsonar.schemas.avro.Target;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,9 @@ class KillNineIT {
             }
 
             Set<String> alerting = endpoints.alerting();
+            for (Run run : List.of(reference, faulty)) {
+                run.logRepeats();
+            }
             for (Run run : List.of(reference, faulty)) {
                 assertThat(run.services(AlertState.FIRING)).as(run.name + ": services that fired").isEqualTo(alerting);
                 assertThat(run.services(AlertState.RESOLVED)).as(run.name + ": services that resolved")
@@ -271,6 +275,23 @@ class KillNineIT {
                 missing.add(undelivered.size() + " events to deliver, e.g. " + undelivered.stream().limit(5).toList());
             }
             return missing.isEmpty() ? "" : name + ": " + String.join("; ", missing);
+        }
+
+        /** Logs every record of an (alertId, state) that is on the alerts topic more than once, to tell why. */
+        void logRepeats() {
+            Map<Event, List<ConsumerRecord<String, Alert>>> byEvent = alerts.records().stream()
+                    .collect(Collectors.groupingBy(r -> new Event(r.value().getAlertId(), r.value().getState())));
+            byEvent.forEach((event, records) -> {
+                if (records.size() > 1) {
+                    for (ConsumerRecord<String, Alert> r : records) {
+                        Alert a = r.value();
+                        log.warn("{}: {} {} repeated: partition {} offset {} eventId {} service {} at {} firstFiredAt {} "
+                                        + "condition {} level {} certificate {}", name, event.alertId(), event.state(),
+                                r.partition(), r.offset(), a.getEventId(), a.getService(), a.getAt(), a.getFirstFiredAt(),
+                                a.getCondition(), a.getLevel(), a.getCertificate() == null ? null : a.getCertificate().getSha256());
+                    }
+                }
+            });
         }
 
         Set<String> services(AlertState state) {
