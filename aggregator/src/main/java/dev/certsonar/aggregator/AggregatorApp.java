@@ -19,6 +19,7 @@ import dev.certsonar.aggregator.http.StatusRoutes;
 import dev.certsonar.aggregator.http.TargetRoutes;
 import dev.certsonar.aggregator.http.TargetSyntax;
 import dev.certsonar.aggregator.http.WebServer;
+import dev.certsonar.schemas.BrokerTimeouts;
 import dev.certsonar.schemas.DeadLetterHandler;
 import dev.certsonar.schemas.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -112,6 +113,11 @@ public final class AggregatorApp implements AutoCloseable {
                 partitionsOf(kafkaProps, topics.observations().name())).build();
         this.streams = new KafkaStreams(topology, streamsProperties(kafkaProps, topics, config));
         this.streams.setUncaughtExceptionHandler(exception -> {
+            if (BrokerTimeouts.causedBy(exception)) {
+                log.warn("The brokers did not answer in time; the stream thread starts again from its last commit: {}",
+                        exception.toString());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             log.error("The aggregator stops: unexpected error in a stream thread", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });

@@ -8,6 +8,7 @@ import dev.certsonar.notifier.delivery.KafkaUndeliverable;
 import dev.certsonar.notifier.delivery.LogChannel;
 import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.notifier.delivery.Routes;
+import dev.certsonar.schemas.BrokerTimeouts;
 import dev.certsonar.schemas.DeadLetterHandler;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
@@ -186,6 +187,11 @@ public final class NotifierApp implements AutoCloseable {
         }
         streams = new KafkaStreams(topology(statusPartitions()), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
+            if (BrokerTimeouts.causedBy(e)) {
+                log.atWarn().addKeyValue("applicationId", config.applicationId()).addKeyValue("error", e.toString())
+                        .log("the brokers did not answer in time; the stream thread starts again from its last commit");
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             failure = e;
             log.atError().setCause(e).addKeyValue("applicationId", config.applicationId())
                     .log("the alert lifecycle failed; shutting the notifier's Streams client down");
