@@ -1,6 +1,7 @@
 package dev.certsonar.aggregator;
 
 import dev.certsonar.schemas.InvalidValueException;
+import dev.certsonar.schemas.Zones;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 import org.apache.kafka.common.errors.SerializationException;
@@ -37,6 +38,7 @@ final class ValidTargetDeserializer extends CheckedDeserializer<Target> {
             }
         }
         try {
+            Zones.check(Zones.of(target));
             policy.checkOverrides(target);
         } catch (InvalidValueException e) {
             throw new SerializationException("Invalid target " + target.getId() + " on " + topic + ": field '" + e.field()

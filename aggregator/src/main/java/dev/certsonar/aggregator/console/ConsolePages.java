@@ -156,6 +156,7 @@ public record ConsolePages(ServiceIndex index, ApiQueries read, AlertHistory his
                         .sorted(Comparator.comparingInt((Status s) -> -ApiJson.severity(s))).map(Enum::name).toList()),
                 text("owner", "Owner", params, "exactly, as the targets name it"),
                 text("label", "Label", params, "NAME:VALUE, such as env:prod"),
+                text("zone", "Zone", params, "the network whose scanners reach it, such as default"),
                 select("sort", "Order", params, List.of(
                         new Views.Option("worst", "worst first", false), new Views.Option("service", "name", false),
                         new Views.Option("owner", "owner", false), new Views.Option("notAfter", "expires first", false),

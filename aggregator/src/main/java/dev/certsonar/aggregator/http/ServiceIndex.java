@@ -35,9 +35,11 @@ public final class ServiceIndex {
      * One service as lists show it.
      *
      * @param text lower-case text that a search looks in: name, owner, labels, endpoints, leaf subjects and issuers
+     * @param zones the zones of its targets (of a zone's own service, that zone)
      */
     public record Row(String service, String owner, Status status, Instant notAfter, Map<String, String> labels, int endpoints,
-                      List<String> problems, List<String> conditions, int accepted, Instant updatedAt, String text) {
+                      List<String> problems, List<String> conditions, int accepted, Instant updatedAt, String text,
+                      List<String> zones) {
 
         static Row of(ServiceStatus s) {
             StringBuilder text = new StringBuilder(s.getService());
@@ -61,7 +63,7 @@ public final class ServiceIndex {
                     s.getEndpoints().size(), List.copyOf(s.getProblems()),
                     s.getConditions().stream().map(Condition::getType).map(Enum::name).distinct().toList(),
                     s.getAccepted().size(), s.getUpdatedAt(),
-                    text.toString().toLowerCase(Locale.ROOT));
+                    text.toString().toLowerCase(Locale.ROOT), List.copyOf(s.getZones()));
         }
     }
 
