@@ -163,7 +163,9 @@ public final class FleetProcessor implements Processor<String, FleetInput, Strin
         ZoneRecord z = zone(zoneName);
         boolean created = z == null;
         z = (created ? ZoneRecord.fresh(now) : z).heard(now);
-        if (z.heldSince() != null) {
+        if (z.heldSince() != null && now.plus(fleet.downAfter()).isAfter(z.heldSince())) {
+            // sent within downAfter of the hold: a scanner of the zone is back (or was never gone, only late);
+            // a heartbeat from before that, read late, says nothing of now
             z = resume(zoneName, z, now, true);
         }
         boolean wasBehind = z.behindSince() != null;
