@@ -172,7 +172,8 @@ public record ConsolePages(ServiceIndex index, ApiQueries read, AlertHistory his
             notFound(ctx, "Which service? Open one from the services list.");
             return;
         }
-        java.util.Optional<JsonNode> found = read.service(name, false);
+        java.util.Optional<JsonNode> found = read.service(name, false).or(() -> index.fleetService(name)
+                .map(st -> ApiJson.detail(st, List.of(), read.clock().instant())));
         if (found.isEmpty()) {
             notFound(ctx, "No service is named '" + name + "'.");
             return;
