@@ -1,7 +1,7 @@
 package dev.certsonar.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.certsonar.aggregator.http.FleetView;
 import dev.certsonar.cli.config.CertsonarConfig;
 import dev.certsonar.schemas.avro.ScannerHeartbeat;
 import picocli.CommandLine.Command;
@@ -42,20 +42,7 @@ public final class ScannersCommand extends KafkaCommand {
         PrintWriter out = out();
         if (json) {
             for (ScannerHeartbeat b : sorted) {
-                ObjectNode n = JSON.createObjectNode();
-                n.put("scannerId", b.getScannerId());
-                n.put("zone", b.getZone());
-                n.put("version", b.getVersion());
-                n.put("host", b.getHost());
-                n.put("startedAt", b.getStartedAt().toString());
-                n.put("lastHeartbeat", b.getSentAt().toString());
-                n.put("ageSeconds", age(b, now).toMillis() / 1000.0);
-                n.put("live", live(b, now, downAfter));
-                n.put("inFlight", b.getInFlight());
-                n.put("probesPerSecond", b.getProbesPerSecond());
-                n.put("backlog", b.getBacklog());
-                n.put("tlsLibrary", b.getTlsLibrary());
-                out.println(JSON.writeValueAsString(n));
+                out.println(JSON.writeValueAsString(FleetView.json(b, now, downAfter)));
             }
         } else {
             List<List<String>> rows = new ArrayList<>();

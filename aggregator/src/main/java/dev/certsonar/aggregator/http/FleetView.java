@@ -125,24 +125,32 @@ public final class FleetView implements AutoCloseable, TopicFollower.Reader {
     /** {@code GET /api/scanners}: a JSON array of the scanners, by zone then id. */
     public ArrayNode json() {
         ArrayNode out = ApiJson.MAPPER.createArrayNode();
-        for (Scanner s : scanners()) {
-            ScannerHeartbeat b = s.heartbeat();
-            ObjectNode n = out.addObject();
-            n.put("scannerId", b.getScannerId());
-            n.put("zone", b.getZone());
-            n.put("version", b.getVersion());
-            n.put("host", b.getHost());
-            n.put("startedAt", b.getStartedAt().toString());
-            n.put("lastHeartbeat", b.getSentAt().toString());
-            n.put("ageSeconds", s.age().toMillis() / 1000.0);
-            n.put("live", s.live());
-            n.put("inFlight", b.getInFlight());
-            n.put("probesPerSecond", b.getProbesPerSecond());
-            n.put("backlog", b.getBacklog());
-            n.put("tlsLibrary", b.getTlsLibrary());
-            n.put("heartbeatIntervalSeconds", b.getIntervalMillis() / 1000.0);
-        }
+        Instant now = clock.instant();
+        scanners().forEach(s -> out.add(json(s.heartbeat(), now, downAfter)));
         return out;
+    }
+
+    /**
+     * One scanner as {@code GET /api/scanners} and {@code certsonar scanners --json} show it: its heartbeat, how old it
+     * is, and whether the scanner is live (its last heartbeat at most {@code downAfter} old).
+     */
+    public static ObjectNode json(ScannerHeartbeat b, Instant now, Duration downAfter) {
+        Duration age = Duration.between(b.getSentAt(), now);
+        ObjectNode n = ApiJson.MAPPER.createObjectNode();
+        n.put("scannerId", b.getScannerId());
+        n.put("zone", b.getZone());
+        n.put("version", b.getVersion());
+        n.put("host", b.getHost());
+        n.put("startedAt", b.getStartedAt().toString());
+        n.put("lastHeartbeat", b.getSentAt().toString());
+        n.put("ageSeconds", age.isNegative() ? 0.0 : age.toMillis() / 1000.0);
+        n.put("live", !b.getSentAt().plus(downAfter).isBefore(now));
+        n.put("inFlight", b.getInFlight());
+        n.put("probesPerSecond", b.getProbesPerSecond());
+        n.put("backlog", b.getBacklog());
+        n.put("tlsLibrary", b.getTlsLibrary());
+        n.put("heartbeatIntervalSeconds", b.getIntervalMillis() / 1000.0);
+        return n;
     }
 
     @Override
