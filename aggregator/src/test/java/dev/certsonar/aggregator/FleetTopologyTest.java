@@ -156,6 +156,18 @@ class FleetTopologyTest {
     }
 
     @Test
+    void aTargetOfABadZoneOrNamedAsTheFleetsServicesGoesToTheDeadLetters() {
+        h.target(target("tls://x.example:443", "zone:b", "x.example", "b"));
+        h.target(target("tls://y.example:443", "certsonar:watchdog", "y.example", Zones.DEFAULT));
+        h.target(target("tls://z.example:443", "z", "z.example", "no spaces"));
+        h.rawTargets.pipeInput("json", "{\"host\":\"w.example\",\"zone\":\"a/b\"}".getBytes(StandardCharsets.UTF_8), h.now());
+
+        assertThat(h.deadLetters.readRecordsToList()).hasSize(4);
+        assertThat(h.scanRequests.readValuesToList()).isEmpty();
+        assertThat(h.statusValues()).isEmpty();
+    }
+
+    @Test
     void theWatchdogFiresEveryInterval() {
         h.close();
         h = new Harness(T0, stateDir.resolve("w"), AggregatorConfig.DEFAULT

@@ -76,7 +76,8 @@ class MatchersTest {
                         "matchers[0].value: '(' is not a regular expression: Unclosed group"),
                 argumentSet("an unknown condition", List.of(eq("condition", "SELF_SIGNED")),
                         "matchers[0].value: 'SELF_SIGNED' is not one of EXPIRING, EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, "
-                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE"),
+                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, "
+                                + "LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG"),
                 argumentSet("an unknown severity", List.of(eq("severity", "HIGH")),
                         "matchers[0].value: 'HIGH' is not one of INFO, WARNING, CRITICAL"),
                 argumentSet("an empty value", List.of(eq("owner", "")),
