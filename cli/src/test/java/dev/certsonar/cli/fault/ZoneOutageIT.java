@@ -34,6 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -148,6 +150,21 @@ class ZoneOutageIT {
                             assertThat(live).containsExactlyInAnyOrder(Zones.DEFAULT, "b");
                         });
                 TargetPublisher.publish(kafka, topics, targets);
+                String metrics = text(api + "/metrics");
+                assertThat(metrics).contains("certsonar_fleet_scanners_live{zone=\"b\"} 1.0")
+                        .contains("certsonar_fleet_heartbeat_age_seconds{zone=\"b\"}");
+                assertThat(text(api + "/fleet")).contains("<code>b-").contains("<code>default-");
+                StringWriter scannersOut = new StringWriter();
+                int exit = Main.commandLine().setOut(new PrintWriter(scannersOut, true)).execute("scanners", "--json",
+                        "--bootstrap-server", broker.bootstrapServers(), "--topic-prefix", topics.prefix());
+                assertThat(exit).as("certsonar scanners").isZero();
+                assertThat(scannersOut.toString().lines().map(l -> {
+                    try {
+                        return JSON.readTree(l).path("zone").asText();
+                    } catch (IOException e) {
+                        throw new AssertionError(l, e);
+                    }
+                })).as("zones of certsonar scanners --json").containsExactlyInAnyOrder(Zones.DEFAULT, "b");
 
                 await("every service observed OK, by the scanner of its zone").atMost(Duration.ofSeconds(120))
                         .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -274,6 +291,11 @@ class ZoneOutageIT {
                 throw new AssertionError("exited with " + p.exitValue() + ": " + which);
             }
         }
+    }
+
+    private String text(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private JsonNode get(String url) throws IOException, InterruptedException {
