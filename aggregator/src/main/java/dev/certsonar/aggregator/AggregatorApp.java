@@ -1,9 +1,12 @@
 package dev.certsonar.aggregator;
 
 import dev.certsonar.aggregator.console.AlertHistory;
+import dev.certsonar.aggregator.console.ConsolePages;
+import dev.certsonar.aggregator.console.FleetPages;
+import dev.certsonar.aggregator.http.FleetRoutes;
+import dev.certsonar.aggregator.http.FleetView;
 import dev.certsonar.aggregator.console.ConsoleActions;
 import dev.certsonar.aggregator.console.ConsoleEvents;
-import dev.certsonar.aggregator.console.ConsolePages;
 import dev.certsonar.aggregator.http.ApiQueries;
 import dev.certsonar.aggregator.http.ConsoleSessions;
 import dev.certsonar.aggregator.http.HttpModule;
@@ -25,6 +28,7 @@ import dev.certsonar.schemas.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.certsonar.schemas.TopicAdmin;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -74,6 +78,7 @@ public final class AggregatorApp implements AutoCloseable {
     private final WebServer api;
     private final ServiceIndex serviceIndex = new ServiceIndex();
     private final ServiceStatusView serviceView;
+    private final FleetView fleetView;
     private final OperatorWrites writes;
     private final AlertHistory history;
     private final ConsoleEvents events;
@@ -110,7 +115,8 @@ public final class AggregatorApp implements AutoCloseable {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
         this.topology = ExpiryTopology.build(new StreamsBuilder(), topics, config,
-                partitionsOf(kafkaProps, topics.observations().name())).build();
+                partitionsOf(kafkaProps, topics.observations().name()), partitionsOf(kafkaProps, topics.targets().name()),
+                topic -> zoneTopic(kafkaProps, topic, topics.scanRequests().name())).build();
         this.streams = new KafkaStreams(topology, streamsProperties(kafkaProps, topics, config));
         this.streams.setUncaughtExceptionHandler(exception -> {
             if (BrokerTimeouts.causedBy(exception)) {
@@ -131,6 +137,8 @@ public final class AggregatorApp implements AutoCloseable {
             StateQueries queries = new StateQueries(streams, config, clock);
             this.serviceView = new ServiceStatusView(kafkaProps, topics.serviceStatus(), serviceIndex,
                     topics.deadLetters().name(), COMPONENT);
+            this.fleetView = new FleetView(kafkaProps, topics.scannerHeartbeats(), config.fleet().downAfter(), clock, registry,
+                    topics.deadLetters().name(), COMPONENT);
             this.writes = new OperatorWrites(kafkaProps, topics);
             this.history = new AlertHistory(kafkaProps, topics.alerts(), clock, topics.deadLetters().name(), COMPONENT);
             this.events = new ConsoleEvents(serviceIndex, queries);
@@ -140,6 +148,7 @@ public final class AggregatorApp implements AutoCloseable {
                     httpModules(queries, sessions, targets, clock));
         } else {
             this.serviceView = null;
+            this.fleetView = null;
             this.writes = null;
             this.history = null;
             this.events = null;
@@ -151,15 +160,35 @@ public final class AggregatorApp implements AutoCloseable {
     private List<HttpModule> httpModules(StateQueries queries, ConsoleSessions sessions, TargetSyntax targets, Clock clock) {
         ApiQueries read = new ApiQueries(queries, clock);
         OperatorRoutes operator = new OperatorRoutes(queries, read, writes, config.http(), clock);
+        ConsolePages pages = new ConsolePages(serviceIndex, read, history, sessions, config.http(), this::isReady);
         return List.of(
                 new StatusRoutes(read, serviceIndex, new ServiceMetrics(registry, queries, clock), registry, this::isReady,
                         this::isAlive, clock),
                 operator,
                 new TargetRoutes(read, writes, targets, config.policy()),
                 new SessionRoutes(sessions, config.http()),
-                new ConsolePages(serviceIndex, read, history, sessions, config.http(), this::isReady),
+                pages,
+                new FleetRoutes(fleetView),
+                new FleetPages(pages, fleetView, serviceIndex),
                 new ConsoleActions(read, operator, writes, sessions, config.http(), targets, config.policy()),
                 events);
+    }
+
+    /** Makes a zone's scan-request topic like the scan-requests topic, when it is missing. */
+    private static void zoneTopic(Map<String, Object> kafkaProps, String topic, String like) {
+        try (Admin admin = Admin.create(adminProperties(kafkaProps))) {
+            TopicAdmin.ensureTopicLike(admin, topic, like);
+        }
+    }
+
+    private static Map<String, Object> adminProperties(Map<String, Object> kafkaProps) {
+        Map<String, Object> adminProps = new HashMap<>();
+        AdminClientConfig.configNames().forEach(name -> {
+            if (kafkaProps.containsKey(name)) {
+                adminProps.put(name, kafkaProps.get(name));
+            }
+        });
+        return adminProps;
     }
 
     /**
@@ -168,12 +197,7 @@ public final class AggregatorApp implements AutoCloseable {
      * {@link #TOPIC_LOOKUP_TIMEOUT}.
      */
     static int partitionsOf(Map<String, Object> kafkaProps, String topic) {
-        Map<String, Object> adminProps = new HashMap<>();
-        AdminClientConfig.configNames().forEach(name -> {
-            if (kafkaProps.containsKey(name)) {
-                adminProps.put(name, kafkaProps.get(name));
-            }
-        });
+        Map<String, Object> adminProps = adminProperties(kafkaProps);
         long deadline = System.nanoTime() + TOPIC_LOOKUP_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(adminProps)) {
             while (true) {
@@ -244,6 +268,7 @@ public final class AggregatorApp implements AutoCloseable {
         started = true;
         if (api != null) {
             serviceView.start();
+            fleetView.start();
             history.start();
             events.start();
             try {
@@ -305,6 +330,7 @@ public final class AggregatorApp implements AutoCloseable {
             events.close();
             api.close();
             serviceView.close();
+            fleetView.close();
             history.close();
             writes.close();
         }

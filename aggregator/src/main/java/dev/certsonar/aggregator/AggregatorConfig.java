@@ -1,6 +1,7 @@
 package dev.certsonar.aggregator;
 
 import dev.certsonar.aggregator.http.HttpSettings;
+import dev.certsonar.aggregator.fleet.FleetConfig;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.ValueRules;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
@@ -26,6 +27,8 @@ import java.time.Duration;
  * @param applicationServer    host:port other instances reach this one's HTTP API on (null: single instance)
  * @param streamThreads        Kafka Streams threads
  * @param rangeBlockSize       a CIDR target of more addresses is scanned as blocks of this many, within maxScansPerTick
+ * @param fleet                the scanners' heartbeats, when a zone is down or behind, and the watchdog; a zone is down
+ *                             sooner than its endpoints would turn STALE ({@link FleetConfig#checkShorterThanStale})
  */
 public record AggregatorConfig(
         ExpiryPolicy policy,
@@ -41,7 +44,8 @@ public record AggregatorConfig(
         Duration rolloutGrace,
         String applicationServer,
         int streamThreads,
-        int rangeBlockSize) {
+        int rangeBlockSize,
+        FleetConfig fleet) {
 
     public static final AggregatorConfig DEFAULT = new AggregatorConfig(
             ExpiryPolicy.DEFAULT,
@@ -57,7 +61,8 @@ public record AggregatorConfig(
             Duration.ofHours(1),
             null,
             1,
-            256);
+            256,
+            FleetConfig.DEFAULT);
 
     public AggregatorConfig {
         ValueRules.required("policy", policy);
@@ -80,21 +85,27 @@ public record AggregatorConfig(
         ValueRules.notNegative("rolloutGrace", rolloutGrace);
         ValueRules.atLeast("rangeBlockSize", rangeBlockSize, 1);
         ValueRules.atLeast("streamThreads", streamThreads, 1);
+        ValueRules.required("fleet", fleet);
+    }
+
+    public AggregatorConfig withFleet(FleetConfig value) {
+        return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize, value);
     }
 
     public AggregatorConfig withPolicy(ExpiryPolicy value) {
         return new AggregatorConfig(value, applicationId, stateDir, http, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize, fleet);
     }
 
     public AggregatorConfig withApplicationId(String value) {
         return new AggregatorConfig(policy, value, stateDir, http, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize, fleet);
     }
 
     public AggregatorConfig withStateDir(Path value) {
         return new AggregatorConfig(policy, applicationId, value, http, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize, fleet);
     }
 
     /** This configuration with the HTTP server on another address and port (its token and allowed hosts kept). */
@@ -108,46 +119,46 @@ public record AggregatorConfig(
 
     public AggregatorConfig withHttp(HttpSettings value) {
         return new AggregatorConfig(policy, applicationId, stateDir, value, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize, fleet);
     }
 
     public AggregatorConfig withReplicationFactor(int value) {
         return new AggregatorConfig(policy, applicationId, stateDir, http, value, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize, fleet);
     }
 
     public AggregatorConfig withPunctuationInterval(Duration value) {
         return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, value,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize, fleet);
     }
 
     public AggregatorConfig withJitterFraction(double value) {
         return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
-                value, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
+                value, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize, fleet);
     }
 
     public AggregatorConfig withMaxScansPerTick(int value) {
         return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, value, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize);
+                jitterFraction, staleIntervals, value, consecutiveReported, rolloutGrace, applicationServer, streamThreads, rangeBlockSize, fleet);
     }
 
     public AggregatorConfig withRolloutGrace(Duration value) {
         return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, value, applicationServer, streamThreads, rangeBlockSize);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, value, applicationServer, streamThreads, rangeBlockSize, fleet);
     }
 
     public AggregatorConfig withApplicationServer(String value) {
         return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, value, streamThreads, rangeBlockSize);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, value, streamThreads, rangeBlockSize, fleet);
     }
 
     public AggregatorConfig withStreamThreads(int value) {
         return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, value, rangeBlockSize);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, value, rangeBlockSize, fleet);
     }
 
     public AggregatorConfig withRangeBlockSize(int value) {
         return new AggregatorConfig(policy, applicationId, stateDir, http, replicationFactor, punctuationInterval,
-                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, value);
+                jitterFraction, staleIntervals, maxScansPerTick, consecutiveReported, rolloutGrace, applicationServer, streamThreads, value, fleet);
     }
 }

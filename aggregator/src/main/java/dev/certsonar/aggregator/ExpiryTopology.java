@@ -2,6 +2,14 @@ package dev.certsonar.aggregator;
 
 import dev.certsonar.aggregator.scheduler.ScanScheduler;
 import dev.certsonar.aggregator.scheduler.SchedulerOutput;
+import dev.certsonar.aggregator.scheduler.ZoneRescan;
+import dev.certsonar.aggregator.scheduler.ZoneTopics;
+import dev.certsonar.aggregator.fleet.FleetInput;
+import dev.certsonar.aggregator.fleet.FleetOutput;
+import dev.certsonar.aggregator.fleet.FleetProcessor;
+import dev.certsonar.schemas.Zones;
+import dev.certsonar.schemas.avro.ScannerHeartbeat;
+import org.apache.kafka.streams.KeyValue;
 import dev.certsonar.aggregator.state.ServiceInput;
 import dev.certsonar.aggregator.state.ServiceInputSerde;
 import dev.certsonar.aggregator.state.ServiceStateProcessor;
@@ -42,7 +50,7 @@ import java.util.stream.IntStream;
  * from the records and the wall-clock punctuations, never from a clock, so reprocessing an input gives the same output.
  *
  * <pre>
- * targets ──► scheduler (by target id) ──► scan-requests (by host)
+ * targets ──► scheduler (by target id) ──► scan-requests[.zone] (by host)
  *                  │ target events (by service)
  *                  ▼
  *             service-input (repartitioned by service) ───┐
@@ -51,6 +59,11 @@ import java.util.stream.IntStream;
  *      │ observations keyed otherwise                     ▲ ▲
  *      └──► observations-by-service (repartitioned) ──────┘ │
  * exceptions ──► exceptions table ──► exception-input (to every partition)
+ *
+ * scanner-heartbeats ──┐
+ * target events ───────┴► fleet-input (one partition) ──► fleet ──► service-status (zone:NAME, certsonar:watchdog)
+ *                                                          │ └──► zone-rescan (to every partition) ──► scheduler's stores
+ *                                                          └──► zone-input (to every partition) ──► service state
  *
  * alert-states ──► alert-states table      silences ──► silences table     (read by the HTTP API)
  * </pre>
@@ -69,6 +82,12 @@ public final class ExpiryTopology {
     public static final String SERVICE_INPUT = "service-input";
     /** Name of the internal repartition topic of observations not keyed by their service (after the application id). */
     public static final String OBSERVATIONS_BY_SERVICE = "observations-by-service";
+    /** Name of the internal topic that brings every heartbeat and every target's zone to the one fleet task (after the application id). */
+    public static final String FLEET_INPUT = "fleet-input";
+    /** Name of the internal topic that brings a zone's hold to every service-state task (after the application id). */
+    public static final String ZONE_INPUT = "zone-input";
+    /** Name of the internal topic that brings a zone back with a scanner to every scheduler task (after the application id). */
+    public static final String ZONE_RESCAN = "zone-rescan";
     /** Name of the internal topic that brings every accepted exception to every service-state task (after the application id). */
     public static final String EXCEPTION_INPUT = "exception-input";
 
@@ -94,7 +113,7 @@ public final class ExpiryTopology {
      * on a broker uses {@link #build(StreamsBuilder, Topics, AggregatorConfig, int)}.
      */
     public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config) {
-        return build(builder, topics, config, 0);
+        return build(builder, topics, config, 0, 0, ZoneTopics.Creator.NONE);
     }
 
     /**
@@ -102,6 +121,18 @@ public final class ExpiryTopology {
      *                          service state reads next to it (0: none given)
      */
     public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config, int servicePartitions) {
+        return build(builder, topics, config, servicePartitions, 0, ZoneTopics.Creator.NONE);
+    }
+
+    /**
+     * @param servicePartitions the partition count of the observations topic, given to the internal topics that the
+     *                          service state reads next to it (0: none given)
+     * @param targetPartitions  the partition count of the targets topic, given to the internal topic that the scheduler
+     *                          reads next to it (0: none given)
+     * @param zoneTopics        makes a zone's scan-request topic the first time a request goes to it
+     */
+    public static StreamsBuilder build(StreamsBuilder builder, Topics topics, AggregatorConfig config, int servicePartitions,
+                                       int targetPartitions, ZoneTopics.Creator zoneTopics) {
         Topic<String, Target> targetsTopic = topics.targets();
         Serde<Target> targetSerde = AvroSerdes.serde(Target.class);
         Serde<ServiceInput> inputSerde = ServiceInputSerde.create();
@@ -121,6 +152,11 @@ public final class ExpiryTopology {
         builder.addStateStore(store(StoreNames.EXCEPTION_ENDS, Serdes.Bytes(), Serdes.String()));
         builder.addStateStore(store(StoreNames.EXCEPTION_END_AT, Serdes.String(), Serdes.Long()));
         builder.addStateStore(store(StoreNames.EXCEPTION_CANDIDATES, Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(store(StoreNames.ZONE_HOLDS, Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(store(StoreNames.FLEET_TARGETS, Serdes.String(), Serdes.String()));
+        builder.addStateStore(store(StoreNames.FLEET_ZONES, Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(store(StoreNames.FLEET_SCANNERS, Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(store(StoreNames.FLEET_WATCHDOG, Serdes.String(), Serdes.Long()));
 
         Serde<Target> validTargets = Serdes.serdeFrom(targetsTopic.valueSerde().serializer(),
                 new ValidTargetDeserializer(targetsTopic.valueSerde().deserializer(), config.policy()));
@@ -132,7 +168,7 @@ public final class ExpiryTopology {
 
         scheduled.filter((host, out) -> out.scan() != null, Named.as("scan-requests-only"))
                 .mapValues(SchedulerOutput::scan, Named.as("scan-request"))
-                .to(topics.scanRequests().name(), Produced.with(topics.scanRequests().keySerde(), topics.scanRequests().valueSerde())
+                .to(new ZoneTopics(topics, zoneTopics), Produced.with(topics.scanRequests().keySerde(), topics.scanRequests().valueSerde())
                         .withName("scan-requests"));
 
         KStream<String, ServiceInput> targetEvents = scheduled
@@ -157,14 +193,34 @@ public final class ExpiryTopology {
                 .repartition(repartitioned(Repartitioned.with(Serdes.String(), inputSerde).withName(EXCEPTION_INPUT)
                         .withStreamPartitioner(ExpiryTopology.toEveryPartition()), servicePartitions));
 
+        KStream<String, FleetOutput> fleet = fleet(builder, topics, config, targetEvents);
+        fleet.filter((key, out) -> out instanceof FleetOutput.Status, Named.as("fleet-statuses-only"))
+                .map((key, out) -> KeyValue.pair(((FleetOutput.Status) out).service(), ((FleetOutput.Status) out).encoded()),
+                        Named.as("fleet-status"))
+                .to(topics.serviceStatus().name(), Produced.with(topics.serviceStatus().keySerde(), Serdes.ByteArray())
+                        .withName("fleet-service-status"));
+        KStream<String, ServiceInput> zoneInputs = fleet
+                .filter((zone, out) -> out instanceof FleetOutput.Hold, Named.as("fleet-holds-only"))
+                .mapValues(out -> (ServiceInput) ((FleetOutput.Hold) out).change(), Named.as("zone-change"))
+                .repartition(repartitioned(Repartitioned.with(Serdes.String(), inputSerde).withName(ZONE_INPUT)
+                        .withStreamPartitioner(ExpiryTopology.toEveryPartition()), servicePartitions));
+        fleet.filter((zone, out) -> out instanceof FleetOutput.Rescan, Named.as("fleet-rescans-only"))
+                .mapValues(out -> ((FleetOutput.Rescan) out).zone(), Named.as("zone-rescan-zone"))
+                .repartition(repartitioned(Repartitioned.with(Serdes.String(), Serdes.String()).withName(ZONE_RESCAN)
+                        .withStreamPartitioner(ExpiryTopology.toEveryPartition()), targetPartitions))
+                .process(ZoneRescan::new, Named.as("zone-rescan"),
+                        StoreNames.SCHEDULER_TARGETS, StoreNames.SCHEDULER_DUE, StoreNames.SCHEDULER_INDEX);
+
         observations.filter(ExpiryTopology::keyedByService, Named.as("observations-keyed-by-service"))
                 .merge(rekeyed, Named.as("observations-merged"))
                 .merge(targetInputs, Named.as("service-inputs"))
                 .merge(exceptionInputs, Named.as("service-and-exception-inputs"))
+                .merge(zoneInputs, Named.as("service-exception-and-zone-inputs"))
                 .process(() -> new ServiceStateProcessor(config), Named.as("service-state"),
                         StoreNames.SERVICE_TARGETS, StoreNames.ENDPOINTS, StoreNames.SERVICES, StoreNames.TRANSITION_INDEX,
                         StoreNames.NEXT_TRANSITION, StoreNames.INVENTORY, StoreNames.EXCEPTIONS_IN_FORCE,
-                        StoreNames.EXCEPTION_ENDS, StoreNames.EXCEPTION_END_AT, StoreNames.EXCEPTION_CANDIDATES)
+                        StoreNames.EXCEPTION_ENDS, StoreNames.EXCEPTION_END_AT, StoreNames.EXCEPTION_CANDIDATES,
+                        StoreNames.ZONE_HOLDS)
                 .to(topics.serviceStatus().name(), Produced.with(topics.serviceStatus().keySerde(), Serdes.ByteArray()).withName("service-status"));
 
         Topic<String, AlertLifecycle> alertStates = topics.alertStates();
@@ -179,6 +235,39 @@ public final class ExpiryTopology {
                 })).withName("silences"),
                 Materialized.<String, Silence, KeyValueStore<Bytes, byte[]>>as(StoreNames.SILENCES));
         return builder;
+    }
+
+    /**
+     * The fleet, on one partition: every scanner's heartbeat (one that cannot be read or names no scanner or a bad
+     * zone goes to the dead letters) and every target's zone, into the {@link FleetProcessor}.
+     */
+    private static KStream<String, FleetOutput> fleet(StreamsBuilder builder, Topics topics, AggregatorConfig config,
+                                                       KStream<String, ServiceInput> targetEvents) {
+        Topic<String, ScannerHeartbeat> heartbeats = topics.scannerHeartbeats();
+        KStream<String, FleetInput> beats = builder
+                .stream(heartbeats.name(), Consumed.with(heartbeats.keySerde(), checked(heartbeats.valueSerde(), (topic, h) -> {
+                    requireId(topic, "scanner heartbeat", "scannerId", h.getScannerId());
+                    try {
+                        Zones.check(h.getZone());
+                    } catch (InvalidValueException e) {
+                        throw new SerializationException("Invalid scanner heartbeat of " + h.getScannerId() + " on " + topic
+                                + ": field 'zone': " + e.problem());
+                    }
+                })).withName("scanner-heartbeats"))
+                .filter((id, h) -> id != null, Named.as("heartbeats-with-id"))
+                .map((id, h) -> KeyValue.pair(FleetInput.KEY, (FleetInput) new FleetInput.Heartbeat(id, h)), Named.as("heartbeat-input"));
+        KStream<String, FleetInput> zonesOfTargets = targetEvents
+                .filter((service, e) -> e instanceof ServiceInput.TargetUpserted || e instanceof ServiceInput.TargetRemoved,
+                        Named.as("target-changes-only"))
+                .map((service, e) -> KeyValue.pair(FleetInput.KEY, (FleetInput) switch (e) {
+                    case ServiceInput.TargetUpserted t -> new FleetInput.TargetZone(t.targetId(), Zones.of(t.target()));
+                    case ServiceInput.TargetRemoved t -> new FleetInput.TargetZone(t.targetId(), null);
+                    default -> throw new IllegalStateException("filtered above: " + e);
+                }), Named.as("target-zone-input"));
+        return beats.merge(zonesOfTargets, Named.as("fleet-inputs"))
+                .repartition(Repartitioned.with(Serdes.String(), FleetInput.serde()).withName(FLEET_INPUT).withNumberOfPartitions(1))
+                .process(() -> new FleetProcessor(config), Named.as("fleet"),
+                        StoreNames.FLEET_TARGETS, StoreNames.FLEET_ZONES, StoreNames.FLEET_SCANNERS, StoreNames.FLEET_WATCHDOG);
     }
 
     /** The exceptions topic as a table (the API reads it), and each change of it as a stream; a removal has a null value. */

@@ -37,6 +37,16 @@ public final class StoreNames {
     public static final String ALERT_STATES = "alert-states";
     /** Silence id → Silence as read from the silences topic (a table, partitioned by id). */
     public static final String SILENCES = "silences";
+    /** Zone → since when its endpoints are held and when its last hold ended, as the service state holds them. */
+    public static final String ZONE_HOLDS = "zone-holds";
+    /** Target id → its zone, as the fleet counts targets per zone. */
+    public static final String FLEET_TARGETS = "fleet-targets";
+    /** Zone → its state as the fleet keeps it ({@code FleetProcessor}). */
+    public static final String FLEET_ZONES = "fleet-zones";
+    /** Scanner id → its latest heartbeat, as the fleet keeps it. */
+    public static final String FLEET_SCANNERS = "fleet-scanners";
+    /** The watchdog's first and last emission and their count. */
+    public static final String FLEET_WATCHDOG = "fleet-watchdog";
 
     private StoreNames() {
     }

@@ -1,5 +1,7 @@
 package dev.certsonar.cli;
 
+import dev.certsonar.aggregator.fleet.FleetConfig;
+import dev.certsonar.schemas.Zones;
 import dev.certsonar.aggregator.AggregatorApp;
 import dev.certsonar.aggregator.AggregatorConfig;
 import dev.certsonar.cli.config.CertsonarConfig;
@@ -179,6 +181,11 @@ public final class ComponentCommands {
                 description = "Consumer group the scanners share the scan requests in (default ${DEFAULT-VALUE}).")
         String groupId;
 
+        @Option(names = "--zone", paramLabel = "NAME", defaultValue = Zones.DEFAULT,
+                description = "The zone (network) this scanner serves: it consumes only the scan requests of targets "
+                        + "of this zone (default ${DEFAULT-VALUE}).")
+        String zone;
+
         /** The scanner settings of the configuration with this command's options applied; a rule one breaks names it. */
         ScannerConfig scannerConfig(CertsonarConfig config) {
             ScannerConfig scanner = config.scanner();
@@ -207,13 +214,15 @@ public final class ComponentCommands {
         }
 
         /** The worker settings with this command's options applied. */
-        WorkerConfig workerConfig(ScannerConfig scanner) {
-            return atFlag("--group-id", () -> WorkerConfig.DEFAULT.withGroupId(groupId).withMaxInFlight(scanner.concurrency()));
+        WorkerConfig workerConfig(ScannerConfig scanner, FleetConfig fleet) {
+            WorkerConfig grouped = atFlag("--group-id", () -> WorkerConfig.DEFAULT.withGroupId(groupId).withMaxInFlight(scanner.concurrency()));
+            WorkerConfig zoned = atFlag("--zone", () -> grouped.withZone(zone));
+            return atFlag("fleet.heartbeatInterval", () -> zoned.withHeartbeatInterval(fleet.heartbeatInterval()));
         }
 
         @Override
         void validate(CertsonarConfig config) {
-            workerConfig(scannerConfig(config));
+            workerConfig(scannerConfig(config), config.fleet());
         }
 
         /** The JDK reads its TLS constraints once: relax them for legacy servers before a Kafka client uses TLS. */
@@ -233,7 +242,10 @@ public final class ComponentCommands {
                     .description("judgements that reused the analysis of an identical chain").register(registry);
             ScannerWorker worker;
             try {
-                worker = new ScannerWorker(kafka, topics, engine::scan, workerConfig(scanner), registry, Clock.systemUTC()).start();
+                WorkerConfig workerConfig = workerConfig(scanner, config.fleet());
+                Pipeline.ensureZoneTopic(kafka, topics, workerConfig.zone());
+                worker = new ScannerWorker(kafka, topics, engine::scan, workerConfig, registry, Clock.systemUTC(),
+                        scanner.tlsLibrary().label(), Main.version()).start();
             } catch (RuntimeException e) {
                 engine.close();
                 throw e;
@@ -277,7 +289,8 @@ public final class ComponentCommands {
         AggregatorConfig aggregatorConfig(CertsonarConfig config) {
             AggregatorConfig base = AggregatorConfig.DEFAULT.withPolicy(config.policy())
                     .withStateDir(options.dataDir.resolve("aggregator").toAbsolutePath())
-                    .withHttp(config.http().aggregatorSettings());
+                    .withHttp(config.http().aggregatorSettings())
+                    .withFleet(config.fleet());
             return atFlag("--stream-threads", () -> base.withStreamThreads(streamThreads));
         }
 

@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
                 AckCommand.class,
                 ExceptionsCommand.class,
                 StatusCommand.class,
+                ScannersCommand.class,
                 DemoCommand.class,
                 RunCommand.class,
                 ComponentCommands.Scanner.class,
@@ -117,17 +118,23 @@ public final class Main implements Callable<Integer> {
         return help.commandList(commands);
     }
 
-    /** The version recorded in the jar by Maven. */
+    /** certsonar's version, as its build recorded it, or {@code (development build)}. */
+    public static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/dev.certsonar/certsonar-cli/pom.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            return "(development build)";
+        }
+        return properties.getProperty("version", "(development build)");
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties properties = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/dev.certsonar/certsonar-cli/pom.properties")) {
-                if (in != null) {
-                    properties.load(in);
-                }
-            }
-            return new String[] {"certsonar " + properties.getProperty("version", "(development build)")};
+        public String[] getVersion() {
+            return new String[] {"certsonar " + version()};
         }
     }
 }

@@ -119,9 +119,11 @@ public final class RunCommand implements Callable<Integer> {
             AggregatorConfig aggregator = AggregatorConfig.DEFAULT.withPolicy(config.policy())
                     .withStateDir(dataDir.resolve("aggregator").toAbsolutePath())
                     .withHttp(config.http().aggregatorSettings())
-                    .withReplicationFactor(replication);
+                    .withReplicationFactor(replication)
+                    .withFleet(config.fleet());
             NotifierConfig notifier = config.notifier().withStateDir(dataDir.resolve("notifier").toAbsolutePath());
-            WorkerConfig worker = WorkerConfig.DEFAULT.withMaxInFlight(config.scanner().concurrency());
+            WorkerConfig worker = WorkerConfig.DEFAULT.withMaxInFlight(config.scanner().concurrency())
+                    .withHeartbeatInterval(config.fleet().heartbeatInterval());
             Pipeline.Settings settings = new Pipeline.Settings(kafka, topics, config.scanner(), worker, aggregator, notifier,
                     Delivery.besideConsole(config, Clock.systemUTC()));
             pipeline = Pipeline.start(settings, Clock.systemUTC(), ComponentHttpServer.registry("run"), alert -> {

@@ -50,6 +50,10 @@ public final class TargetsCommand extends GroupCommand {
         @Option(names = "--owner", paramLabel = "TEAM", description = "The team or person responsible.")
         String owner;
 
+        @Option(names = "--zone", paramLabel = "NAME",
+                description = "The zone (network) whose scanners reach the target (default: default).")
+        String zone;
+
         @Option(names = "--sni", paramLabel = "NAME", description = "SNI name to send.")
         String sni;
 
@@ -79,6 +83,7 @@ public final class TargetsCommand extends GroupCommand {
             Map<String, String> settings = new LinkedHashMap<>();
             putIfSet(settings, "service", service);
             putIfSet(settings, "owner", owner);
+            putIfSet(settings, "zone", zone);
             putIfSet(settings, "sni", sni);
             putIfSet(settings, "protocol", protocol);
             putIfSet(settings, "id", id);
@@ -119,7 +124,7 @@ public final class TargetsCommand extends GroupCommand {
 
     @Command(name = "import", mixinStandardHelpOptions = true, description = {
             "Publish every target of a targets file: one target a line, optionally followed by key=value words",
-            "(sni=, service=, owner=, protocol=, id=, and the target's own warnDays=, warnFraction=, criticalDays=,",
+            "(sni=, service=, owner=, protocol=, id=, zone=, and the target's own warnDays=, warnFraction=, criticalDays=,",
             "criticalFraction=, which must keep the policy's rules together with it); # starts a comment."})
     static final class Import extends KafkaCommand {
 

@@ -132,6 +132,9 @@ final class AlertLifecycleProcessor implements Processor<String, NotifierInput, 
                 } else {
                     hold(existing, w, now);
                 }
+            } else if (w.condition().getType() == ConditionType.WATCHDOG && now > existing.alert().getAt().toEpochMilli()) {
+                // the watchdog's status comes again every interval: each is a repeat of its alert, whatever the reminders
+                remind(existing, now, true);
             } else {
                 AlertRecord updated = existing.withAlert(withFiringFields(w.alert(), existing.alert()), w.detail())
                         .withTargets(w.targets());
@@ -318,8 +321,16 @@ final class AlertLifecycleProcessor implements Processor<String, NotifierInput, 
     }
 
     private void remind(AlertRecord r, long now) {
+        remind(r, now, false);
+    }
+
+    /**
+     * A reminder of a firing alert, at its reminder interval; or, with {@code repeat}, a repeat its service asked for
+     * (the watchdog's), which an acknowledgement does not stop and which schedules no reminder of its own.
+     */
+    private void remind(AlertRecord r, long now, boolean repeat) {
         Optional<Duration> interval = reminderInterval(r.alert());
-        if (interval.isEmpty() || r.ack() != null) {
+        if (!repeat && (interval.isEmpty() || r.ack() != null)) {
             save(r, r.withDueAt(AlertRecord.NEVER), now);
             return;
         }
@@ -335,12 +346,17 @@ final class AlertLifecycleProcessor implements Processor<String, NotifierInput, 
                 .setSilenced(!muted.isEmpty())
                 .build();
         alert.setMessage(AlertMessages.firing(alert, r.detail()));
-        long next = r.dueAt() + interval.get().toMillis();
-        if (next <= now) {
-            next = now + interval.get().toMillis();
+        long next;
+        if (repeat) {
+            next = r.dueAt();
+        } else {
+            next = r.dueAt() + interval.get().toMillis();
+            if (next <= now) {
+                next = now + interval.get().toMillis();
+            }
         }
         AlertRecord reminded = new AlertRecord(Phase.FIRING, sequence, r.episodeStart(), next, r.detail(), alert,
-                r.since(), muted.isEmpty() ? now : r.lastNotifiedAt(), muted, null, r.targets());
+                r.since(), muted.isEmpty() ? now : r.lastNotifiedAt(), muted, repeat ? r.ack() : null, r.targets());
         save(r, reminded, now);
         scheduleDue(reminded);
         emit(alert);

@@ -58,6 +58,9 @@ public final class AlertMessages {
             case UNREACHABLE -> service + " is unreachable" + on(a.getEndpoints());
             case STALE -> service + " has not been observed for too long" + on(a.getEndpoints());
             case ROLLOUT_INCOMPLETE -> "the certificate rollout on " + service + " is incomplete";
+            case FLEET_DOWN -> service + " has no live scanner: its endpoints are held until one is back";
+            case FLEET_BEHIND -> service + " is falling behind: its scan requests keep piling up";
+            case WATCHDOG -> "certsonar's watchdog: this alert always fires, so its absence means part of the pipeline stopped";
             case UNKNOWN -> service + " has a problem of a kind this notifier does not know";
         };
         String why = explainsItself(a.getCondition()) ? null : detail;

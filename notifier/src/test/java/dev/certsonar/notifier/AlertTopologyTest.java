@@ -240,6 +240,28 @@ class AlertTopologyTest {
     }
 
     @Test
+    void each_new_status_of_the_watchdog_is_a_repeat_of_its_alert_and_none_comes_without_one() {
+        Condition watchdog = condition(ConditionType.WATCHDOG, Severity.INFO, null, T0);
+        send(status("certsonar:watchdog", T0, null, watchdog));
+        Alert first = read().getFirst();
+        assertThat(first.getState()).isEqualTo(AlertState.FIRING);
+        assertThat(first.getCondition()).isEqualTo(ConditionType.WATCHDOG);
+
+        send(status("certsonar:watchdog", T0.plus(Duration.ofMinutes(1)), null, watchdog));
+        send(status("certsonar:watchdog", T0.plus(Duration.ofMinutes(2)), null, watchdog));
+        List<Alert> repeats = read();
+        assertThat(repeats).hasSize(2).allSatisfy(a -> {
+            assertThat(a.getAlertId()).isEqualTo(first.getAlertId());
+            assertThat(a.getState()).isEqualTo(AlertState.FIRING);
+            assertThat(a.getReminder()).isTrue();
+        });
+        assertThat(repeats).extracting(Alert::getAt).containsExactly(T0.plus(Duration.ofMinutes(1)), T0.plus(Duration.ofMinutes(2)));
+
+        driver.advanceWallClockTime(Duration.ofDays(2));
+        assertThat(read()).as("no repeat without a status of the watchdog").isEmpty();
+    }
+
+    @Test
     void a_critical_alert_is_reminded_of_daily_and_a_warning_is_not() {
         send(status("shop", T0, OLD, condition(EXPIRING, CRITICAL, OLD, T0)));
         send(status("blog", T0, IN_20_DAYS, condition(EXPIRING, WARNING, IN_20_DAYS, T0)));

@@ -31,9 +31,9 @@ import java.util.Set;
  * A target as JSON, the form people publish on the targets topic:
  * <pre>{"service":"shop","owner":"team-web","host":"shop.example.com","port":443,"sni":"shop.example.com",
  * "protocol":"tls","labels":{"env":"prod"},"interval":"6h","warnDays":30,"warnFraction":0.25,"criticalDays":7,
- * "criticalFraction":0.1}</pre>
+ * "criticalFraction":0.1,"zone":"dmz"}</pre>
  * Only {@code host} is required. {@code ports} (a list) may replace {@code port}; without either the protocol's default
- * port is used. {@code service} defaults to the host, {@code protocol} to tls, the id to the record key, else to the
+ * port is used. {@code zone} defaults to {@value Zones#DEFAULT} ({@link Zones#check} holds its rule). {@code service} defaults to the host, {@code protocol} to tls, the id to the record key, else to the
  * {@code id} field, else to {@link TargetIds#defaultId}. {@code interval} is a duration ({@code 6h}, {@code PT6H}) or a
  * number of seconds. An unknown field, a wrong type or a value that breaks a rule of its field ({@link ExpiryPolicy}
  * holds those of the interval and the thresholds) is an {@link InvalidTargetException} naming the field.
@@ -42,9 +42,9 @@ public final class TargetJson {
 
     /** The fields a target's JSON may have. */
     public static final Set<String> FIELDS = Set.of("id", "service", "owner", "host", "port", "ports", "sni", "protocol",
-            "labels", "interval", "warnDays", "warnFraction", "criticalDays", "criticalFraction");
+            "labels", "interval", "warnDays", "warnFraction", "criticalDays", "criticalFraction", "zone");
     private static final List<String> FIELD_ORDER = List.of("id", "service", "owner", "host", "port", "ports", "sni",
-            "protocol", "labels", "interval", "warnDays", "warnFraction", "criticalDays", "criticalFraction");
+            "protocol", "labels", "interval", "warnDays", "warnFraction", "criticalDays", "criticalFraction", "zone");
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -133,6 +133,9 @@ public final class TargetJson {
         putIfSet(o, "warnFraction", t.getWarnFraction());
         putIfSet(o, "criticalDays", t.getCriticalDays());
         putIfSet(o, "criticalFraction", t.getCriticalFraction());
+        if (!Zones.DEFAULT.equals(Zones.of(t))) {
+            o.put("zone", t.getZone());
+        }
         return o;
     }
 
@@ -163,6 +166,7 @@ public final class TargetJson {
         String sni = text(o, "sni");
         String service = text(o, "service");
         String jsonId = text(o, "id");
+        String zone = text(o, "zone");
         String id;
         if (key != null) {
             if (jsonId != null && !jsonId.equals(key)) {
@@ -187,8 +191,12 @@ public final class TargetJson {
                 .setWarnFraction(number(o, "warnFraction"))
                 .setCriticalDays(number(o, "criticalDays"))
                 .setCriticalFraction(number(o, "criticalFraction"))
+                .setZone(zone != null ? zone : Zones.DEFAULT)
                 .build();
         try {
+            if (zone != null) {
+                Zones.check(zone);
+            }
             ExpiryPolicy.checkOwnOverrides(target);
         } catch (InvalidValueException e) {
             throw invalid(e.field(), "field '" + e.field() + "': " + e.problem());

@@ -140,6 +140,36 @@ public final class TopicAdmin {
         }
     }
 
+    /**
+     * Creates the topic {@code name} when it is missing, with the partition count and replication of the existing
+     * topic {@code like} (a zone's scan-request topic is made like {@code scan-requests}), and waits for its leaders.
+     *
+     * @return whether it was created here
+     * @throws IllegalStateException naming the topic when {@code like} cannot be described or the broker refuses it
+     */
+    public static boolean ensureTopicLike(Admin admin, String name, String like) {
+        Set<String> existing = get(admin.listTopics().names(), "list topics");
+        if (existing.contains(name)) {
+            return false;
+        }
+        TopicDescription model = get(admin.describeTopics(List.of(like)).allTopicNames(), "describe topic " + like).get(like);
+        int partitions = model.partitions().size();
+        short replication = (short) model.partitions().getFirst().replicas().size();
+        boolean created;
+        try {
+            get(admin.createTopics(List.of(new NewTopic(name, partitions, replication))).all(), "create topic " + name);
+            log.info("Created topic {} ({} partitions, replication {}, as {})", name, partitions, replication, like);
+            created = true;
+        } catch (IllegalStateException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            created = false;
+        }
+        awaitLeaders(admin, Set.of(name));
+        return created;
+    }
+
     /** The definition of one topic: compacted for targets and service-status. */
     static NewTopic newTopic(Topics topics, String name, int partitions, short replication) {
         NewTopic topic = new NewTopic(name, partitions, replication);

@@ -92,6 +92,36 @@ public record Topics(String prefix,
                 new Topic<>(prefix + "scanner-heartbeats", Serdes.String(), AvroSerdes.serde(ScannerHeartbeat.class)));
     }
 
+    /**
+     * The scan requests of one zone: {@code scan-requests} for the zone {@value Zones#DEFAULT} (so scanners and
+     * aggregators that know no zones keep working), {@code scan-requests.NAME} for any other. The topics of zones other
+     * than the default are made when first needed.
+     *
+     * @throws InvalidValueException naming {@code zone} when it is not a zone's name ({@link Zones#check})
+     */
+    public Topic<String, ScanRequest> scanRequests(String zone) {
+        if (Zones.DEFAULT.equals(zone)) {
+            return scanRequests;
+        }
+        Zones.check(zone);
+        String name = scanRequests.name() + "." + zone;
+        if (name.length() > MAX_TOPIC_NAME) {
+            throw new InvalidValueException("zone", "'" + zone + "' makes the topic name " + name.length()
+                    + " characters long, Kafka allows " + MAX_TOPIC_NAME);
+        }
+        return new Topic<>(name, scanRequests.keySerde(), scanRequests.valueSerde());
+    }
+
+    /** The zone whose scan requests the topic holds, if it is a zone's scan-request topic ({@link #scanRequests(String)}). */
+    public java.util.Optional<String> zoneOfScanRequests(String topic) {
+        if (topic.equals(scanRequests.name())) {
+            return java.util.Optional.of(Zones.DEFAULT);
+        }
+        String prefix = scanRequests.name() + ".";
+        return topic.startsWith(prefix) && topic.length() > prefix.length()
+                ? java.util.Optional.of(topic.substring(prefix.length())) : java.util.Optional.empty();
+    }
+
     /** Every topic, in the order above. */
     public List<Topic<?, ?>> all() {
         return List.of(targets, scanRequests, observations, serviceStatus, alerts, alertsUndeliverable, deadLetters,

@@ -29,7 +29,7 @@ class SchemaEvolutionTest {
     private static final Schema V1 = AvroSchemas.frozen(Target.class).getFirst().schema();
     private static final Schema OLDER = SchemaEdits.removeFields(V1, "owner", "labels", "warnDays");
     private static final Schema NEWER = SchemaEdits.addField(AvroSchemas.current(Target.class),
-            "{\"name\":\"zone\",\"type\":\"string\",\"default\":\"\",\"doc\":\"Network zone.\"}");
+            "{\"name\":\"rack\",\"type\":\"string\",\"default\":\"\",\"doc\":\"Rack.\"}");
 
     @Test
     void currentReaderReadsAnOlderWriter() throws IOException {
@@ -88,7 +88,7 @@ class SchemaEvolutionTest {
                 .set("host", "new.example.com")
                 .set("ports", List.of(8443))
                 .set("labels", Map.of("env", "test"))
-                .set("zone", "dmz")
+                .set("rack", "r12")
                 .build();
         byte[] bytes = bytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), NEWER).encode(newer));
 

@@ -158,6 +158,7 @@ public record ConsolePages(ServiceIndex index, ApiQueries read, AlertHistory his
                         .sorted(Comparator.comparingInt((Status s) -> -ApiJson.severity(s))).map(Enum::name).toList()),
                 text("owner", "Owner", params, "exactly, as the targets name it"),
                 text("label", "Label", params, "NAME:VALUE, such as env:prod"),
+                text("zone", "Zone", params, "the network whose scanners reach it, such as default"),
                 select("sort", "Order", params, List.of(
                         new Views.Option("worst", "worst first", false), new Views.Option("service", "name", false),
                         new Views.Option("owner", "owner", false), new Views.Option("notAfter", "expires first", false),
@@ -173,7 +174,8 @@ public record ConsolePages(ServiceIndex index, ApiQueries read, AlertHistory his
             notFound(ctx, "Which service? Open one from the services list.");
             return;
         }
-        java.util.Optional<JsonNode> found = read.service(name, false);
+        java.util.Optional<JsonNode> found = read.service(name, false).or(() -> index.fleetService(name)
+                .map(st -> ApiJson.detail(st, List.of(), read.clock().instant())));
         if (found.isEmpty()) {
             notFound(ctx, "No service is named '" + name + "'.");
             return;

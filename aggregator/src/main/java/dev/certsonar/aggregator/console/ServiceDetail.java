@@ -57,7 +57,8 @@ final class ServiceDetail {
                     e.path("protocol").asText(), e.path("targetId").asText(), e.path("status").asText(), e.path("outcome").asText(),
                     text(e, "tlsVersion"), text(e, "cipherSuite"), instant(e, "notAfter"),
                     e.path("daysLeft").isNumber() ? e.path("daysLeft").asDouble() : null, instant(e, "lastObservedAt"),
-                    text(e, "error"), strings(e.path("checks").path("problems")), chain == null ? 0 : chain.number()));
+                    text(e, "error"), strings(e.path("checks").path("problems")), chain == null ? 0 : chain.number(),
+                    text(e, "zone"), text(e, "scannerId"), text(e, "held")));
         }
         List<Views.Condition> conditions = new ArrayList<>();
         s.path("conditions").forEach(c -> conditions.add(condition(c)));

@@ -66,7 +66,18 @@ public final class Views {
     /** One endpoint of a service: where, what it served, how the last probe went. */
     public record Endpoint(String address, int port, String sni, String protocol, String targetId, String status,
                            String outcome, String tlsVersion, String cipherSuite, Instant notAfter, Double daysLeft,
-                           Instant lastObservedAt, String error, List<String> problems, int chain) {
+                           Instant lastObservedAt, String error, List<String> problems, int chain, String zone,
+                           String scannerId, String held) {
+    }
+
+    /** The fleet page: each scanner, and each zone's service. */
+    public record FleetPage(List<ScannerRow> scanners, List<ServiceRow> zones) {
+    }
+
+    /** One scanner on the fleet page. */
+    public record ScannerRow(String scannerId, String zone, String version, String host, Instant startedAt,
+                             Instant lastHeartbeat, long ageSeconds, boolean live, int inFlight, double probesPerSecond,
+                             long backlog, String tlsLibrary) {
     }
 
     /** One certificate of a served chain. */

@@ -78,6 +78,8 @@ public final class ApiJson {
         r.conditions().forEach(conditions::add);
         n.put("accepted", r.accepted());
         n.put("updatedAt", text(r.updatedAt()));
+        ArrayNode zones = n.putArray("zones");
+        r.zones().forEach(zones::add);
         return n;
     }
 
@@ -180,6 +182,10 @@ public final class ApiJson {
                     en.put("targetId", o.getTargetId());
                     en.put("endpoint", key);
                     en.put("lastObservedAt", text(o.getObservedAt()));
+                    en.put("scannerId", o.getScannerId());
+                    en.put("scannerZone", o.getZone());
+                    en.put("zone", es != null ? es.getZone() : null);
+                    en.put("held", es != null ? es.getHeld() : null);
                     endpoints.add(en);
                     for (Certificate c : o.getChain()) {
                         certificates.computeIfAbsent(c.getSha256(), sha -> ObservationJson.certificate(c));

@@ -1,5 +1,7 @@
 package dev.certsonar.aggregator.http;
 
+import dev.certsonar.aggregator.fleet.FleetProcessor;
+import dev.certsonar.schemas.Zones;
 import dev.certsonar.schemas.avro.Condition;
 import dev.certsonar.schemas.avro.EndpointStatus;
 import dev.certsonar.schemas.avro.ServiceStatus;
@@ -35,9 +37,11 @@ public final class ServiceIndex {
      * One service as lists show it.
      *
      * @param text lower-case text that a search looks in: name, owner, labels, endpoints, leaf subjects and issuers
+     * @param zones the zones of its targets (of a zone's own service, that zone)
      */
     public record Row(String service, String owner, Status status, Instant notAfter, Map<String, String> labels, int endpoints,
-                      List<String> problems, List<String> conditions, int accepted, Instant updatedAt, String text) {
+                      List<String> problems, List<String> conditions, int accepted, Instant updatedAt, String text,
+                      List<String> zones) {
 
         static Row of(ServiceStatus s) {
             StringBuilder text = new StringBuilder(s.getService());
@@ -61,7 +65,7 @@ public final class ServiceIndex {
                     s.getEndpoints().size(), List.copyOf(s.getProblems()),
                     s.getConditions().stream().map(Condition::getType).map(Enum::name).distinct().toList(),
                     s.getAccepted().size(), s.getUpdatedAt(),
-                    text.toString().toLowerCase(Locale.ROOT));
+                    text.toString().toLowerCase(Locale.ROOT), List.copyOf(s.getZones()));
         }
     }
 
@@ -102,8 +106,26 @@ public final class ServiceIndex {
         listeners.remove(listener);
     }
 
+    /**
+     * The statuses of the fleet's own services ({@code zone:NAME}, {@code certsonar:watchdog}), whole: the fleet writes
+     * them to service-status without keeping them in the services store, so their page reads them here.
+     */
+    private final Map<String, ServiceStatus> fleetServices = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The whole status of one of the fleet's own services ({@code zone:NAME}, {@code certsonar:watchdog}). */
+    public java.util.Optional<ServiceStatus> fleetService(String service) {
+        return java.util.Optional.ofNullable(fleetServices.get(service));
+    }
+
     /** Applies the service's latest status; null removes the service. */
     public synchronized void put(String service, ServiceStatus status) {
+        if (Zones.isZoneService(service) || FleetProcessor.WATCHDOG_SERVICE.equals(service)) {
+            if (status == null) {
+                fleetServices.remove(service);
+            } else {
+                fleetServices.put(service, status);
+            }
+        }
         Row before = byName.get(service);
         Row after = status == null ? null : Row.of(status);
         if (before != null) {

@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * A search of the services: filters (status, owner, label, text), an order and a page, read from query parameters
- * ({@code ?status=CRITICAL,EXPIRED&owner=team-web&label=env:prod&q=shop&sort=-notAfter&offset=0&limit=50}). A bad
+ * A search of the services: filters (status, owner, label, zone, text), an order and a page, read from query parameters
+ * ({@code ?status=CRITICAL,EXPIRED&owner=team-web&label=env:prod&zone=dmz&q=shop&sort=-notAfter&offset=0&limit=50}). A bad
  * parameter is an {@link InvalidValueException} naming it.
  *
  * @param statuses statuses to keep; empty keeps all
@@ -23,9 +23,15 @@ import java.util.function.Predicate;
  * @param labels   labels every kept service has, name to value
  * @param text     lower-case text the service's name, owner, labels, endpoints or certificates contain; null keeps all
  * @param limit    rows of the page; {@link Integer#MAX_VALUE} for all (no {@code limit} given)
+ * @param zone     the zone a kept service has a target in; null keeps all
  */
 public record ServiceQuery(Set<Status> statuses, String owner, Map<String, String> labels, String text, Sort sort, int offset,
-                           int limit) {
+                           int limit, String zone) {
+
+    public ServiceQuery(Set<Status> statuses, String owner, Map<String, String> labels, String text, Sort sort, int offset,
+                        int limit) {
+        this(statuses, owner, labels, text, sort, offset, limit, null);
+    }
 
     /** The most rows one page may ask for. */
     public static final int MAX_LIMIT = 10_000;
@@ -92,15 +98,17 @@ public record ServiceQuery(Set<Status> statuses, String owner, Map<String, Strin
         }
         String owner = single(params, "owner");
         String q = single(params, "q");
+        String zone = single(params, "zone");
         return new ServiceQuery(statuses, owner, labels, q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT),
                 Sort.parse(single(params, "sort")), number(params, "offset", 0, 0, Integer.MAX_VALUE),
-                number(params, "limit", Integer.MAX_VALUE, 1, MAX_LIMIT));
+                number(params, "limit", Integer.MAX_VALUE, 1, MAX_LIMIT), zone == null || zone.isBlank() ? null : zone.strip());
     }
 
     /** Whether a service passes every filter. */
     public Predicate<ServiceIndex.Row> filter() {
         return r -> (statuses.isEmpty() || statuses.contains(r.status()))
                 && (owner == null || owner.equals(r.owner()))
+                && (zone == null || r.zones().contains(zone))
                 && labels.entrySet().stream().allMatch(l -> l.getValue().equals(r.labels().get(l.getKey())))
                 && (text == null || r.text().contains(text));
     }

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
@@ -67,7 +68,9 @@ public record StatusRoutes(ApiQueries read, ServiceIndex index, ServiceMetrics s
 
     private void service(Context ctx) throws IOException {
         String service = ctx.pathParam("service");
-        json(ctx, 200, read.service(service, local(ctx)).orElseThrow(() -> new WebServer.NotFound("no such service: " + service)));
+        json(ctx, 200, read.service(service, local(ctx))
+                .or(() -> index.fleetService(service).map(s -> ApiJson.detail(s, List.of(), clock.instant())))
+                .orElseThrow(() -> new WebServer.NotFound("no such service: " + service)));
     }
 
     /**

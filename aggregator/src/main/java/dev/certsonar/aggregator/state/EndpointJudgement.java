@@ -32,8 +32,17 @@ public record EndpointJudgement(String endpointKey, Observation observation, Sta
     }
 
     public static EndpointJudgement judge(String endpointKey, Observation o, ExpiryPolicy policy, int staleIntervals, Instant now) {
-        Instant staleAt = o.getObservedAt().plus(policy.interval().multipliedBy(staleIntervals));
-        boolean stale = now.isAfter(staleAt);
+        return judge(endpointKey, o, policy, staleIntervals, now, o.getObservedAt(), false);
+    }
+
+    /**
+     * @param staleBase the instant staleness counts from: the observation's, or later when its zone was held since
+     * @param held      the endpoint's zone has no scanner: it is not stale, however long ago it was observed
+     */
+    public static EndpointJudgement judge(String endpointKey, Observation o, ExpiryPolicy policy, int staleIntervals, Instant now,
+                                          Instant staleBase, boolean held) {
+        Instant staleAt = held ? Instant.MAX : staleBase.plus(policy.interval().multipliedBy(staleIntervals));
+        boolean stale = !held && now.isAfter(staleAt);
         Verdicts.Verdict verdict = Verdicts.of(o, policy, now);
         Status status = verdict.status();
         if (stale && status.ordinal() < Status.STALE.ordinal()) {
@@ -64,7 +73,9 @@ public record EndpointJudgement(String endpointKey, Observation observation, Sta
             candidates.add(StatusRules.criticalAt(o, policy).plusMillis(1));
             candidates.add(o.getNotAfter().plusMillis(1));
         }
-        candidates.add(staleAt.plusMillis(1));
+        if (!staleAt.equals(Instant.MAX)) {
+            candidates.add(staleAt.plusMillis(1));
+        }
         return candidates.stream().filter(t -> t.isAfter(now)).min(Instant::compareTo);
     }
 

@@ -1,5 +1,6 @@
 package dev.certsonar.aggregator.state;
 
+import dev.certsonar.schemas.Zones;
 import dev.certsonar.aggregator.AggregatorConfig;
 import dev.certsonar.schemas.avro.AcceptedCondition;
 import dev.certsonar.schemas.avro.AcceptedException;
@@ -66,7 +67,12 @@ public final class ServiceEvaluator {
         this.judgements = memoSize > 0 ? new JudgementMemo(memoSize) : null;
     }
 
-    private EndpointJudgement judge(String endpointKey, Observation o, ExpiryPolicy policy, Instant at) {
+    private EndpointJudgement judge(String endpointKey, Observation o, ExpiryPolicy policy, Instant at, String zone, ZoneHolds holds) {
+        boolean held = holds.held(zone);
+        Instant staleBase = holds.staleBase(zone, o.getObservedAt());
+        if (held || !staleBase.equals(o.getObservedAt())) {
+            return EndpointJudgement.judge(endpointKey, o, policy, config.staleIntervals(), at, staleBase, held);
+        }
         if (judgements == null) {
             return EndpointJudgement.judge(endpointKey, o, policy, config.staleIntervals(), at);
         }
@@ -87,13 +93,25 @@ public final class ServiceEvaluator {
     /** @param exceptions the accepted exceptions known; those in force at {@code now} apply */
     public Evaluation evaluate(String service, SortedMap<String, Target> targets, List<EndpointObservation> endpoints,
                                ServiceStatus previous, Set<String> observedNow, Instant now, AcceptedExceptions exceptions) {
+        return evaluate(service, targets, endpoints, previous, observedNow, now, exceptions, ZoneHolds.NONE);
+    }
+
+    /** @param holds the zones whose endpoints are held (not judged stale) and when each was last resumed */
+    public Evaluation evaluate(String service, SortedMap<String, Target> targets, List<EndpointObservation> endpoints,
+                               ServiceStatus previous, Set<String> observedNow, Instant now, AcceptedExceptions exceptions,
+                               ZoneHolds holds) {
         Instant at = now.truncatedTo(ChronoUnit.MILLIS);
         List<EndpointJudgement> judgements = new ArrayList<>();
         List<EndpointObservation> sorted = new ArrayList<>(endpoints);
         sorted.sort(Comparator.comparing(EndpointObservation::endpointKey).thenComparing(EndpointObservation::targetId));
+        List<String> zonesOfEndpoints = new ArrayList<>();
         for (EndpointObservation e : sorted) {
-            judgements.add(judge(e.endpointKey(), e.observation(), policyOf(targets.get(e.targetId())), at));
+            Target target = targets.get(e.targetId());
+            String zone = target != null ? Zones.of(target) : Zones.DEFAULT;
+            zonesOfEndpoints.add(zone);
+            judgements.add(judge(e.endpointKey(), e.observation(), policyOf(target), at, zone, holds));
         }
+        TreeSet<String> heldZones = new TreeSet<>();
 
         List<String> ownerProblems = new ArrayList<>();
         String owner = owner(targets, sorted, ownerProblems);
@@ -134,7 +152,13 @@ public final class ServiceEvaluator {
                     .setProblems(endpointProblems(o))
                     .setLeafKeyAlgorithm(leafCertificate(o).map(Certificate::getKeyAlgorithm).orElse(null))
                     .setLeafKeyBits(leafCertificate(o).map(Certificate::getKeyBits).orElse(null))
+                    .setScannerId(o.getScannerId())
+                    .setZone(zonesOfEndpoints.get(i))
+                    .setHeld(holds.held(zonesOfEndpoints.get(i)) ? ZoneHolds.holdText(zonesOfEndpoints.get(i)) : null)
                     .build());
+            if (holds.held(zonesOfEndpoints.get(i))) {
+                heldZones.add(zonesOfEndpoints.get(i));
+            }
         }
 
         Rollout rollout = RolloutTracker.rollout(judgements, previous, at);
@@ -175,6 +199,9 @@ public final class ServiceEvaluator {
             problems.add(a.getCondition().getMessage() + "; " + AcceptedExceptions.describe(a.getReason(), a.getCreatedBy(), a.getUntil()));
         }
         problems.addAll(ownerProblems);
+        for (String zone : heldZones) {
+            problems.add(ZoneHolds.holdText(zone));
+        }
 
         ServiceStatus result = ServiceStatus.newBuilder()
                 .setService(service)
@@ -188,6 +215,7 @@ public final class ServiceEvaluator {
                 .setRollout(rollout)
                 .setAccepted(accepted)
                 .setProblems(problems)
+                .setZones(zones(targets))
                 .setUpdatedAt(at)
                 .build();
         return new Evaluation(result, next);
@@ -224,8 +252,18 @@ public final class ServiceEvaluator {
                 .setEndpoints(List.of())
                 .setRollout(null)
                 .setProblems(problems)
+                .setZones(zones(targets))
                 .setUpdatedAt(at)
                 .build();
+    }
+
+    /** The zones of the targets, sorted. */
+    public static List<String> zones(SortedMap<String, Target> targets) {
+        TreeSet<String> zones = new TreeSet<>();
+        for (Target t : targets.values()) {
+            zones.add(Zones.of(t));
+        }
+        return List.copyOf(zones);
     }
 
     /** When a service whose targets have no observation turns STALE: {@code staleIntervals} of its shortest interval after now, plus 1 ms. */

@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * What the service-state processor consumes, keyed by service: a target of the service added or
  * changed, a target removed from the service, or an observation of one of its endpoints; and, keyed by its id and
- * sent to every partition, an accepted exception written or removed.
+ * sent to every partition, an accepted exception written or removed, or a zone's hold begun or ended.
  */
 public sealed interface ServiceInput {
 
@@ -48,6 +48,16 @@ public sealed interface ServiceInput {
     record ExceptionChanged(String id, AcceptedException exception) implements ServiceInput {
         public ExceptionChanged {
             Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /**
+     * A zone's hold, as the fleet decided it, sent to every partition: {@code heldSince} since when the zone has no
+     * scanner (null when it has one), {@code resumedAt} when its last hold ended (null when it never had one).
+     */
+    record ZoneChanged(String zone, java.time.Instant heldSince, java.time.Instant resumedAt) implements ServiceInput {
+        public ZoneChanged {
+            Objects.requireNonNull(zone, "zone");
         }
     }
 }

@@ -18,7 +18,8 @@ import java.util.Arrays;
  * The serde of the aggregator's internal service-input topic: one tag byte, then for a target
  * the id (length-prefixed UTF-8) and the target in Avro single-object encoding, for an
  * observation the observation in Avro single-object encoding, for an accepted exception its id and the exception in
- * Avro single-object encoding (nothing after the id when it was removed).
+ * Avro single-object encoding (nothing after the id when it was removed), for a zone's change the zone and two epoch
+ * milliseconds (held since, resumed at; {@link Long#MIN_VALUE} for none).
  */
 public final class ServiceInputSerde {
 
@@ -26,6 +27,9 @@ public final class ServiceInputSerde {
     private static final byte TARGET_REMOVED = 2;
     private static final byte OBSERVED = 3;
     private static final byte EXCEPTION_CHANGED = 4;
+    private static final byte ZONE_CHANGED = 5;
+    /** An instant left out, in a zone's change. */
+    private static final long NONE = Long.MIN_VALUE;
 
     private ServiceInputSerde() {
     }
@@ -69,6 +73,9 @@ public final class ServiceInputSerde {
             case ServiceInput.TargetRemoved t -> tagged(TARGET_REMOVED, t.targetId(), new byte[0]);
             case ServiceInput.ExceptionChanged e -> tagged(EXCEPTION_CHANGED, e.id(),
                     e.exception() == null ? new byte[0] : exceptions.serializer().serialize(topic, e.exception()));
+            case ServiceInput.ZoneChanged z -> tagged(ZONE_CHANGED, z.zone(), ByteBuffer.allocate(16)
+                    .putLong(z.heldSince() == null ? NONE : z.heldSince().toEpochMilli())
+                    .putLong(z.resumedAt() == null ? NONE : z.resumedAt().toEpochMilli()).array());
             case ServiceInput.Observed o -> {
                 byte[] body = o.encoded() != null ? o.encoded() : observations.serializer().serialize(topic, o.observation());
                 byte[] out = new byte[body.length + 1];
@@ -108,6 +115,16 @@ public final class ServiceInputSerde {
             case TARGET_REMOVED -> new ServiceInput.TargetRemoved(id);
             case EXCEPTION_CHANGED -> new ServiceInput.ExceptionChanged(id, bodyStart == bytes.length ? null
                     : exceptions.deserializer().deserialize(topic, Arrays.copyOfRange(bytes, bodyStart, bytes.length)));
+            case ZONE_CHANGED -> {
+                if (bytes.length - bodyStart != 16) {
+                    throw new SerializationException("A zone change of " + (bytes.length - bodyStart) + " bytes, not 16, on " + topic);
+                }
+                ByteBuffer times = ByteBuffer.wrap(bytes, bodyStart, 16);
+                long held = times.getLong();
+                long resumed = times.getLong();
+                yield new ServiceInput.ZoneChanged(id, held == NONE ? null : java.time.Instant.ofEpochMilli(held),
+                        resumed == NONE ? null : java.time.Instant.ofEpochMilli(resumed));
+            }
             default -> throw new SerializationException("Unknown service-input tag " + tag + " on " + topic);
         };
     }

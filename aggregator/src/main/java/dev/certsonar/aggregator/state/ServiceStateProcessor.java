@@ -5,6 +5,7 @@ import dev.certsonar.aggregator.StoreNames;
 import dev.certsonar.schemas.AvroSerde;
 import dev.certsonar.schemas.AvroSerdes;
 import dev.certsonar.schemas.Endpoints;
+import dev.certsonar.schemas.Zones;
 import dev.certsonar.schemas.avro.AcceptedException;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.Endpoint;
@@ -96,6 +97,9 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     /** Exception id → when it ends. */
     private DueIndex exceptionEnds;
     private ExceptionScope exceptionScope;
+    /** Zone → its hold (16 bytes: held since, resumed at; Long.MIN_VALUE for none); every write goes through {@link #holds} too. */
+    private KeyValueStore<String, byte[]> zoneHolds;
+    private final ZoneHolds holds = new ZoneHolds();
 
     public ServiceStateProcessor(AggregatorConfig config) {
         this.config = config;
@@ -117,6 +121,11 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         try (KeyValueIterator<String, byte[]> it = exceptionsInForce.all()) {
             it.forEachRemaining(kv -> exceptions.put(EXCEPTIONS.decode(kv.value)));
         }
+        this.zoneHolds = context.getStateStore(StoreNames.ZONE_HOLDS);
+        this.holds.clear();
+        try (KeyValueIterator<String, byte[]> it = zoneHolds.all()) {
+            it.forEachRemaining(kv -> holds.put(kv.key, decodeHold(kv.value)));
+        }
         this.recentStatuses.clear();
         this.recentTargets.clear();
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::advanceTime);
@@ -130,6 +139,52 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         recentStatuses.clear();
         recentTargets.clear();
         exceptions.clear();
+        holds.clear();
+    }
+
+    private static byte[] encodeHold(ZoneHolds.ZoneState state) {
+        return java.nio.ByteBuffer.allocate(16)
+                .putLong(state.heldSince() == null ? Long.MIN_VALUE : state.heldSince().toEpochMilli())
+                .putLong(state.resumedAt() == null ? Long.MIN_VALUE : state.resumedAt().toEpochMilli()).array();
+    }
+
+    private static ZoneHolds.ZoneState decodeHold(byte[] bytes) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        long held = b.getLong();
+        long resumed = b.getLong();
+        return new ZoneHolds.ZoneState(held == Long.MIN_VALUE ? null : Instant.ofEpochMilli(held),
+                resumed == Long.MIN_VALUE ? null : Instant.ofEpochMilli(resumed));
+    }
+
+    /**
+     * Holds a zone's endpoints or lets them go, as the fleet decided, and evaluates again every service with a target
+     * in the zone (rare: a zone goes down or comes back).
+     */
+    private void zoneChanged(ServiceInput.ZoneChanged change, long timestamp) {
+        ZoneHolds.ZoneState state = new ZoneHolds.ZoneState(change.heldSince(), change.resumedAt());
+        if (state.equals(holds.state(change.zone()).orElse(null))) {
+            return;
+        }
+        if (state.heldSince() == null && state.resumedAt() == null) {
+            zoneHolds.delete(change.zone());
+        } else {
+            zoneHolds.put(change.zone(), encodeHold(state));
+        }
+        holds.put(change.zone(), state);
+        Set<String> affected = new java.util.TreeSet<>();
+        try (KeyValueIterator<String, Target> it = targets.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null && Zones.of(kv.value).equals(change.zone())) {
+                    affected.add(kv.value.getService());
+                }
+            });
+        }
+        log.info("Zone {} {}; evaluating its {} services again", change.zone(),
+                state.heldSince() != null ? "has no scanner since " + state.heldSince() + ": its endpoints are held" : "has a scanner",
+                affected.size());
+        for (String service : affected) {
+            evaluate(service, Set.of(), timeOf(service, timestamp));
+        }
     }
 
     /** A status as last written, with what a person cares about in it once worked out. */
@@ -220,6 +275,10 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             exceptionChanged(change, record.timestamp());
             return;
         }
+        if (record.value() instanceof ServiceInput.ZoneChanged change) {
+            zoneChanged(change, record.timestamp());
+            return;
+        }
         String service = record.key();
         if (service == null || record.value() == null) {
             return;
@@ -237,6 +296,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             case ServiceInput.TargetRemoved t -> removeTarget(service, t.targetId(), now);
             case ServiceInput.Observed o -> observe(service, o.observation(), o.encoded(), now);
             case ServiceInput.ExceptionChanged e -> throw new IllegalStateException("handled above");
+            case ServiceInput.ZoneChanged z -> throw new IllegalStateException("handled above");
         }
     }
 
@@ -423,7 +483,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
             return;
         }
         ServiceStatus previous = status(service);
-        ServiceEvaluator.Evaluation evaluation = evaluator.evaluate(service, serviceTargets, observed, previous, observedNow, now, exceptions);
+        ServiceEvaluator.Evaluation evaluation = evaluator.evaluate(service, serviceTargets, observed, previous, observedNow, now, exceptions, holds);
         write(service, evaluation.status(), now);
         scheduleTransition(service, evaluation.nextTransition());
     }
@@ -435,6 +495,11 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     private void unobserved(String service, SortedMap<String, Target> serviceTargets, Instant now, boolean transitionDue) {
         ServiceStatus previous = status(service);
         boolean neverObservedHeld = previous != null && previous.getEndpoints().isEmpty();
+        if (transitionDue && !neverObservedHeld && serviceTargets.values().stream().allMatch(t -> holds.held(Zones.of(t)))) {
+            // every target is in a zone without scanner: no STALE; the zone's return evaluates the service again
+            transitions.cancel(service);
+            return;
+        }
         if (neverObservedHeld || transitionDue) {
             ServiceStatus stale = evaluator.neverObserved(service, serviceTargets, now);
             if (neverObservedHeld) {

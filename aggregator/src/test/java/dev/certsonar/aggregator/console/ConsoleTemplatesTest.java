@@ -26,7 +26,7 @@ class ConsoleTemplatesTest {
                 EVIL, NOW, NOW, null, null, NOW, List.of(), EVIL, NOW, EVIL);
         Views.ServicePage page = new Views.ServicePage(summary, NOW,
                 List.of(new Views.Endpoint("10.0.0.1", 443, EVIL, "tls", EVIL, "CRITICAL", "OK", "TLSv1.3", EVIL, NOW, 3.0, NOW, EVIL,
-                        List.of(EVIL), 1)),
+                        List.of(EVIL), 1, EVIL, EVIL, EVIL)),
                 List.of(new Views.Chain(1, List.of(EVIL), List.of(cert))), new Views.Rollout(EVIL, List.of(EVIL), List.of(EVIL), NOW),
                 List.of(new Views.Condition("EXPIRING", "CRITICAL", EVIL, NOW, 1, List.of(EVIL), EVIL)),
                 List.of(new Views.Accepted("UNTRUSTED", "CRITICAL", EVIL, EVIL, EVIL, EVIL, NOW)), List.of(alert),

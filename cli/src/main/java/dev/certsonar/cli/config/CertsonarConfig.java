@@ -1,5 +1,6 @@
 package dev.certsonar.cli.config;
 
+import dev.certsonar.aggregator.fleet.FleetConfig;
 import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.notifier.delivery.Routes;
 import dev.certsonar.scanner.ScannerConfig;
@@ -30,16 +31,25 @@ import java.util.Set;
  * @param channels    alert channels, in file order, no two of one name
  * @param routes      alert routes, in file order; every channel a route names is in {@code channels}
  * @param source      the configuration file read, or null when there was none
+ * @param fleet       the scanners' heartbeats, when a zone is down or behind, the zones' owner and labels, the watchdog;
+ *                    a zone is down sooner than its endpoints turn STALE under {@code policy.interval}
  */
 public record CertsonarConfig(Map<String, Object> kafka, String topicPrefix, ScannerConfig scanner, ExpiryPolicy policy,
                               HttpConfig http, NotifierConfig notifier, List<ChannelConfig> channels,
-                              List<RouteConfig> routes, Path source) {
+                              List<RouteConfig> routes, Path source, FleetConfig fleet) {
 
     public static final String DEFAULT_TOPIC_PREFIX = "certsonar.";
 
     public static final CertsonarConfig DEFAULT = new CertsonarConfig(Map.of(), DEFAULT_TOPIC_PREFIX,
             ScannerConfig.DEFAULT, ExpiryPolicy.DEFAULT, HttpConfig.DEFAULT, NotifierConfig.DEFAULT, List.of(), List.of(),
-            null);
+            null, FleetConfig.DEFAULT);
+
+    /** A configuration with the default fleet settings. */
+    public CertsonarConfig(Map<String, Object> kafka, String topicPrefix, ScannerConfig scanner, ExpiryPolicy policy,
+                           HttpConfig http, NotifierConfig notifier, List<ChannelConfig> channels,
+                           List<RouteConfig> routes, Path source) {
+        this(kafka, topicPrefix, scanner, policy, http, notifier, channels, routes, source, FleetConfig.DEFAULT);
+    }
 
     public CertsonarConfig {
         kafka = Map.copyOf(kafka);
@@ -52,6 +62,12 @@ public record CertsonarConfig(Map<String, Object> kafka, String topicPrefix, Sca
         required("policy", policy);
         required("http", http);
         required("notifier", notifier);
+        required("fleet", fleet);
+        try {
+            fleet.checkShorterThanStale(policy.interval());
+        } catch (InvalidValueException e) {
+            throw e.under("fleet");
+        }
         channels = List.copyOf(channels);
         routes = List.copyOf(routes);
         Set<String> names = new LinkedHashSet<>();
@@ -72,24 +88,28 @@ public record CertsonarConfig(Map<String, Object> kafka, String topicPrefix, Sca
 
     /** This configuration with another topic prefix. */
     public CertsonarConfig withTopicPrefix(String value) {
-        return new CertsonarConfig(kafka, value, scanner, policy, http, notifier, channels, routes, source);
+        return new CertsonarConfig(kafka, value, scanner, policy, http, notifier, channels, routes, source, fleet);
     }
 
     /** This configuration with other Kafka properties. */
     public CertsonarConfig withKafka(Map<String, Object> value) {
-        return new CertsonarConfig(value, topicPrefix, scanner, policy, http, notifier, channels, routes, source);
+        return new CertsonarConfig(value, topicPrefix, scanner, policy, http, notifier, channels, routes, source, fleet);
     }
 
     public CertsonarConfig withScanner(ScannerConfig value) {
-        return new CertsonarConfig(kafka, topicPrefix, value, policy, http, notifier, channels, routes, source);
+        return new CertsonarConfig(kafka, topicPrefix, value, policy, http, notifier, channels, routes, source, fleet);
     }
 
     public CertsonarConfig withNotifier(NotifierConfig value) {
-        return new CertsonarConfig(kafka, topicPrefix, scanner, policy, http, value, channels, routes, source);
+        return new CertsonarConfig(kafka, topicPrefix, scanner, policy, http, value, channels, routes, source, fleet);
+    }
+
+    public CertsonarConfig withFleet(FleetConfig value) {
+        return new CertsonarConfig(kafka, topicPrefix, scanner, policy, http, notifier, channels, routes, source, value);
     }
 
     public CertsonarConfig withHttp(HttpConfig value) {
-        return new CertsonarConfig(kafka, topicPrefix, scanner, policy, value, notifier, channels, routes, source);
+        return new CertsonarConfig(kafka, topicPrefix, scanner, policy, value, notifier, channels, routes, source, fleet);
     }
 
     /** {@code bootstrap.servers} when the file, the environment or a flag set it. */

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.certsonar.aggregator.fleet.FleetConfig;
 import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.scanner.ScannerConfig;
@@ -231,7 +232,7 @@ public final class ConfigLoader {
                 root = JsonNodeFactory.instance.objectNode();
             }
             if (!root.isObject()) {
-                throw problem(JsonPointer.empty(), "the file must be a map of sections (kafka, topics, scanner, policy, http, notifier, channels, routes)");
+                throw problem(JsonPointer.empty(), "the file must be a map of sections (kafka, topics, scanner, policy, http, notifier, channels, routes, fleet)");
             }
             root = expand(root, JsonPointer.empty());
             ConfigFile file;
@@ -251,8 +252,9 @@ public final class ConfigLoader {
             NotifierConfig notifier = notifier(file.notifier());
             List<ChannelConfig> channels = channels(file.channels());
             List<RouteConfig> routes = routes(file.routes());
+            FleetConfig fleet = fleet(file.fleet());
             return checked(JsonPointer.empty(),
-                    () -> new CertsonarConfig(kafka, topicPrefix, scanner, policy, http, notifier, channels, routes, source));
+                    () -> new CertsonarConfig(kafka, topicPrefix, scanner, policy, http, notifier, channels, routes, source, fleet));
         }
 
         private Map<String, Object> kafka(Map<String, JsonNode> section) {
@@ -317,6 +319,22 @@ public final class ConfigLoader {
             }
             return checked(at("http"), () -> new HttpConfig(or(section.port(), d.port()), or(section.bind(), d.bind()),
                     section.token(), or(section.allowedHosts(), d.allowedHosts())));
+        }
+
+        private FleetConfig fleet(ConfigFile.Fleet section) {
+            FleetConfig d = FleetConfig.DEFAULT;
+            if (section == null) {
+                return d;
+            }
+            Duration heartbeat = section.heartbeatInterval() == null ? d.heartbeatInterval()
+                    : duration(section.heartbeatInterval(), at("fleet", "heartbeatInterval"));
+            Duration down = section.downAfter() == null ? null : duration(section.downAfter(), at("fleet", "downAfter"));
+            Duration behind = section.behindAfter() == null ? d.behindAfter()
+                    : duration(section.behindAfter(), at("fleet", "behindAfter"));
+            Duration watchdog = section.watchdogInterval() == null ? d.watchdogInterval()
+                    : duration(section.watchdogInterval(), at("fleet", "watchdogInterval"));
+            return checked(at("fleet"), () -> new FleetConfig(heartbeat, down, behind, or(section.owner(), d.owner()),
+                    or(section.labels(), d.labels()), watchdog));
         }
 
         private NotifierConfig notifier(ConfigFile.Notifier section) {

@@ -11,6 +11,7 @@ import dev.certsonar.scanner.target.TargetSpecs;
 import dev.certsonar.scanner.worker.ScannerWorker;
 import dev.certsonar.scanner.worker.WorkerConfig;
 import dev.certsonar.schemas.TopicAdmin;
+import dev.certsonar.schemas.Zones;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,6 +99,16 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** Creates the zone's scan-request topic like scan-requests when it is missing (the default zone's always exists). */
+    public static void ensureZoneTopic(Map<String, Object> kafka, Topics topics, String zone) {
+        if (Zones.DEFAULT.equals(zone)) {
+            return;
+        }
+        try (Admin admin = Admin.create(kafka)) {
+            TopicAdmin.ensureTopicLike(admin, topics.scanRequests(zone).name(), topics.scanRequests().name());
+        }
+    }
+
     private static int brokers(Admin admin) {
         try {
             return Math.max(1, admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).size());
@@ -129,7 +140,7 @@ public final class Pipeline implements AutoCloseable {
             ProbeEngine engine = new ProbeEngine(settings.scanner(), clock);
             started.add(engine);
             ScannerWorker worker = new ScannerWorker(settings.kafka(), settings.topics(), engine::scan, settings.worker(),
-                    registry, clock);
+                    registry, clock, settings.scanner().tlsLibrary().label(), dev.certsonar.cli.Main.version());
             started.add(worker);
             worker.start();
             return new Pipeline(aggregator, notifier, engine, worker);

@@ -1,5 +1,6 @@
 package dev.certsonar.cli.config;
 
+import dev.certsonar.aggregator.fleet.FleetConfig;
 import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.scanner.ScannerConfig;
@@ -296,12 +297,34 @@ class ConfigLoaderTest {
         assertThat(config.channel("console")).get().extracting(ChannelConfig::retry).isEqualTo(RetryPolicy.DEFAULT);
     }
 
+    @Test
+    void theFleetSectionSetsHeartbeatsZonesOwnerAndTheWatchdog() throws IOException {
+        Path file = write("fleet.yaml", """
+                policy: {interval: 1m}
+                fleet: {heartbeatInterval: 5s, behindAfter: 10m, owner: team-platform, labels: {kind: fleet}, watchdogInterval: 1m}
+                """);
+
+        CertsonarConfig config = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE);
+
+        assertThat(config.fleet()).isEqualTo(new FleetConfig(Duration.ofSeconds(5), Duration.ofSeconds(15),
+                Duration.ofMinutes(10), "team-platform", Map.of("kind", "fleet"), Duration.ofMinutes(1)));
+        assertThat(CertsonarConfig.DEFAULT.fleet().downAfter()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(CertsonarConfig.DEFAULT.fleet().watchdog()).isFalse();
+    }
+
     static Stream<Arguments> badFiles() {
         return Stream.of(
+                argumentSet("a zone down no sooner than its endpoints turn STALE", """
+                        policy: {interval: 10s}
+                        fleet: {downAfter: 30s}
+                        """, "c.yaml:2: fleet.downAfter: 30s is not shorter than the time after which an endpoint is STALE"),
+                argumentSet("a zone down within a heartbeat interval", """
+                        fleet: {heartbeatInterval: 30s, downAfter: 20s}
+                        """, "c.yaml:1: fleet.downAfter: 20s is not longer than the heartbeat interval 30s"),
                 argumentSet("unknown section", """
                         kafka: {bootstrap.servers: a:9092}
                         scaner: {concurrency: 5}
-                        """, "c.yaml:2: scaner: unknown key; known keys here: channels, http, kafka, notifier, policy, routes, scanner, topics"),
+                        """, "c.yaml:2: scaner: unknown key; known keys here: channels, fleet, http, kafka, notifier, policy, routes, scanner, topics"),
                 argumentSet("unknown key in the notifier section", """
                         notifier:
                           holdDownFor: 15m
@@ -311,8 +334,7 @@ class ConfigLoaderTest {
                           holdDown:
                             UNREACHABL: 15m
                         """, "c.yaml:3: notifier.holdDown.UNREACHABL: not a condition (EXPIRING, EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, "
-                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, "
-                                + "LIFETIME_EXCEEDS_MAXIMUM)"),
+                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG)"),
                 argumentSet("a reminder of neither a severity nor a condition", """
                         notifier:
                           reminders: {CRITICAL: 24h, URGENT: 1h}

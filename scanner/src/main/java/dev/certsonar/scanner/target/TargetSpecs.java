@@ -3,6 +3,7 @@ package dev.certsonar.scanner.target;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.Protocols;
 import dev.certsonar.schemas.TargetIds;
+import dev.certsonar.schemas.Zones;
 import dev.certsonar.schemas.avro.Protocol;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.net.Addresses;
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
  * Targets as people write them: {@code host}, {@code host:port}, {@code [2001:db8::1]:port}, {@code 10.0.0.0/24:443},
  * and a scheme for the protocol ({@code smtp://mail.example.com:25}, {@code postgres://db:5432}); a targets file has one
  * a line, optionally followed by {@code key=value} words ({@code sni=}, {@code service=}, {@code owner=},
- * {@code protocol=}, {@code id=}, and the target's own thresholds {@code warnDays=}, {@code warnFraction=},
+ * {@code protocol=}, {@code id=}, {@code zone=} (the network whose scanners reach it), and the target's own thresholds {@code warnDays=}, {@code warnFraction=},
  * {@code criticalDays=}, {@code criticalFraction=}, checked by the rules of {@link ExpiryPolicy}); {@code #} at the start
  * of a word starts a comment.
  */
@@ -39,7 +40,7 @@ public final class TargetSpecs {
     }
 
     private static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9_*]([A-Za-z0-9_\\-]*)(\\.[A-Za-z0-9_]([A-Za-z0-9_\\-]*))*\\.?");
-    private static final List<String> KEYS = List.of("sni", "service", "owner", "protocol", "id",
+    private static final List<String> KEYS = List.of("sni", "service", "owner", "protocol", "id", "zone",
             "warnDays", "warnFraction", "criticalDays", "criticalFraction");
 
     private TargetSpecs() {
@@ -137,8 +138,10 @@ public final class TargetSpecs {
                 .setWarnFraction(threshold(spec, settings, "warnFraction"))
                 .setCriticalDays(threshold(spec, settings, "criticalDays"))
                 .setCriticalFraction(threshold(spec, settings, "criticalFraction"))
+                .setZone(settings.getOrDefault("zone", Zones.DEFAULT))
                 .build();
         try {
+            Zones.check(target.getZone());
             ExpiryPolicy.checkOwnOverrides(target);
         } catch (InvalidValueException e) {
             throw new InvalidTargetSpecException("'" + spec + "': " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.certsonar.scanner.worker;
 
 import dev.certsonar.schemas.DeadLetters;
 import dev.certsonar.schemas.Topics;
+import dev.certsonar.schemas.Zones;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.ScanRequest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -94,6 +95,8 @@ final class RequestHandler {
     private final Deserializer<ScanRequest> requestDeserializer;
     private final Serializer<String> keySerializer;
     private final Serializer<Observation> observationSerializer;
+    private final String scannerId;
+    private final String zone;
 
     /**
      * @param output   where observations and dead letters go
@@ -101,6 +104,17 @@ final class RequestHandler {
      */
     RequestHandler(Topics topics, TargetScanner scanner, Output output, WorkerMetrics metrics, Clock clock,
                    BooleanSupplier stopping) {
+        this(topics, scanner, output, metrics, clock, stopping, null, Zones.DEFAULT);
+    }
+
+    /**
+     * @param scannerId the scanner's id, which its observations carry (with its zone)
+     * @param zone      the scanner's zone
+     */
+    RequestHandler(Topics topics, TargetScanner scanner, Output output, WorkerMetrics metrics, Clock clock,
+                   BooleanSupplier stopping, String scannerId, String zone) {
+        this.scannerId = scannerId;
+        this.zone = Objects.requireNonNull(zone, "zone");
         this.topics = Objects.requireNonNull(topics, "topics");
         this.scanner = Objects.requireNonNull(scanner, "scanner");
         this.output = Objects.requireNonNull(output, "output");
@@ -149,6 +163,10 @@ final class RequestHandler {
             return deadLetter(record, e);
         }
         metrics.scanTook(System.nanoTime() - start);
+        for (Observation observation : observations) {
+            observation.setScannerId(scannerId);
+            observation.setZone(zone);
+        }
         return publish(record, observations);
     }
 

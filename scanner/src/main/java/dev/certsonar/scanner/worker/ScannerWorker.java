@@ -73,10 +73,16 @@ public final class ScannerWorker implements AutoCloseable {
     private final OffsetTracker offsets;
     private final ExecutorService requests;
     private final Thread loop;
+    private final String scannerId;
+    private final Heartbeats heartbeats;
+    /** The version a scanner reports when it is given none. */
+    public static final String DEVELOPMENT_VERSION = "(development build)";
 
     /** Records polled but not started yet, because {@link WorkerConfig#maxInFlight()} requests were running. */
     private final ArrayDeque<Work> queued = new ArrayDeque<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests of the assigned partitions not read yet, plus those read and queued, as of the last poll. */
+    private final java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition capacityFreed = lock.newCondition();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -94,15 +100,28 @@ public final class ScannerWorker implements AutoCloseable {
      */
     public ScannerWorker(Map<String, Object> kafkaProps, Topics topics, TargetScanner scanner, WorkerConfig config,
                          MeterRegistry registry, Clock clock) {
+        this(kafkaProps, topics, scanner, config, registry, clock, "", DEVELOPMENT_VERSION);
+    }
+
+    /**
+     * @param tlsLibrary the TLS library of the scanner's handshakes, as its heartbeats say
+     * @param version    the scanner's version, as its heartbeats say
+     */
+    public ScannerWorker(Map<String, Object> kafkaProps, Topics topics, TargetScanner scanner, WorkerConfig config,
+                         MeterRegistry registry, Clock clock, String tlsLibrary, String version) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.config = Objects.requireNonNull(config, "config");
-        String clientId = config.groupId() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String clientId = config.effectiveGroupId() + "-" + suffix;
+        this.scannerId = config.zone() + "-" + suffix;
         this.consumer = new KafkaConsumer<>(consumerProps(kafkaProps, config, clientId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(producerProps(kafkaProps, clientId),
                 new ByteArraySerializer(), new ByteArraySerializer());
         WorkerMetrics metrics = new WorkerMetrics(registry, inFlight::get);
-        this.handler = new RequestHandler(topics, scanner, producer::send, metrics, clock, closing::get);
+        this.handler = new RequestHandler(topics, scanner, producer::send, metrics, clock, closing::get, scannerId, config.zone());
+        this.heartbeats = new Heartbeats(topics, new Heartbeats.Identity(scannerId, config.zone(), version, tlsLibrary),
+                config.heartbeatInterval(), producer::send, inFlight::get, metrics::probesDone, backlog::get, clock);
         this.offsets = new OffsetTracker(config.commitInterval());
         this.consumerMetrics = new KafkaClientMetrics(consumer);
         this.consumerMetrics.bindTo(registry);
@@ -114,7 +133,7 @@ public final class ScannerWorker implements AutoCloseable {
 
     static Map<String, Object> consumerProps(Map<String, Object> kafkaProps, WorkerConfig config, String clientId) {
         Map<String, Object> props = new HashMap<>(kafkaProps);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.effectiveGroupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -133,10 +152,16 @@ public final class ScannerWorker implements AutoCloseable {
         return props;
     }
 
-    /** Starts the consumer loop on its own thread. */
+    /** Starts the consumer loop on its own thread, and the heartbeats. */
     public ScannerWorker start() {
         loop.start();
+        heartbeats.start();
         return this;
+    }
+
+    /** The scanner's id, which its observations and heartbeats carry: its zone and a random part. */
+    public String scannerId() {
+        return scannerId;
     }
 
     /** True once the worker has polled the broker, and as long as it runs without a fatal error. */
@@ -165,7 +190,9 @@ public final class ScannerWorker implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(topics.scanRequests().name()), new Rebalance());
+            consumer.subscribe(List.of(topics.scanRequests(config.zone()).name()), new Rebalance());
+            log.info("Scanner {} consumes the requests of zone {} on {}", scannerId, config.zone(),
+                    topics.scanRequests(config.zone()).name());
             while (!closing.get() && fatal.get() == null) {
                 try {
                     pollOnce();
@@ -216,6 +243,11 @@ public final class ScannerWorker implements AutoCloseable {
         }
         startQueued();
         offsets.commitAsyncWhenDue(consumer);
+        long lag = queued.size();
+        for (TopicPartition tp : consumer.assignment()) {
+            lag += consumer.currentLag(tp).orElse(0);
+        }
+        backlog.set(lag);
     }
 
     /** Partitions whose output failed are read again from the failed request; what was queued of them is dropped. */
@@ -334,6 +366,7 @@ public final class ScannerWorker implements AutoCloseable {
             log.warn("Final commit failed; uncommitted requests will be scanned again: {}", e.toString());
         } finally {
             requests.shutdownNow();
+            heartbeats.stop(fatal.get() == null);
             closeQuietly(consumerMetrics);
             closeQuietly(producerMetrics);
             try {

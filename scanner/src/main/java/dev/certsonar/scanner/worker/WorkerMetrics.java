@@ -32,6 +32,7 @@ final class WorkerMetrics {
     private final Map<Outcome, Counter> probes = new EnumMap<>(Outcome.class);
     private final Timer scanDuration;
     private final Timer probeDuration;
+    private final java.util.concurrent.atomic.AtomicLong probesDone = new java.util.concurrent.atomic.AtomicLong();
 
     WorkerMetrics(MeterRegistry registry, Supplier<Number> inFlight) {
         probed = requests(registry, "probed", "scan requests probed and their observations acknowledged");
@@ -76,10 +77,16 @@ final class WorkerMetrics {
     void observation(Observation observation) {
         Outcome outcome = observation.getOutcome();
         probes.get(outcome == null ? Outcome.UNKNOWN : outcome).increment();
+        probesDone.incrementAndGet();
         Timings timings = observation.getTimings();
         if (timings != null) {
             probeDuration.record(Duration.ofMillis(timings.getTotalMillis()));
         }
+    }
+
+    /** Observations produced so far. */
+    long probesDone() {
+        return probesDone.get();
     }
 
     void scanTook(long nanos) {

@@ -108,7 +108,7 @@ class TargetSpecsTest {
     void fileErrorsNameFileAndLine(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("targets.txt");
         Files.writeString(f, "ok.example.com\n\nok.example.com color=red\n");
-        assertThatThrownBy(() -> TargetSpecs.parseFile(f)).hasMessage(f + ":3: unknown key 'color' (known: sni, service, owner, protocol, id, "
+        assertThatThrownBy(() -> TargetSpecs.parseFile(f)).hasMessage(f + ":3: unknown key 'color' (known: sni, service, owner, protocol, id, zone, "
                 + "warnDays, warnFraction, criticalDays, criticalFraction)");
         Files.writeString(f, "ok.example.com sni\n");
         assertThatThrownBy(() -> TargetSpecs.parseFile(f)).hasMessageStartingWith(f + ":1: 'sni' is not a key=value word");

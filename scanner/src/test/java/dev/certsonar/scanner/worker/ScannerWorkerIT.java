@@ -12,6 +12,7 @@ import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Protocol;
 import dev.certsonar.schemas.avro.ScanRequest;
+import dev.certsonar.schemas.avro.ScannerHeartbeat;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.sandbox.tls.IssuedCertificate;
 import dev.certsonar.sandbox.tls.Pki;
@@ -297,6 +298,51 @@ class ScannerWorkerIT {
                 .as("the unfinished request is not committed").isZero();
     }
 
+    @Test
+    void aWorkerOfAZoneTakesOnlyItsZonesRequestsDeadLettersWhatItCannotReadSaysWhoObservedAndSendsHeartbeats() throws Exception {
+        int port = refusedPort();
+        String zoneTopic = topics.scanRequests("dmz").name();
+        TopicAdmin.ensureTopicLike(admin, zoneTopic, topics.scanRequests().name());
+        ScannerWorker worker = worker(engineScanner(), WorkerConfig.DEFAULT.withGroupId("g-" + UUID.randomUUID())
+                .withZone("dmz").withHeartbeatInterval(Duration.ofMillis(300)), new SimpleMeterRegistry());
+
+        send(request("default-1", target("svc-default", "127.0.0.1", port), null));
+        ScanRequest dmz = request("dmz-1", Target.newBuilder(target("svc-dmz", "127.0.0.2", port)).setZone("dmz").build(), null);
+        producer.send(new ProducerRecord<>(zoneTopic, "127.0.0.2".getBytes(StandardCharsets.UTF_8),
+                topics.scanRequests().valueSerde().serializer().serialize(zoneTopic, dmz))).get();
+
+        producer.send(new ProducerRecord<>(zoneTopic, "bad".getBytes(StandardCharsets.UTF_8),
+                "not a scan request".getBytes(StandardCharsets.UTF_8))).get();
+
+        ConsumerRecord<byte[], byte[]> deadLetter = readUntilOne(topics.deadLetters().name(), r -> true);
+        assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).as("the unreadable request, as it was")
+                .isEqualTo("not a scan request");
+        List<Observation> observed = observationsOf(readUntil(topics.observations().name(), 1));
+        assertThat(observed).singleElement().satisfies(o -> {
+            assertThat(o.getScanId()).isEqualTo("dmz-1");
+            assertThat(o.getZone()).isEqualTo("dmz");
+            assertThat(o.getScannerId()).isEqualTo(worker.scannerId()).startsWith("dmz-");
+        });
+
+        List<ScannerHeartbeat> beats = readUntil(topics.scannerHeartbeats().name(), 3).stream()
+                .map(r -> topics.scannerHeartbeats().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+        assertThat(beats).allSatisfy(b -> {
+            assertThat(b.getScannerId()).isEqualTo(worker.scannerId());
+            assertThat(b.getZone()).isEqualTo("dmz");
+            assertThat(b.getIntervalMillis()).isEqualTo(300);
+        });
+        assertThat(beats).extracting(ScannerHeartbeat::getSentAt).isSorted();
+
+        worker.close();
+        ConsumerRecord<byte[], byte[]> signOff = readUntilOne(topics.scannerHeartbeats().name(), r -> r.value() == null);
+        assertThat(new String(signOff.key(), StandardCharsets.UTF_8)).as("the sign-off, a tombstone of").isEqualTo(worker.scannerId());
+    }
+
+    /** The first record of the topic, from its start, that is {@code wanted}. */
+    private ConsumerRecord<byte[], byte[]> readUntilOne(String topic, java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> wanted) {
+        return readUntil(topic, all -> all.stream().anyMatch(wanted)).stream().filter(wanted).findFirst().orElseThrow();
+    }
+
     // ---- helpers
 
     private TargetScanner engineScanner() {
@@ -344,6 +390,11 @@ class ScannerWorkerIT {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, int count) {
+        return readUntil(topic, seen -> seen.size() >= count);
+    }
+
+    /** The records of the topic from its start, read until {@code enough} holds for them. */
+    private List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, java.util.function.Predicate<List<ConsumerRecord<byte[], byte[]>>> enough) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -352,7 +403,7 @@ class ScannerWorkerIT {
             consumer.subscribe(List.of(topic));
             await().atMost(WAIT).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-                return seen.size() >= count;
+                return enough.test(seen);
             });
         }
         return List.copyOf(seen);
