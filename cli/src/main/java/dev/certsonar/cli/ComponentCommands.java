@@ -280,6 +280,11 @@ public final class ComponentCommands {
                 description = "Kafka Streams threads of this aggregator; more use more cores (default 1).")
         int streamThreads = 1;
 
+        @Option(names = "--application-id", paramLabel = "ID",
+                description = "Kafka Streams application id; aggregators with one id share the work, and two "
+                        + "deployments on one cluster need two ids (default certsonar-aggregator).")
+        String applicationId;
+
         @Override
         boolean servesOwnHttp() {
             return true;
@@ -291,7 +296,8 @@ public final class ComponentCommands {
                     .withStateDir(options.dataDir.resolve("aggregator").toAbsolutePath())
                     .withHttp(config.http().aggregatorSettings())
                     .withFleet(config.fleet());
-            return atFlag("--stream-threads", () -> base.withStreamThreads(streamThreads));
+            AggregatorConfig threads = atFlag("--stream-threads", () -> base.withStreamThreads(streamThreads));
+            return applicationId == null ? threads : atFlag("--application-id", () -> threads.withApplicationId(applicationId));
         }
 
         @Override
