@@ -137,7 +137,7 @@ public final class AggregatorApp implements AutoCloseable {
             StateQueries queries = new StateQueries(streams, config, clock);
             this.serviceView = new ServiceStatusView(kafkaProps, topics.serviceStatus(), serviceIndex,
                     topics.deadLetters().name(), COMPONENT);
-            this.fleetView = new FleetView(kafkaProps, topics.scannerHeartbeats(), config.fleet().downAfter(), clock, registry,
+            this.fleetView = new FleetView(kafkaProps, topics.scannerHeartbeats(), config.fleet().downAfter(), clock, this.registry,
                     topics.deadLetters().name(), COMPONENT);
             this.writes = new OperatorWrites(kafkaProps, topics);
             this.history = new AlertHistory(kafkaProps, topics.alerts(), clock, topics.deadLetters().name(), COMPONENT);
