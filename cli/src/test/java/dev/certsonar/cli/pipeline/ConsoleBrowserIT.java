@@ -215,8 +215,7 @@ class ConsoleBrowserIT {
         screenshot("alerts-silenced");
         assertThat(delivered("demo-late")).as("the receiver stays quiet while the silence holds").isZero();
 
-        WebElement end = browser.findElement(By.cssSelector("#live-alerts form[action='/silences/end'] button"));
-        end.click();
+        click(By.cssSelector("#live-alerts form[action='/silences/end'] button"));
         await().atMost(WAIT).untilAsserted(() -> assertThat(text(".flash")).contains("has ended"));
         await("the receiver gets the alert when the silence ends").atMost(WAIT).pollInterval(Duration.ofMillis(250))
                 .until(() -> delivered("demo-late") >= 1);
