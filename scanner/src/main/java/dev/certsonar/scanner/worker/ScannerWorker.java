@@ -138,6 +138,9 @@ public final class ScannerWorker implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight()));
+        // scan requests are written in the aggregator's transactions: one it aborted (a crash, a restart) is written
+        // again by the transaction that replaces it, so reading it would probe the endpoint twice
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return props;
     }
 
