@@ -61,6 +61,8 @@ public final class AlertMessages {
             case FLEET_DOWN -> service + " has no live scanner: its endpoints are held until one is back";
             case FLEET_BEHIND -> service + " is falling behind: its scan requests keep piling up";
             case WATCHDOG -> "certsonar's watchdog: this alert always fires, so its absence means part of the pipeline stopped";
+            case REVOKED -> cert + " on " + service + " is revoked";
+            case REVOCATION_UNKNOWN -> "the revocation status of " + cert + " on " + service + " cannot be learned";
             case UNKNOWN -> service + " has a problem of a kind this notifier does not know";
         };
         String why = explainsItself(a.getCondition()) ? null : detail;

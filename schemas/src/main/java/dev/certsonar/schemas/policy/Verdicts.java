@@ -52,19 +52,19 @@ public final class Verdicts {
 
     /**
      * The status one condition makes on its own: EXPIRED; INVALID for trust, name, chain, dates not begun and weak
-     * crypto; UNREACHABLE; STALE; and for expiry and the policy's findings (legacy protocol, lifetime over the maximum)
+     * crypto and revocation; UNREACHABLE; STALE; and for expiry and the policy's findings (legacy protocol, lifetime over the maximum)
      * the status of their level: WARNING or CRITICAL (INFO leaves the status OK). A rollout not yet complete is shown
      * on the service and leaves its status as it is, as does the watchdog; a zone's FLEET_DOWN and FLEET_BEHIND make
-     * the status of their level.
+     * the status of their level, as does REVOCATION_UNKNOWN (a soft failure, WARNING).
      */
     public static Status statusOf(ConditionType type, Severity level) {
         return switch (type) {
             case EXPIRED -> Status.EXPIRED;
-            case UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO -> Status.INVALID;
+            case UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, REVOKED -> Status.INVALID;
             case UNREACHABLE -> Status.UNREACHABLE;
             case STALE -> Status.STALE;
             case ROLLOUT_INCOMPLETE, WATCHDOG -> Status.OK;
-            case EXPIRING, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, UNKNOWN -> switch (level) {
+            case EXPIRING, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, REVOCATION_UNKNOWN, FLEET_DOWN, FLEET_BEHIND, UNKNOWN -> switch (level) {
                 case CRITICAL -> Status.CRITICAL;
                 case WARNING -> Status.WARNING;
                 case INFO, UNKNOWN -> Status.OK;
@@ -78,8 +78,8 @@ public final class Verdicts {
      */
     public static Severity alertSeverity(ConditionType condition, Severity level) {
         return switch (condition) {
-            case EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, UNREACHABLE, FLEET_DOWN -> Severity.CRITICAL;
-            case WEAK_CRYPTO, ROLLOUT_INCOMPLETE, STALE, FLEET_BEHIND -> Severity.WARNING;
+            case EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, UNREACHABLE, FLEET_DOWN, REVOKED -> Severity.CRITICAL;
+            case WEAK_CRYPTO, ROLLOUT_INCOMPLETE, STALE, FLEET_BEHIND, REVOCATION_UNKNOWN -> Severity.WARNING;
             case WATCHDOG -> Severity.INFO;
             case EXPIRING, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, UNKNOWN ->
                     level == null || level == Severity.UNKNOWN ? Severity.WARNING : level;
