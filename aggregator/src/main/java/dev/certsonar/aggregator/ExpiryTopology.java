@@ -148,6 +148,8 @@ public final class ExpiryTopology {
         builder.addStateStore(store(StoreNames.TRANSITION_INDEX, Serdes.Bytes(), Serdes.String()));
         builder.addStateStore(store(StoreNames.NEXT_TRANSITION, Serdes.String(), Serdes.Long()));
         builder.addStateStore(store(StoreNames.INVENTORY, Serdes.String(), Serdes.String()));
+        builder.addStateStore(store(StoreNames.REMOVED_TARGETS_INDEX, Serdes.Bytes(), Serdes.String()));
+        builder.addStateStore(store(StoreNames.REMOVED_TARGETS, Serdes.String(), Serdes.Long()));
         builder.addStateStore(store(StoreNames.EXCEPTIONS_IN_FORCE, Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(store(StoreNames.EXCEPTION_ENDS, Serdes.Bytes(), Serdes.String()));
         builder.addStateStore(store(StoreNames.EXCEPTION_END_AT, Serdes.String(), Serdes.Long()));
@@ -220,7 +222,7 @@ public final class ExpiryTopology {
                         StoreNames.SERVICE_TARGETS, StoreNames.ENDPOINTS, StoreNames.SERVICES, StoreNames.TRANSITION_INDEX,
                         StoreNames.NEXT_TRANSITION, StoreNames.INVENTORY, StoreNames.EXCEPTIONS_IN_FORCE,
                         StoreNames.EXCEPTION_ENDS, StoreNames.EXCEPTION_END_AT, StoreNames.EXCEPTION_CANDIDATES,
-                        StoreNames.ZONE_HOLDS)
+                        StoreNames.ZONE_HOLDS, StoreNames.REMOVED_TARGETS_INDEX, StoreNames.REMOVED_TARGETS)
                 .to(topics.serviceStatus().name(), Produced.with(topics.serviceStatus().keySerde(), Serdes.ByteArray()).withName("service-status"));
 
         Topic<String, AlertLifecycle> alertStates = topics.alertStates();

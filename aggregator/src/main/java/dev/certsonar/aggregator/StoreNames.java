@@ -21,6 +21,10 @@ public final class StoreNames {
     public static final String TRANSITION_INDEX = "transition-index";
     /** service → epoch millis of its entry in the transition index (by name, of the same DueIndex). */
     public static final String NEXT_TRANSITION = "next-transition";
+    /** Big-endian millis + service|targetId → service|targetId: when the memory of a removed target ends (by time, of a DueIndex). */
+    public static final String REMOVED_TARGETS_INDEX = "removed-targets-index";
+    /** service|targetId → epoch millis when the memory of the target's removal ends (by name, of the same DueIndex). */
+    public static final String REMOVED_TARGETS = "removed-targets";
     /** sha256|service|targetId|endpoint → endpoint: where each certificate is served. */
     public static final String INVENTORY = "inventory";
     /** Exception id → AcceptedException as read from the exceptions topic (a table, partitioned by id). */

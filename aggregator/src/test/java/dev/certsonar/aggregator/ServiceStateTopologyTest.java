@@ -413,6 +413,35 @@ class ServiceStateTopologyTest {
     }
 
     @Test
+    void anObservationThatArrivesAfterItsTargetWasRemovedDoesNotBringTheServiceBack() {
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(3)).build());
+        assertThat(h.onlyStatus().getStatus()).isEqualTo(Status.CRITICAL);
+        h.removeTarget(SHOP.getId());
+        assertThat(h.statusRecords()).singleElement().satisfies(r -> assertThat(r.value()).as("tombstone").isNull());
+
+        // a scan requested before the removal, observed after it (a restarted aggregator, a scanner catching up)
+        h.advance(Duration.ofMinutes(1));
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(3)).build());
+        assertThat(h.statusRecords()).as("no status for the removed target's service").isEmpty();
+        assertThat(h.heldStatus("shop")).isNull();
+
+        // added again, the target is observed again
+        h.target(SHOP);
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(3)).build());
+        assertThat(h.statusValues()).last().satisfies(s -> assertThat(s.getStatus()).isEqualTo(Status.CRITICAL));
+    }
+
+    @Test
+    void theRemovalOfATargetIsForgottenAfterAWeek() {
+        h.removeTarget(SHOP.getId());
+        h.statusRecords();
+        h.advance(Duration.ofDays(7).plusMinutes(5));
+        h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(3)).build());
+        assertThat(h.statusValues()).as("an observation of a target never known, or forgotten, counts as before")
+                .last().satisfies(s -> assertThat(s.getStatus()).isEqualTo(Status.CRITICAL));
+    }
+
+    @Test
     void aTargetMovedToAnotherServiceLeavesTheOldOne() {
         h.observe(Obs.lifetime(h.now(), Duration.ofDays(90), Duration.ofDays(60)).build());
         h.statusValues();

@@ -56,6 +56,11 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
 
     private static final Logger log = LoggerFactory.getLogger(ServiceStateProcessor.class);
     private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
+    /**
+     * How long the removal of a target from its service is remembered: observations of scans requested before it,
+     * probed late (a scanner catching up after an outage), are ignored for that long.
+     */
+    static final java.time.Duration REMOVAL_REMEMBERED = java.time.Duration.ofDays(7);
     /** Statuses are encoded once, for the services store and for service-status alike. */
     private static final AvroSerde<ServiceStatus> STATUSES = AvroSerdes.serde(ServiceStatus.class);
     private static final AvroSerde<AcceptedException> EXCEPTIONS = AvroSerdes.serde(AcceptedException.class);
@@ -91,6 +96,8 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     /** Service → when its status next changes by time alone. */
     private DueIndex transitions;
     private KeyValueStore<String, String> inventory;
+    /** The targets removed from their service in the last {@link #REMOVAL_REMEMBERED}, so late observations of them are ignored. */
+    private DueIndex removedTargets;
     /** Exception id → the exception in force, in Avro single-object encoding; every write goes through {@link #exceptions} too. */
     private KeyValueStore<String, byte[]> exceptionsInForce;
     private final AcceptedExceptions exceptions = new AcceptedExceptions();
@@ -114,6 +121,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         this.services = context.getStateStore(StoreNames.SERVICES);
         this.transitions = new DueIndex(context.getStateStore(StoreNames.TRANSITION_INDEX), context.getStateStore(StoreNames.NEXT_TRANSITION));
         this.inventory = context.getStateStore(StoreNames.INVENTORY);
+        this.removedTargets = new DueIndex(context.getStateStore(StoreNames.REMOVED_TARGETS_INDEX), context.getStateStore(StoreNames.REMOVED_TARGETS));
         this.exceptionsInForce = context.getStateStore(StoreNames.EXCEPTIONS_IN_FORCE);
         this.exceptionEnds = new DueIndex(context.getStateStore(StoreNames.EXCEPTION_ENDS), context.getStateStore(StoreNames.EXCEPTION_END_AT));
         this.exceptionScope = new ExceptionScope(context.getStateStore(StoreNames.EXCEPTION_CANDIDATES));
@@ -286,6 +294,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
         Instant now = timeOf(service, record.timestamp());
         switch (record.value()) {
             case ServiceInput.TargetUpserted t -> {
+                removedTargets.cancel(StateKeys.serviceTarget(service, t.targetId()));
                 Target before = targetsOf(service).get(t.targetId());
                 if (before != null && !before.getHost().equals(t.target().getHost())) {
                     removeEndpoints(service, t.targetId());
@@ -349,6 +358,15 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
 
     /** @param encoded the observation as read, in Avro single-object encoding, or null */
     private void observe(String service, Observation o, byte[] encoded, Instant now) {
+        if (!targetsOf(service).containsKey(o.getTargetId())
+                && removedTargets.dueAt(StateKeys.serviceTarget(service, o.getTargetId())).isPresent()) {
+            // A scan requested before its target was removed (or moved to another service) can be observed after
+            // (a restart of the aggregator, a scanner behind): taking it would bring the service back, and with it
+            // the alerts its removal resolved.
+            log.debug("Ignoring an observation of target {} of service {}: the target was removed from the service",
+                    o.getTargetId(), service);
+            return;
+        }
         String endpointKey = StateKeys.endpointKey(o);
         String key = StateKeys.endpoint(service, o.getTargetId(), endpointKey);
         Observation previous = endpoints.get(service, key);
@@ -429,6 +447,7 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     }
 
     private void removeTarget(String service, String targetId, Instant now) {
+        removedTargets.schedule(StateKeys.serviceTarget(service, targetId), now.plus(REMOVAL_REMEMBERED));
         deleteTarget(service, targetId);
         removeEndpoints(service, targetId);
         if (targetsOf(service).isEmpty()) {
@@ -523,6 +542,9 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     /** Revisits every service whose next transition is due at the punctuation's time. */
     private void advanceTime(long punctuatedAt) {
         endExceptions(punctuatedAt);
+        for (String removed : removedTargets.due(Instant.ofEpochMilli(punctuatedAt), 10_000)) {
+            removedTargets.cancel(removed);
+        }
         for (String service : transitions.due(Instant.ofEpochMilli(punctuatedAt))) {
             transitions.cancel(service);
             evaluate(service, Set.of(), timeOf(service, punctuatedAt), true);
