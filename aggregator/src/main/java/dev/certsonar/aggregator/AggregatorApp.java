@@ -16,6 +16,7 @@ import dev.certsonar.aggregator.http.RequestGuard;
 import dev.certsonar.aggregator.http.ServiceIndex;
 import dev.certsonar.aggregator.http.ServiceMetrics;
 import dev.certsonar.aggregator.http.ServiceStatusView;
+import dev.certsonar.aggregator.http.TopicFollower;
 import dev.certsonar.aggregator.http.SessionRoutes;
 import dev.certsonar.aggregator.http.StateQueries;
 import dev.certsonar.aggregator.http.StatusRoutes;
@@ -26,6 +27,7 @@ import dev.certsonar.schemas.BrokerTimeouts;
 import dev.certsonar.schemas.DeadLetterHandler;
 import dev.certsonar.schemas.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.certsonar.schemas.TopicAdmin;
@@ -142,6 +144,11 @@ public final class AggregatorApp implements AutoCloseable {
             this.writes = new OperatorWrites(kafkaProps, topics);
             this.history = new AlertHistory(kafkaProps, topics.alerts(), clock, topics.deadLetters().name(), COMPONENT);
             this.events = new ConsoleEvents(serviceIndex, queries);
+            for (TopicFollower follower : followers()) {
+                FunctionCounter.builder("certsonar.aggregator.follower.failures", follower, TopicFollower::failures)
+                        .description("Times reading a topic the aggregator follows (service list, fleet, alert history) failed and was tried again")
+                        .tag("topic", follower.topic()).register(this.registry);
+            }
             ConsoleSessions sessions = new ConsoleSessions(config.http().token(), clock);
             List<String> self = queries.self() == null ? List.of() : List.of(queries.self().host());
             this.api = new WebServer(config.http(), new RequestGuard(config.http(), sessions, self),
@@ -292,10 +299,29 @@ public final class AggregatorApp implements AutoCloseable {
         return serviceIndex;
     }
 
-    /** The client has not failed nor been shut down. */
+    /**
+     * The client has not failed nor been shut down, and the topics the HTTP side follows (service list, fleet, alert
+     * history) are read (a follower that failed five times in a row is not).
+     */
     public boolean isAlive() {
         KafkaStreams.State state = streams.state();
-        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR && !closed;
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR && !closed
+                && followers().stream().allMatch(TopicFollower::healthy);
+    }
+
+    /** The followers of the HTTP side's topics; none without HTTP. */
+    private List<TopicFollower> followers() {
+        List<TopicFollower> all = new java.util.ArrayList<>();
+        if (serviceView != null) {
+            all.add(serviceView.follower());
+        }
+        if (fleetView != null && fleetView.follower() != null) {
+            all.add(fleetView.follower());
+        }
+        if (history != null) {
+            all.add(history.follower());
+        }
+        return all;
     }
 
     public KafkaStreams.State state() {

@@ -121,4 +121,14 @@ public final class AlertHistory implements AutoCloseable, TopicFollower.Reader {
     public void close() {
         follower.close();
     }
+
+    /** Whether reading the topic works (see {@link TopicFollower#healthy()}). */
+    public boolean healthy() {
+        return follower.healthy();
+    }
+
+    /** The follower of the topic, for its health and failures; null when there is none. */
+    public TopicFollower follower() {
+        return follower;
+    }
 }

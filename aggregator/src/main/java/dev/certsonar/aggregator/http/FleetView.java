@@ -152,4 +152,14 @@ public final class FleetView implements AutoCloseable, TopicFollower.Reader {
             follower.close();
         }
     }
+
+    /** Whether reading the topic works (see {@link TopicFollower#healthy()}). */
+    public boolean healthy() {
+        return follower == null || follower.healthy();
+    }
+
+    /** The follower of the topic, for its health and failures; null when there is none. */
+    public TopicFollower follower() {
+        return follower;
+    }
 }

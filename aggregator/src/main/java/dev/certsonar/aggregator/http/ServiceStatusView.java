@@ -82,4 +82,14 @@ public final class ServiceStatusView implements AutoCloseable, TopicFollower.Rea
     public void close() {
         follower.close();
     }
+
+    /** Whether reading the topic works (see {@link TopicFollower#healthy()}). */
+    public boolean healthy() {
+        return follower.healthy();
+    }
+
+    /** The follower of the topic, for its health and failures; null when there is none. */
+    public TopicFollower follower() {
+        return follower;
+    }
 }

@@ -29,7 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * service list, the alert history). Not a consumer group: it assigns itself every partition and commits nothing; where
  * it begins is the reader's choice.
  *
- * <p>A record the reader cannot read (it throws a {@link SerializationException}) is counted and skipped, and goes to
+ * <p>Reading that fails (the brokers not answering at the start, a broken connection) is tried again after 1 s,
+ * doubling up to a minute; after {@value #UNHEALTHY_AFTER} failures in a row the follower is no longer
+ * {@link #healthy()}, which the aggregator's liveness reports, until a read works again.
+ *
+ * <p>A record the reader cannot read (it throws a {@link SerializationException}, or fails in another way) is counted and skipped, and goes to
  * the dead-letter topic with the reason when it arrived after this follower started; one that was there before (read
  * again at each start) is only logged, so a restart does not write its dead letter again. Other readers of these topics
  * (the notifier) dead-letter the same record under their own name ({@link DeadLetters#COMPONENT}).
@@ -64,6 +68,12 @@ public final class TopicFollower implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> deadLetters;
     private Map<TopicPartition, Long> startEnds = Map.of();
     private volatile boolean running = true;
+    private final AtomicLong failures = new AtomicLong();
+    private volatile int failuresInARow;
+    private final Object pauseLock = new Object();
+    /** Failures in a row after which {@link #healthy()} says no (about a minute and a half of trying again). */
+    static final int UNHEALTHY_AFTER = 5;
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
     /**
      * @param what            the words for what stops when reading fails ("lists and searches no longer change")
@@ -106,27 +116,49 @@ public final class TopicFollower implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            startEnds = consumer.endOffsets(partitions);
-            reader.begin(consumer, partitions);
+            List<TopicPartition> partitions = null;
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-                    try {
-                        reader.record(r);
-                    } catch (SerializationException e) {
-                        unreadable(r, e);
+                try {
+                    if (partitions == null) {
+                        List<TopicPartition> found = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                        consumer.assign(found);
+                        startEnds = consumer.endOffsets(found);
+                        reader.begin(consumer, found);
+                        partitions = found;
                     }
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                        try {
+                            reader.record(r);
+                        } catch (SerializationException e) {
+                            unreadable(r, e);
+                        } catch (RuntimeException e) {
+                            // a record the reader fails on in another way is set aside as well: the rest goes on
+                            log.error("Reading the record at {}-{}@{} failed", r.topic(), r.partition(), r.offset(), e);
+                            unreadable(r, e);
+                        }
+                    }
+                    reader.polled(consumer);
+                    failuresInARow = 0;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // the brokers not answering at the start, a broken connection: try again, later and later
+                    failures.incrementAndGet();
+                    failuresInARow++;
+                    Duration backoff = backoff(failuresInARow);
+                    log.error("Reading {} failed ({} in a row; {} until it works again); trying again in {}", topic,
+                            failuresInARow, what, backoff, e);
+                    pause(backoff);
                 }
-                reader.polled(consumer);
             }
         } catch (WakeupException e) {
             if (running) {
                 log.error("Reading {} stopped: {}", topic, what, e);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             log.error("Reading {} stopped: {}", topic, what, e);
+            throw e;
         } finally {
             consumer.close(Duration.ofSeconds(5));
             if (deadLetters != null) {
@@ -135,13 +167,53 @@ public final class TopicFollower implements AutoCloseable {
         }
     }
 
+    /** 1 s after the first failure, doubling up to a minute. */
+    static Duration backoff(int failuresInARow) {
+        long seconds = 1L << Math.min(Math.max(failuresInARow - 1, 0), 6);
+        return seconds > MAX_BACKOFF.toSeconds() ? MAX_BACKOFF : Duration.ofSeconds(seconds);
+    }
+
+    private void pause(Duration d) {
+        synchronized (pauseLock) {
+            if (running) {
+                try {
+                    pauseLock.wait(d.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the follower works: its thread runs (or has not been started, or was closed), and reading has not failed
+     * {@value #UNHEALTHY_AFTER} times in a row.
+     */
+    public boolean healthy() {
+        if (!running || thread.getState() == Thread.State.NEW) {
+            return true;
+        }
+        return thread.isAlive() && failuresInARow < UNHEALTHY_AFTER;
+    }
+
+    /** The topic followed. */
+    public String topic() {
+        return topic;
+    }
+
+    /** Times reading the topic failed (and was tried again) since the start. */
+    public long failures() {
+        return failures.get();
+    }
+
     /** Records skipped because the reader could not read them. */
     public long unreadable() {
         return unreadable.get();
     }
 
     /** Counts and logs an unreadable record, and dead-letters it when it arrived after the start. */
-    private void unreadable(ConsumerRecord<byte[], byte[]> r, SerializationException error) {
+    private void unreadable(ConsumerRecord<byte[], byte[]> r, RuntimeException error) {
         unreadable.incrementAndGet();
         long end = startEnds.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L);
         if (r.offset() < end) {
@@ -168,6 +240,9 @@ public final class TopicFollower implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
         if (thread.getState() == Thread.State.NEW) {
             consumer.close(Duration.ZERO);
             return;
