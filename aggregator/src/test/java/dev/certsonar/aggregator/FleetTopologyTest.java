@@ -119,6 +119,28 @@ class FleetTopologyTest {
     }
 
     @Test
+    void heartbeatsReadLateByABusyAggregatorKeepTheirZoneUpAndSilenceStillTakesItDown() {
+        h.target(target("tls://b.example:443", "b", "b.example", "b"));
+        beat("b-1", "b", 0);
+        assertThat(statusesOf("zone:b")).last().extracting(ServiceStatus::getStatus).isEqualTo(Status.OK);
+
+        // the aggregator falls 15 s behind its inputs: the heartbeat sent 5 s after the first is read 20 s after it
+        h.advance(Duration.ofSeconds(20));
+        Instant sent = T0.plusSeconds(5);
+        heartbeats.pipeInput("b-1", ScannerHeartbeat.newBuilder().setScannerId("b-1").setZone("b").setVersion("test")
+                .setStartedAt(T0).setSentAt(sent).setIntervalMillis(HEARTBEAT.toMillis()).setBacklog(0).build(), sent);
+        h.advance(Duration.ofSeconds(20));
+        assertThat(statusesOf("zone:b")).as("35 s after the heartbeat was sent, 20 s after it was read: not down")
+                .allSatisfy(s -> assertThat(s.getStatus()).isEqualTo(Status.OK));
+
+        h.advance(Duration.ofSeconds(15));
+        assertThat(statusesOf("zone:b")).as("nothing read for 35 s: down").last().satisfies(s -> {
+            assertThat(s.getStatus()).isEqualTo(Status.CRITICAL);
+            assertThat(s.getConditions()).extracting(Condition::getType).containsExactly(ConditionType.FLEET_DOWN);
+        });
+    }
+
+    @Test
     void aZoneWhoseBacklogKeepsGrowingFallsBehindUntilItShrinks() {
         h.target(target("tls://b.example:443", "b", "b.example", "b"));
         for (long backlog = 10; backlog <= 100; backlog += 10) {

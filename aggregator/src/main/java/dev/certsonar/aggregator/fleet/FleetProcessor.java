@@ -162,7 +162,10 @@ public final class FleetProcessor implements Processor<String, FleetInput, Strin
         scanners.put(h.scannerId(), HEARTBEATS.encode(beat));
         ZoneRecord z = zone(zoneName);
         boolean created = z == null;
-        z = (created ? ZoneRecord.fresh(now) : z).heard(now);
+        // heard when this aggregator reads the heartbeat, not when it was sent: an aggregator that falls behind its
+        // inputs (a backlog, a slow broker) would otherwise find every zone down while their scanners beat on time
+        Instant heardAt = Instant.ofEpochMilli(Math.max(now.toEpochMilli(), context.currentSystemTimeMs()));
+        z = (created ? ZoneRecord.fresh(now) : z).heard(heardAt);
         if (z.heldSince() != null && now.plus(fleet.downAfter()).isAfter(z.heldSince())) {
             // sent within downAfter of the hold: a scanner of the zone is back (or was never gone, only late);
             // a heartbeat from before that, read late, says nothing of now
