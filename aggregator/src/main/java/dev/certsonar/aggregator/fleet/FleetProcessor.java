@@ -65,6 +65,11 @@ public final class FleetProcessor implements Processor<String, FleetInput, Strin
     private final AggregatorConfig config;
     private final FleetConfig fleet;
     private ProcessorContext<String, FleetOutput> context;
+    /**
+     * When this processor started (or took the task over): a zone is not found down before {@code downAfter} from
+     * then, since the heartbeats sent while no aggregator read them are still to be read.
+     */
+    private Instant watchingSince;
     private KeyValueStore<String, String> targetZones;
     private KeyValueStore<String, byte[]> zones;
     private KeyValueStore<String, byte[]> scanners;
@@ -82,6 +87,7 @@ public final class FleetProcessor implements Processor<String, FleetInput, Strin
         this.zones = context.getStateStore(StoreNames.FLEET_ZONES);
         this.scanners = context.getStateStore(StoreNames.FLEET_SCANNERS);
         this.watchdog = context.getStateStore(StoreNames.FLEET_WATCHDOG);
+        this.watchingSince = Instant.ofEpochMilli(context.currentSystemTimeMs());
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, at -> tick(Instant.ofEpochMilli(at)));
     }
 
@@ -285,7 +291,8 @@ public final class FleetProcessor implements Processor<String, FleetInput, Strin
         for (Map.Entry<String, ZoneRecord> e : all.entrySet()) {
             String zone = e.getKey();
             ZoneRecord z = e.getValue();
-            if (z.targets() > 0 && z.heldSince() == null && now.isAfter(z.lastHeard().plus(fleet.downAfter()))) {
+            Instant heard = z.lastHeard().isAfter(watchingSince) ? z.lastHeard() : watchingSince;
+            if (z.targets() > 0 && z.heldSince() == null && now.isAfter(heard.plus(fleet.downAfter()))) {
                 z = z.held(now);
                 save(zone, z);
                 log.warn("Zone {} is down: no heartbeat since {}; its {} targets are held", zone, z.lastHeard(), z.targets());
