@@ -9,7 +9,6 @@ import dev.certsonar.schemas.avro.Target;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -81,10 +80,6 @@ class KillNineIT {
 
     @Test
     void killingTheAggregatorAndTheNotifierThreeTimesEachLosesAndRepeatsNoAlert() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("certsonar.fault.killNine"),
-                "kill -9 of the aggregator and the notifier can still fire an alert twice (RELIABILITY.md, 'A broker "
-                        + "restart and kill -9'), and the test takes over 7 minutes here: it runs with "
-                        + "-Dcertsonar.fault.killNine=true, as bench/faults kill-nine runs it");
         log.info("Kill points from seed {} (repeat with -Dcertsonar.fault.seed={})", SEED, SEED);
         List<Kill> kills = schedule(new Random(SEED));
         log.info("Kills planned: {}; output of the processes in {}", kills, logs);
