@@ -75,9 +75,12 @@ sealed interface ClientEngines permits ClientEngines.Jdk, ClientEngines.BoringSs
                 byte[] response = openSsl.getOcspResponse();
                 return response == null || response.length == 0 ? null : response;
             }
-            if (engine.getHandshakeSession() instanceof ExtendedSSLSession session) {
-                List<byte[]> responses = session.getStatusResponses();
-                return responses.isEmpty() || responses.getFirst().length == 0 ? null : responses.getFirst();
+            SSLSession handshaking = engine.getHandshakeSession();
+            for (SSLSession s : handshaking == null ? List.of(engine.getSession()) : List.of(handshaking, engine.getSession())) {
+                if (s instanceof ExtendedSSLSession session && !session.getStatusResponses().isEmpty()
+                        && session.getStatusResponses().getFirst().length > 0) {
+                    return session.getStatusResponses().getFirst();
+                }
             }
         } catch (RuntimeException e) {
             // an engine that cannot say (not asked for stapling, already freed) stapled nothing the scanner can use

@@ -175,7 +175,8 @@ public final class TlsConnector {
                 long handshakeMillis = millisSince(t2);
                 closeQuietly(engine, out);
                 return new Handshake(capture.chain(), session.getProtocol(), session.getCipherSuite(),
-                        connectMillis, preambleMillis, handshakeMillis, null, capture.stapledOcsp());
+                        connectMillis, preambleMillis, handshakeMillis, null,
+                        capture.stapledOcsp() != null ? capture.stapledOcsp() : ClientEngines.stapledOcsp(engine));
             } catch (IOException | RuntimeException e) {
                 CapturingTrustManager.Capture capture = trustManager.release(engine);
                 if (capture != null && !capture.chain().isEmpty()) {
