@@ -99,8 +99,12 @@ public final class RevocationChecker implements AutoCloseable {
             described.add(c);
             Answer fromStaple = i == 0 && stapled != null
                     ? ocsp.read(stapled, cert, issuer, RevocationSource.STAPLED_OCSP, null) : null;
-            lookups.add(fromStaple != null && fromStaple.known()
-                    ? CompletableFuture.completedFuture(fromStaple) : lookup(c, cert, issuer));
+            if (fromStaple != null && fromStaple.known()) {
+                lookups.add(CompletableFuture.completedFuture(fromStaple));
+            } else {
+                // a stapled response that cannot be used is the answer only when there is nothing else to ask
+                lookups.add(lookup(c, cert, issuer).thenApply(a -> a == null ? fromStaple : a));
+            }
         }
         List<Revocation> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

@@ -25,8 +25,13 @@ public record RevocationConfig(boolean enabled, Duration timeout, int maxCrlByte
                                long maxCacheBytes, Duration maxAge, Duration retryAfter, Duration grace,
                                int maxFetches) {
 
-    public static final RevocationConfig DEFAULT = new RevocationConfig(true, Duration.ofSeconds(5), 20 * 1024 * 1024,
-            10_000, 256L * 1024 * 1024, Duration.ofHours(4), Duration.ofMinutes(5), Duration.ofHours(24), 16);
+    /**
+     * Checks on; 5 s per fetch; CRLs up to 10 MiB (the largest public CAs' are a few MiB); 10,000 CRLs and OCSP answers
+     * and 256 MiB kept at most, each; refetched after 4 h at the latest, a failure after 5 min; 24 h of grace; 4 fetches
+     * at once, each of CRLs and OCSP (a CRL fetch in flight holds its bytes and their parse, a few times its size).
+     */
+    public static final RevocationConfig DEFAULT = new RevocationConfig(true, Duration.ofSeconds(5), 10 * 1024 * 1024,
+            10_000, 256L * 1024 * 1024, Duration.ofHours(4), Duration.ofMinutes(5), Duration.ofHours(24), 4);
 
     /** Revocation not checked at all. */
     public static final RevocationConfig OFF = DEFAULT.withEnabled(false);

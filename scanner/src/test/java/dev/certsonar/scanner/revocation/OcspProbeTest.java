@@ -35,10 +35,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +50,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -63,7 +60,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * delegated responder, a response signed by a stranger, and a response stapled by a real TLS server (BoringSSL through
  * netty, which staples what it is given) to each of the scanner's TLS libraries.
  */
-class OcspProbeTest {
+class OcspProbeTest extends WithRevocationServers {
 
     static final String NAME = "app.test";
 
@@ -73,28 +70,12 @@ class OcspProbeTest {
     static CertificateAuthority root;
     static CertificateAuthority intermediate;
 
-    RevocationServers http;
-    final List<AutoCloseable> closing = new ArrayList<>();
-
     @BeforeAll
     static void pki() throws Exception {
         root = Pki.rootBuilder("OCSP Test Root").key(KeySpec.EC_256).create();
         intermediate = root.intermediateBuilder("OCSP Test Issuing CA").key(KeySpec.EC_256).create();
         caFile = dir.resolve("root.pem");
         Pem.write(caFile, root.certificate());
-    }
-
-    @BeforeEach
-    void servers() throws Exception {
-        http = new RevocationServers();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : closing.reversed()) {
-            c.close();
-        }
-        http.close();
     }
 
     ProbeEngine engine(TlsLibrary library) {

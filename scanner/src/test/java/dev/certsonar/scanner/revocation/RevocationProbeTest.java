@@ -20,9 +20,7 @@ import dev.certsonar.schemas.avro.Status;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 import dev.certsonar.schemas.policy.Verdicts;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * Revocation by CRL against real local TLS servers whose certificates name CRLs a local CA publishes over HTTP on
  * loopback: revoked leaves and intermediates, good chains, and CRL servers that are late, too large or silent.
  */
-class RevocationProbeTest {
+class RevocationProbeTest extends WithRevocationServers {
 
     static final String NAME = "app.test";
 
@@ -53,27 +51,11 @@ class RevocationProbeTest {
     static Path caFile;
     static CertificateAuthority root;
 
-    RevocationServers http;
-    final List<AutoCloseable> closing = new ArrayList<>();
-
     @BeforeAll
     static void anchor() throws Exception {
         root = Pki.rootBuilder("Revocation Test Root").key(KeySpec.EC_256).create();
         caFile = dir.resolve("root.pem");
         Pem.write(caFile, root.certificate());
-    }
-
-    @BeforeEach
-    void servers() throws Exception {
-        http = new RevocationServers();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : closing.reversed()) {
-            c.close();
-        }
-        http.close();
     }
 
     /** A clock the test moves. */
