@@ -49,6 +49,8 @@ final class HttpFetch {
     }
 
     private static final int MAX_HEAD_BYTES = 16 * 1024;
+    /** The longest line of chunked framing (a chunk's size and its extensions). */
+    private static final int MAX_CHUNK_LINE = 1024;
 
     private final AddressPolicy policy;
     private final Resolver resolver;
@@ -140,7 +142,8 @@ final class HttpFetch {
     }
 
     private static Response read(Reader in, int maxBodyBytes, boolean noBody) throws IOException {
-        String statusLine = in.line();
+        String statusLine = in.line(MAX_HEAD_BYTES);
+        int headBytes = statusLine.length() + 2;
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
             throw new Failed("not an HTTP response: " + printable(statusLine));
@@ -153,7 +156,11 @@ final class HttpFetch {
         }
         long contentLength = -1;
         boolean chunked = false;
-        for (String line = in.line(); !line.isEmpty(); line = in.line()) {
+        for (String line = in.line(MAX_HEAD_BYTES); !line.isEmpty(); line = in.line(MAX_HEAD_BYTES)) {
+            headBytes += line.length() + 2;
+            if (headBytes > MAX_HEAD_BYTES) {
+                throw new Failed("the response's head is longer than " + MAX_HEAD_BYTES + " bytes");
+            }
             int colon = line.indexOf(':');
             if (colon <= 0) {
                 continue;
@@ -180,7 +187,7 @@ final class HttpFetch {
         ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Math.max(contentLength, 1024), 64 * 1024));
         if (chunked) {
             while (true) {
-                String sizeLine = in.line();
+                String sizeLine = in.line(MAX_CHUNK_LINE);
                 int semi = sizeLine.indexOf(';');
                 long size;
                 try {
@@ -195,7 +202,7 @@ final class HttpFetch {
                     throw new Failed("too large: more than the limit of " + maxBodyBytes + " bytes");
                 }
                 in.copy(body, size);
-                in.line();
+                in.line(MAX_CHUNK_LINE);
             }
         } else if (contentLength >= 0) {
             in.copy(body, contentLength);
@@ -218,7 +225,6 @@ final class HttpFetch {
         private final byte[] buffer = new byte[8192];
         private int start;
         private int end;
-        private int headBytes;
 
         Reader(Socket socket, InputStream in, Deadline deadline) {
             this.socket = socket;
@@ -241,16 +247,16 @@ final class HttpFetch {
             return true;
         }
 
-        /** One line of the head, without its CRLF. */
-        String line() throws IOException {
+        /** One line of the head or of the chunked framing, without its CRLF, of at most {@code max} bytes. */
+        String line(int max) throws IOException {
             StringBuilder line = new StringBuilder();
             while (true) {
                 if (!fill()) {
                     throw new EOFException("the server closed the connection in the middle of the response");
                 }
                 byte b = buffer[start++];
-                if (++headBytes > MAX_HEAD_BYTES) {
-                    throw new Failed("the response's head is longer than " + MAX_HEAD_BYTES + " bytes");
+                if (line.length() >= max) {
+                    throw new Failed("a line of the response is longer than " + max + " bytes");
                 }
                 if (b == '\n') {
                     int len = line.length();

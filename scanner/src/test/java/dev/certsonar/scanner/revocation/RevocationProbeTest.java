@@ -172,6 +172,26 @@ class RevocationProbeTest extends WithRevocationServers {
     }
 
     @Test
+    void aCrlSentInManySmallChunksIsRead() throws Exception {
+        Chain c = chain("/root.crl", "/int.crl");
+        Instant now = Instant.now();
+        BigInteger[] many = new BigInteger[2000];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = BigInteger.valueOf(1_000_000L + i);
+        }
+        many[many.length - 1] = c.leaf().certificate().getSerialNumber();
+        http.publishChunked("/root.crl", RevocationServers.crl(root, now.minusSeconds(60), now.plus(Duration.ofDays(1))), 16);
+        http.publishChunked("/int.crl", RevocationServers.crl(c.intermediate(), now.minusSeconds(60), now.plus(Duration.ofDays(1)),
+                many), 16);
+        // thousands of tiny chunks take their time: no deadline of this test is about speed
+        Observation o = scan(engine(RevocationConfig.DEFAULT.withTimeout(Duration.ofSeconds(60)), Clock.systemUTC(),
+                Duration.ofSeconds(60)), serve(c.leaf()));
+
+        assertThat(o.getRevocation()).extracting(Revocation::getStatus)
+                .containsExactly(RevocationStatus.REVOKED, RevocationStatus.GOOD);
+    }
+
+    @Test
     void aRevokedIntermediateIsRevoked() throws Exception {
         Chain c = chain("/root.crl", "/int.crl");
         publishCrls(c, new BigInteger[] {c.intermediate().certificate().getSerialNumber()});

@@ -71,6 +71,20 @@ final class RevocationServers implements AutoCloseable {
         });
     }
 
+    /** Serves these bytes at the path in chunks of {@code chunk} bytes (chunked transfer encoding). */
+    void publishChunked(String path, byte[] body, int chunk) {
+        server.createContext(path, exchange -> {
+            count(exchange);
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int at = 0; at < body.length; at += chunk) {
+                    out.write(body, at, Math.min(chunk, body.length - at));
+                    out.flush();
+                }
+            }
+        });
+    }
+
     /** Accepts requests at the path and never answers (until closed). */
     void silent(String path) {
         server.createContext(path, exchange -> {
