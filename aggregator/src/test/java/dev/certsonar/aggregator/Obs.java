@@ -7,6 +7,9 @@ import dev.certsonar.schemas.avro.Endpoint;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Protocol;
+import dev.certsonar.schemas.avro.Revocation;
+import dev.certsonar.schemas.avro.RevocationSource;
+import dev.certsonar.schemas.avro.RevocationStatus;
 import dev.certsonar.schemas.avro.Target;
 
 import java.nio.ByteBuffer;
@@ -44,6 +47,7 @@ public final class Obs {
     private boolean notYetValid;
     private boolean legacyProtocol;
     private boolean lifetimeExceedsMaximum;
+    private RevocationStatus revocation;
     private String serialSeed = "1";
     private Map<String, String> labels = Map.of("env", "prod");
 
@@ -102,6 +106,10 @@ public final class Obs {
     public Obs pinnedSelfSigned() { this.selfSigned = true; this.trusted = true; return this; }
     public Obs legacyProtocol() { this.legacyProtocol = true; return this; }
     public Obs lifetimeExceedsMaximum() { this.lifetimeExceedsMaximum = true; return this; }
+    /** The leaf revoked, as the scanner's CRL check found it. */
+    public Obs revoked() { this.revocation = RevocationStatus.REVOKED; return this; }
+    /** The leaf's revocation status unknown for longer than the scanner's grace period. */
+    public Obs revocationUnknownPastGrace() { this.revocation = RevocationStatus.UNKNOWN; return this; }
 
     public Certificate leaf() {
         String sha = sha256(subject + "|" + notBefore + "|" + notAfter + "|" + serialSeed);
@@ -144,6 +152,17 @@ public final class Obs {
         if (!hostnameMatch) problems.add("the certificate does not match " + host);
         if (legacyProtocol) problems.add("legacy protocol: the server negotiated TLSv1.1 (TLS 1.2 or newer expected)");
         if (lifetimeExceedsMaximum) problems.add("lifetime exceeds the CA/Browser Forum maximum");
+        if (revocation != null) {
+            b.setRevocation(List.of(Revocation.newBuilder().setSha256(leaf.getSha256())
+                    .setSubject(subject).setStatus(revocation).setSource(RevocationSource.CRL)
+                    .setUrl("http://crl.example.com/ca.crl")
+                    .setRevokedAt(revocation == RevocationStatus.REVOKED ? notBefore.plusSeconds(3600) : null)
+                    .setReason(revocation == RevocationStatus.REVOKED ? "keyCompromise" : null)
+                    .setUnknownSince(revocation == RevocationStatus.UNKNOWN ? notBefore : null)
+                    .setGraceExceeded(revocation == RevocationStatus.UNKNOWN)
+                    .setDetail(revocation == RevocationStatus.UNKNOWN ? "timeout" : null)
+                    .build()));
+        }
         return b.setTlsVersion(legacyProtocol ? "TLSv1.1" : "TLSv1.3")
                 .setCipherSuite("TLS_AES_128_GCM_SHA256")
                 .setChain(List.of(leaf))

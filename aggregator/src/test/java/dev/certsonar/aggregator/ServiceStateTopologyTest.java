@@ -89,7 +89,11 @@ class ServiceStateTopologyTest {
                 argumentSet("weak key", (UnaryOperator<Obs>) Obs::weakKey, ninety, Duration.ofDays(60),
                         Status.INVALID, ConditionType.WEAK_CRYPTO, Severity.CRITICAL),
                 argumentSet("weak signature", (UnaryOperator<Obs>) Obs::weakSignature, ninety, Duration.ofDays(60),
-                        Status.INVALID, ConditionType.WEAK_CRYPTO, Severity.CRITICAL));
+                        Status.INVALID, ConditionType.WEAK_CRYPTO, Severity.CRITICAL),
+                argumentSet("revoked", (UnaryOperator<Obs>) Obs::revoked, ninety, Duration.ofDays(60),
+                        Status.INVALID, ConditionType.REVOKED, Severity.CRITICAL),
+                argumentSet("revocation unknown past the grace period", (UnaryOperator<Obs>) Obs::revocationUnknownPastGrace,
+                        ninety, Duration.ofDays(60), Status.WARNING, ConditionType.REVOCATION_UNKNOWN, Severity.WARNING));
     }
 
     @ParameterizedTest

@@ -459,6 +459,22 @@ class AlertTopologyTest {
     }
 
     @Test
+    void a_revoked_certificate_fires_critical_and_an_unknown_revocation_status_past_its_grace_a_warning() {
+        send(status("shop", T0, RENEWED, condition(ConditionType.REVOKED, CRITICAL, RENEWED, T0),
+                condition(ConditionType.REVOCATION_UNKNOWN, WARNING, RENEWED, T0)));
+        List<Alert> fired = read();
+        assertThat(fired).extracting(Alert::getState, Alert::getCondition, Alert::getLevel, Alert::getSeverity).containsExactlyInAnyOrder(
+                tuple(AlertState.FIRING, ConditionType.REVOKED, CRITICAL, CRITICAL),
+                tuple(AlertState.FIRING, ConditionType.REVOCATION_UNKNOWN, WARNING, WARNING));
+        assertThat(fired).extracting(Alert::getMessage).contains("certificate CN=shop.example.com on shop is revoked");
+
+        send(status("shop", T0.plusSeconds(600), RENEWED));
+        assertThat(read()).extracting(Alert::getState, Alert::getCondition).containsExactlyInAnyOrder(
+                tuple(AlertState.RESOLVED, ConditionType.REVOKED),
+                tuple(AlertState.RESOLVED, ConditionType.REVOCATION_UNKNOWN));
+    }
+
+    @Test
     void the_severity_of_each_condition() {
         assertThat(AlertMessages.severity(ConditionType.EXPIRED, Severity.CRITICAL)).isEqualTo(CRITICAL);
         assertThat(AlertMessages.severity(ConditionType.HOSTNAME_MISMATCH, Severity.CRITICAL)).isEqualTo(CRITICAL);

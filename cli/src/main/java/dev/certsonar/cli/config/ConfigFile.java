@@ -19,7 +19,11 @@ record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, P
 
     record Scanner(Integer concurrency, String timeout, Integer perAddressConcurrency, String perAddressSpacing,
                    String tlsLibrary, List<String> caFiles,
-                   List<String> deny, List<String> allow, List<String> dnsServers) {
+                   List<String> deny, List<String> allow, List<String> dnsServers, Revocation revocation) {
+    }
+
+    record Revocation(Boolean enabled, String timeout, Integer maxCrlBytes, Integer maxCacheEntries, Long maxCacheBytes,
+                      String maxAge, String retryAfter, String grace, Integer maxFetches) {
     }
 
     record Policy(String interval, Double warnDays, Double warnFraction, Double criticalDays, Double criticalFraction,

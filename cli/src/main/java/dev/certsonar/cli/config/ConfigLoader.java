@@ -20,6 +20,7 @@ import dev.certsonar.aggregator.fleet.FleetConfig;
 import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.revocation.RevocationConfig;
 import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
@@ -290,11 +291,28 @@ public final class ConfigLoader {
             }
             List<Path> files = caFiles;
             TlsLibrary library = tlsLibrary;
+            RevocationConfig revocation = revocation(section.revocation());
             return checked(at("scanner"), () -> new ScannerConfig(
                     or(section.concurrency(), d.concurrency()), timeout,
                     or(section.perAddressConcurrency(), d.perAddressConcurrency()), files,
                     or(section.deny(), d.deny()), or(section.allow(), d.allow()), or(section.dnsServers(), d.dnsServers()),
-                    d.allowLargeRanges(), d.maxHandshakeBytes(), spacing, library));
+                    d.allowLargeRanges(), d.maxHandshakeBytes(), spacing, library, revocation));
+        }
+
+        private RevocationConfig revocation(ConfigFile.Revocation section) {
+            RevocationConfig d = RevocationConfig.DEFAULT;
+            if (section == null) {
+                return d;
+            }
+            Duration timeout = section.timeout() == null ? d.timeout() : duration(section.timeout(), at("scanner", "revocation", "timeout"));
+            Duration maxAge = section.maxAge() == null ? d.maxAge() : duration(section.maxAge(), at("scanner", "revocation", "maxAge"));
+            Duration retryAfter = section.retryAfter() == null ? d.retryAfter()
+                    : duration(section.retryAfter(), at("scanner", "revocation", "retryAfter"));
+            Duration grace = section.grace() == null ? d.grace() : duration(section.grace(), at("scanner", "revocation", "grace"));
+            return checked(at("scanner", "revocation"), () -> new RevocationConfig(or(section.enabled(), d.enabled()), timeout,
+                    or(section.maxCrlBytes(), d.maxCrlBytes()), or(section.maxCacheEntries(), d.maxCacheEntries()),
+                    or(section.maxCacheBytes(), d.maxCacheBytes()), maxAge, retryAfter, grace,
+                    or(section.maxFetches(), d.maxFetches())));
         }
 
         private ExpiryPolicy policy(ConfigFile.Policy section) {

@@ -4,6 +4,7 @@ import dev.certsonar.aggregator.fleet.FleetConfig;
 import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.notifier.delivery.RetryPolicy;
 import dev.certsonar.scanner.ScannerConfig;
+import dev.certsonar.scanner.revocation.RevocationConfig;
 import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Severity;
@@ -144,6 +145,30 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(wrong, ConfigOverrides.NONE))
                 .hasMessageContaining("scanner.tlsLibrary")
                 .hasMessageContaining("unknown TLS library 'openssl': expected boringssl or jdk");
+    }
+
+    @Test
+    void revocationIsConfiguredUnderTheScannerAndAWrongValueIsNamedAtItsKey() throws IOException {
+        assertThat(ScannerConfig.DEFAULT.revocation()).isEqualTo(RevocationConfig.DEFAULT);
+        assertThat(RevocationConfig.DEFAULT.enabled()).isTrue();
+        Path file = write("revocation.yaml", """
+                scanner:
+                  revocation: {enabled: true, timeout: 2s, maxCrlBytes: 1048576, maxCacheEntries: 50, grace: 12h,
+                               maxAge: 1h, retryAfter: 1m, maxCacheBytes: 1048576, maxFetches: 4}
+                """);
+        RevocationConfig r = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE).scanner().revocation();
+        assertThat(r).isEqualTo(new RevocationConfig(true, Duration.ofSeconds(2), 1048576, 50, 1048576L,
+                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofHours(12), 4));
+
+        Path off = write("off.yaml", "scanner: {revocation: {enabled: false}}\n");
+        assertThat(new ConfigLoader(Map.of()).load(off, ConfigOverrides.NONE).scanner().revocation().enabled()).isFalse();
+
+        Path wrong = write("wrong.yaml", "scanner:\n  revocation:\n    maxCrlBytes: 10\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(wrong, ConfigOverrides.NONE))
+                .hasMessageContaining("wrong.yaml:3: scanner.revocation.maxCrlBytes");
+        Path unknown = write("unknown.yaml", "scanner:\n  revocation:\n    graze: 1h\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(unknown, ConfigOverrides.NONE))
+                .hasMessageContaining("scanner.revocation.graze: unknown key");
     }
 
     @Test
@@ -334,7 +359,7 @@ class ConfigLoaderTest {
                           holdDown:
                             UNREACHABL: 15m
                         """, "c.yaml:3: notifier.holdDown.UNREACHABL: not a condition (EXPIRING, EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, "
-                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG)"),
+                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG, REVOKED, REVOCATION_UNKNOWN)"),
                 argumentSet("a reminder of neither a severity nor a condition", """
                         notifier:
                           reminders: {CRITICAL: 24h, URGENT: 1h}
@@ -364,7 +389,7 @@ class ConfigLoaderTest {
                         scanner:
                           concurrency: 5
                           timout: 5s
-                        """, "c.yaml:3: scanner.timout: unknown key; known keys here: allow, caFiles, concurrency, deny, dnsServers, perAddressConcurrency, perAddressSpacing, timeout, tlsLibrary"),
+                        """, "c.yaml:3: scanner.timout: unknown key; known keys here: allow, caFiles, concurrency, deny, dnsServers, perAddressConcurrency, perAddressSpacing, revocation, timeout, tlsLibrary"),
                 argumentSet("spacing that is no duration", """
                         scanner: {perAddressSpacing: soon}
                         """, "c.yaml:1: scanner.perAddressSpacing: \"soon\" is not a duration (write 90s, 10m, 6h, 7d or ISO-8601 like PT6H)"),

@@ -2,12 +2,17 @@ package dev.certsonar.cli.scan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.certsonar.cli.ScanCommand;
 import dev.certsonar.sandbox.tls.CertificateAuthority;
 import dev.certsonar.sandbox.tls.IssuedCertificate;
 import dev.certsonar.sandbox.tls.Pem;
 import dev.certsonar.sandbox.tls.Pki;
 import dev.certsonar.sandbox.tls.TlsServer;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,11 +24,14 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -133,6 +141,41 @@ class ScanCommandTest {
         assertThat(lines.get(2)).startsWith("WARNING");
         assertThat(lines.get(3)).startsWith("OK");
         assertThat(r.out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void aCertificateItsCaRevokedIsInvalidAndSaysSo() throws Exception {
+        HttpServer crls = HttpServer.create(
+                new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 8);
+        crls.start();
+        CertificateAuthority root = Pki.root("Revoking Root");
+        Path anchor = dir.resolve("revoking-root.pem");
+        Pem.write(anchor, root.certificate());
+        IssuedCertificate leaf = root.leaf().dnsNames("revoked.test").validFor(Duration.ofDays(90))
+                .crlUrl("http://127.0.0.1:" + crls.getAddress().getPort() + "/root.crl").issue();
+        Instant now = Instant.now();
+        X509v2CRLBuilder crl = new X509v2CRLBuilder(
+                X500Name.getInstance(root.certificate().getSubjectX500Principal().getEncoded()),
+                Date.from(now.minusSeconds(60)));
+        crl.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+        crl.addCRLEntry(leaf.certificate().getSerialNumber(), Date.from(now.minusSeconds(3600)),
+                CRLReason.keyCompromise);
+        byte[] der = crl.build(new JcaContentSignerBuilder("SHA256withRSA")
+                .build(root.privateKey())).getEncoded();
+        crls.createContext("/root.crl", exchange -> {
+            exchange.sendResponseHeaders(200, der.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(der);
+            }
+        });
+        try (TlsServer revoked = TlsServer.builder().chain(leaf).start()) {
+            Run r = scan("--ca-file", anchor.toString(), "--sni", "revoked.test", "127.0.0.1:" + revoked.port());
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.out().lines().toList().get(1)).startsWith("INVALID")
+                    .contains("revoked: 'CN=revoked.test' was revoked at", "(keyCompromise)");
+        } finally {
+            crls.stop(0);
+        }
     }
 
     @Test

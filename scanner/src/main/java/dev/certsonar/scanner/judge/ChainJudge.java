@@ -44,8 +44,12 @@ public final class ChainJudge {
     static final int MAX_SIGNATURE_CHECKS = 256;
     static final int MAX_STEPS = 2048;
 
-    /** The verdict: the expiry that matters, the certificate defining it, and the checks. */
-    public record Judgement(Instant notAfter, Instant servedChainNotAfter, X509Certificate expiryCertificate, Checks checks) {
+    /**
+     * The verdict: the expiry that matters, the certificate defining it, and the checks; {@code validatedPath} is the
+     * path that holds at the instant, leaf first and its trust anchor last (empty when none holds).
+     */
+    public record Judgement(Instant notAfter, Instant servedChainNotAfter, X509Certificate expiryCertificate, Checks checks,
+                            List<X509Certificate> validatedPath) {
     }
 
     /** A certificate of a judged path and its start of validity, for the checks that depend on the instant. */
@@ -268,7 +272,20 @@ public final class ChainJudge {
                 .setHostnameChecked(a.reference())
                 .setProblems(problems)
                 .build();
-        return new Judgement(notAfter, a.servedNotAfter(), expiryCertificate, checks);
+        return new Judgement(notAfter, a.servedNotAfter(), expiryCertificate, checks, withAnchor(chosen));
+    }
+
+    /** The path's certificates and its anchor, leaf first; empty for none. */
+    private static List<X509Certificate> withAnchor(Path path) {
+        if (path == null) {
+            return List.of();
+        }
+        List<X509Certificate> out = new ArrayList<>(path.certificates());
+        X509Certificate anchor = path.anchor().certificate();
+        if (!out.getLast().equals(anchor)) {
+            out.add(anchor);
+        }
+        return List.copyOf(out);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.certsonar.scanner.judge.TrustAnchors;
 import dev.certsonar.scanner.net.AddressGate;
 import dev.certsonar.scanner.net.AddressPolicy;
 import dev.certsonar.scanner.net.Resolver;
+import dev.certsonar.scanner.revocation.RevocationChecker;
 import dev.certsonar.scanner.starttls.Preamble;
 import dev.certsonar.scanner.starttls.Preambles;
 import dev.certsonar.scanner.tls.HandshakeEnd;
@@ -23,6 +24,7 @@ import dev.certsonar.schemas.avro.Endpoint;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Protocol;
+import dev.certsonar.schemas.avro.Revocation;
 import dev.certsonar.schemas.avro.Target;
 import dev.certsonar.schemas.avro.Timings;
 import dev.certsonar.schemas.net.Addresses;
@@ -70,6 +72,7 @@ public final class ProbeEngine implements AutoCloseable {
     private final JudgementCache judge;
     private final Semaphore probes;
     private final AddressGate perAddress;
+    private final RevocationChecker revocation;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     public ProbeEngine(ScannerConfig config, Clock clock) {
@@ -98,6 +101,7 @@ public final class ProbeEngine implements AutoCloseable {
         this.judge = new JudgementCache(chainJudge, clock);
         this.probes = new Semaphore(config.concurrency());
         this.perAddress = new AddressGate(config.perAddressConcurrency(), config.perAddressSpacing());
+        this.revocation = new RevocationChecker(config.revocation(), clock, policy, resolver);
     }
 
     public ScannerConfig config() {
@@ -107,6 +111,11 @@ public final class ProbeEngine implements AutoCloseable {
     /** The TLS implementation the probes use: the configured one, or the JDK's when BoringSSL could not be loaded. */
     public TlsLibrary tlsLibrary() {
         return connector.library();
+    }
+
+    /** The revocation checks of validated paths, with how many CRLs and OCSP responses were fetched. */
+    public RevocationChecker revocation() {
+        return revocation;
     }
 
     /** The judgements of served chains, with how many were analysed and how many reused. */
@@ -304,6 +313,12 @@ public final class ProbeEngine implements AutoCloseable {
                 problems.add("the handshake failed after the certificate arrived: " + h.lateFailure());
                 checks.setProblems(problems);
             }
+            List<Revocation> revocations = revocation.check(j.validatedPath(), chain, h.stapledOcsp(), deadline);
+            if (!RevocationChecker.problems(revocations).isEmpty()) {
+                List<String> problems = new ArrayList<>(checks.getProblems());
+                problems.addAll(RevocationChecker.problems(revocations));
+                checks.setProblems(problems);
+            }
             X509Certificate ec = j.expiryCertificate();
             return b.setOutcome(Outcome.OK)
                     .setTimings(timings(dnsMillis, h.connectMillis(), h.preambleMillis(), h.handshakeMillis(), start))
@@ -317,6 +332,7 @@ public final class ProbeEngine implements AutoCloseable {
                             ec.getIssuerX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253),
                             ec.getNotBefore().toInstant(), ec.getNotAfter().toInstant()))
                     .setChecks(checks)
+                    .setRevocation(revocations)
                     .setObservedAt(now)
                     .build();
         } catch (TlsConnector.Failure f) {
@@ -375,5 +391,6 @@ public final class ProbeEngine implements AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
+        revocation.close();
     }
 }

@@ -19,8 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CapturingTrustManager extends X509ExtendedTrustManager {
 
-    /** What the handshake had shown when the server's certificate arrived. */
-    record Capture(List<X509Certificate> chain, String protocol, String cipherSuite) {
+    /**
+     * What the handshake had shown when the server's certificate arrived; {@code stapledOcsp} is the OCSP response the
+     * server stapled for its certificate (null when none).
+     */
+    record Capture(List<X509Certificate> chain, String protocol, String cipherSuite, byte[] stapledOcsp) {
     }
 
     /** Ends the handshake once the chain is recorded; not a failure of the server. */
@@ -64,7 +67,7 @@ final class CapturingTrustManager extends X509ExtendedTrustManager {
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
         if (engine != null) {
             ClientEngines.Negotiated n = ClientEngines.Negotiated.during(engine);
-            captures.put(engine, new Capture(List.of(chain), n.protocol(), n.cipherSuite()));
+            captures.put(engine, new Capture(List.of(chain), n.protocol(), n.cipherSuite(), ClientEngines.stapledOcsp(engine)));
             if (end == HandshakeEnd.AT_CERTIFICATE) {
                 throw new Captured();
             }

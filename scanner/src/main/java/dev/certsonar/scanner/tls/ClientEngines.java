@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -62,6 +63,29 @@ sealed interface ClientEngines permits ClientEngines.Jdk, ClientEngines.BoringSs
             SSLSession s = engine.getHandshakeSession();
             return s == null ? new Negotiated(null, null) : new Negotiated(s.getProtocol(), s.getCipherSuite());
         }
+    }
+
+    /**
+     * The OCSP response the server stapled in this engine's handshake so far (the status_request extension, which both
+     * libraries' engines send); null when none.
+     */
+    static byte[] stapledOcsp(SSLEngine engine) {
+        try {
+            if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+                byte[] response = openSsl.getOcspResponse();
+                return response == null || response.length == 0 ? null : response;
+            }
+            SSLSession handshaking = engine.getHandshakeSession();
+            for (SSLSession s : handshaking == null ? List.of(engine.getSession()) : List.of(handshaking, engine.getSession())) {
+                if (s instanceof ExtendedSSLSession session && !session.getStatusResponses().isEmpty()
+                        && session.getStatusResponses().getFirst().length > 0) {
+                    return session.getStatusResponses().getFirst();
+                }
+            }
+        } catch (RuntimeException e) {
+            // an engine that cannot say (not asked for stapling, already freed) stapled nothing the scanner can use
+        }
+        return null;
     }
 
     /** The engines of {@code library}; BoringSSL falls back to the JDK's engines, with a warning, when it cannot load. */
@@ -136,6 +160,7 @@ sealed interface ClientEngines permits ClientEngines.Jdk, ClientEngines.BoringSs
                         .sessionCacheSize(1)
                         .sessionTimeout(1)
                         .option(OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES, maxHandshakeBytes)
+                        .enableOcsp(OpenSsl.isOcspSupported())
                         .build();
                 return new BoringSsl(ctx);
             } catch (SSLException e) {

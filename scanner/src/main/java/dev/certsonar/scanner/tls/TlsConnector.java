@@ -36,9 +36,12 @@ import java.util.List;
  */
 public final class TlsConnector {
 
-    /** What a connection showed. {@code lateFailure} is set when the handshake failed after the certificate arrived. */
+    /**
+     * What a connection showed. {@code lateFailure} is set when the handshake failed after the certificate arrived;
+     * {@code stapledOcsp} is the OCSP response the server stapled (status_request), null when none.
+     */
     public record Handshake(List<X509Certificate> chain, String protocol, String cipherSuite,
-                     Long connectMillis, Long preambleMillis, Long handshakeMillis, String lateFailure) {
+                     Long connectMillis, Long preambleMillis, Long handshakeMillis, String lateFailure, byte[] stapledOcsp) {
     }
 
     /** A failure with the phase it happened in and the time the finished phases took. */
@@ -172,13 +175,14 @@ public final class TlsConnector {
                 long handshakeMillis = millisSince(t2);
                 closeQuietly(engine, out);
                 return new Handshake(capture.chain(), session.getProtocol(), session.getCipherSuite(),
-                        connectMillis, preambleMillis, handshakeMillis, null);
+                        connectMillis, preambleMillis, handshakeMillis, null,
+                        capture.stapledOcsp() != null ? capture.stapledOcsp() : ClientEngines.stapledOcsp(engine));
             } catch (IOException | RuntimeException e) {
                 CapturingTrustManager.Capture capture = trustManager.release(engine);
                 if (capture != null && !capture.chain().isEmpty()) {
                     String lateFailure = CapturingTrustManager.isCaptured(e) ? null : Outcomes.describe(e, Phase.HANDSHAKE);
                     return new Handshake(capture.chain(), capture.protocol(), capture.cipherSuite(),
-                            connectMillis, preambleMillis, millisSince(t2), lateFailure);
+                            connectMillis, preambleMillis, millisSince(t2), lateFailure, capture.stapledOcsp());
                 }
                 throw e;
             } finally {

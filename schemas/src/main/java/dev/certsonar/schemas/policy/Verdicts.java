@@ -6,6 +6,8 @@ import dev.certsonar.schemas.avro.Checks;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
+import dev.certsonar.schemas.avro.Revocation;
+import dev.certsonar.schemas.avro.RevocationStatus;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.avro.Status;
 
@@ -108,6 +110,7 @@ public final class Verdicts {
                         "certificate " + name + " expires at " + o.getNotAfter() + " (warning threshold passed)"));
             }
         }
+        out.addAll(revocationFindings(o.getRevocation(), o.getChain()));
         Checks c = o.getChecks();
         if (c == null) {
             return out;
@@ -147,6 +150,38 @@ public final class Verdicts {
                             + " longer than the CA/Browser Forum allows for its issue date"));
         }
         return out;
+    }
+
+    /**
+     * The conditions of the revocation statuses of a chain's validated path: REVOKED for each revoked certificate,
+     * with the date and reason; REVOCATION_UNKNOWN for each whose status could not be learned for longer than the
+     * scanner's grace period (a soft failure until then: no condition).
+     */
+    public static List<Finding> revocationFindings(List<Revocation> statuses, List<Certificate> chain) {
+        List<Finding> out = new ArrayList<>();
+        for (Revocation r : statuses == null ? List.<Revocation>of() : statuses) {
+            if (r.getStatus() == RevocationStatus.REVOKED) {
+                out.add(new Finding(ConditionType.REVOKED, Severity.CRITICAL, revoked(r, chain),
+                        "certificate " + r.getSubject() + " was revoked at " + r.getRevokedAt()
+                                + (r.getReason() == null ? "" : " (reason: " + r.getReason() + ")")));
+            } else if (r.getStatus() == RevocationStatus.UNKNOWN && r.getGraceExceeded()) {
+                out.add(new Finding(ConditionType.REVOCATION_UNKNOWN, Severity.WARNING, revoked(r, chain),
+                        "the revocation status of certificate " + r.getSubject() + " is unknown since "
+                                + r.getUnknownSince() + (r.getDetail() == null ? "" : " (" + r.getDetail() + ")")
+                                + "; the check soft-fails: the certificate is taken as not revoked"));
+            }
+        }
+        return out;
+    }
+
+    /** The served certificate the status is about; null when it is not among the served. */
+    private static CertificateRef revoked(Revocation r, List<Certificate> chain) {
+        for (Certificate c : chain == null ? List.<Certificate>of() : chain) {
+            if (c.getSha256().equals(r.getSha256())) {
+                return ref(c);
+            }
+        }
+        return null;
     }
 
     private static String lifetimeWords(CertificateRef leaf) {

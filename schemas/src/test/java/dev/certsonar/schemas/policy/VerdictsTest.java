@@ -3,6 +3,9 @@ package dev.certsonar.schemas.policy;
 import dev.certsonar.schemas.avro.Checks;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Observation;
+import dev.certsonar.schemas.avro.Revocation;
+import dev.certsonar.schemas.avro.RevocationSource;
+import dev.certsonar.schemas.avro.RevocationStatus;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.avro.Status;
 import org.junit.jupiter.api.Test;
@@ -101,5 +104,52 @@ class VerdictsTest {
         assertThat(Verdicts.alertSeverity(ConditionType.LIFETIME_EXCEEDS_MAXIMUM, Severity.INFO)).isEqualTo(Severity.INFO);
         assertThat(Verdicts.alertSeverity(ConditionType.UNTRUSTED, Severity.CRITICAL)).isEqualTo(Severity.CRITICAL);
         assertThat(Verdicts.alertSeverity(ConditionType.WEAK_CRYPTO, Severity.CRITICAL)).isEqualTo(Severity.WARNING);
+    }
+    static Revocation.Builder revocationOfTheLeaf(Observation o) {
+        return Revocation.newBuilder().setSha256(o.getChain().getFirst().getSha256()).setSubject("CN=a");
+    }
+
+    @Test
+    void aRevokedCertificateIsInvalidWithItsDateAndReason() {
+        Instant revokedAt = NOT_BEFORE.plus(Duration.ofDays(2));
+        Observation o = observation(Duration.ofDays(90), b -> b);
+        o.setRevocation(List.of(revocationOfTheLeaf(o).setStatus(RevocationStatus.REVOKED).setSource(RevocationSource.CRL)
+                .setUrl("http://crl.example/ca.crl").setRevokedAt(revokedAt).setReason("keyCompromise").build()));
+        Verdicts.Verdict v = Verdicts.of(o, ExpiryPolicy.DEFAULT, EARLY.plus(Duration.ofDays(3)));
+        assertThat(v.status()).isEqualTo(Status.INVALID);
+        assertThat(v.conditions()).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(ConditionType.REVOKED);
+            assertThat(f.level()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.certificate().getSha256()).isEqualTo(o.getChain().getFirst().getSha256());
+            assertThat(f.message()).isEqualTo("certificate CN=a was revoked at " + revokedAt + " (reason: keyCompromise)");
+        });
+        assertThat(Verdicts.alertSeverity(ConditionType.REVOKED, Severity.CRITICAL)).isEqualTo(Severity.CRITICAL);
+    }
+
+    @Test
+    void anUnknownStatusSoftFailsUntilTheGracePeriodIsOver() {
+        Observation o = observation(Duration.ofDays(90), b -> b);
+        Instant since = NOT_BEFORE.plus(Duration.ofHours(1));
+        o.setRevocation(List.of(revocationOfTheLeaf(o).setStatus(RevocationStatus.UNKNOWN).setUnknownSince(since)
+                .setDetail("timeout: no answer within the probe's deadline").build()));
+        assertThat(Verdicts.of(o, ExpiryPolicy.DEFAULT, EARLY).conditions()).isEmpty();
+        assertThat(Verdicts.of(o, ExpiryPolicy.DEFAULT, EARLY).status()).isEqualTo(Status.OK);
+
+        o.getRevocation().getFirst().setGraceExceeded(true);
+        Verdicts.Verdict v = Verdicts.of(o, ExpiryPolicy.DEFAULT, EARLY);
+        assertThat(v.status()).isEqualTo(Status.WARNING);
+        assertThat(v.conditions()).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(ConditionType.REVOCATION_UNKNOWN);
+            assertThat(f.level()).isEqualTo(Severity.WARNING);
+            assertThat(f.message()).contains("unknown since " + since, "timeout", "soft-fails");
+        });
+    }
+
+    @Test
+    void goodAndUncheckedStatusesGiveNothing() {
+        Observation o = observation(Duration.ofDays(90), b -> b);
+        o.setRevocation(List.of(revocationOfTheLeaf(o).setStatus(RevocationStatus.GOOD).build(),
+                Revocation.newBuilder().setSha256("bb").setSubject("CN=ca").setStatus(RevocationStatus.NOT_CHECKED).build()));
+        assertThat(Verdicts.of(o, ExpiryPolicy.DEFAULT, EARLY).conditions()).isEmpty();
     }
 }
