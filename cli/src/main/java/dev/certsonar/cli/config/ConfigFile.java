@@ -19,7 +19,7 @@ record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, P
 
     record Scanner(Integer concurrency, String timeout, Integer perAddressConcurrency, String perAddressSpacing,
                    String tlsLibrary, List<String> caFiles,
-                   List<String> deny, List<String> allow, List<String> dnsServers) {
+                   List<String> deny, List<String> allow, List<String> dnsServers, Boolean dualCertificates) {
     }
 
     record Policy(String interval, Double warnDays, Double warnFraction, Double criticalDays, Double criticalFraction,

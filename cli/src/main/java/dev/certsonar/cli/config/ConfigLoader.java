@@ -294,7 +294,8 @@ public final class ConfigLoader {
                     or(section.concurrency(), d.concurrency()), timeout,
                     or(section.perAddressConcurrency(), d.perAddressConcurrency()), files,
                     or(section.deny(), d.deny()), or(section.allow(), d.allow()), or(section.dnsServers(), d.dnsServers()),
-                    d.allowLargeRanges(), d.maxHandshakeBytes(), spacing, library));
+                    d.allowLargeRanges(), d.maxHandshakeBytes(), spacing, library,
+                    or(section.dualCertificates(), d.dualCertificates())));
         }
 
         private ExpiryPolicy policy(ConfigFile.Policy section) {

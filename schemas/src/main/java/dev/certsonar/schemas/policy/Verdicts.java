@@ -1,5 +1,6 @@
 package dev.certsonar.schemas.policy;
 
+import dev.certsonar.schemas.avro.AlternateChain;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Checks;
@@ -108,6 +109,7 @@ public final class Verdicts {
                         "certificate " + name + " expires at " + o.getNotAfter() + " (warning threshold passed)"));
             }
         }
+        alternateChains(o, policy, now, out);
         Checks c = o.getChecks();
         if (c == null) {
             return out;
@@ -147,6 +149,20 @@ public final class Verdicts {
                             + " longer than the CA/Browser Forum allows for its issue date"));
         }
         return out;
+    }
+
+    /**
+     * The conditions of the other chains the endpoint serves (dual certificates), read as those of the first chain,
+     * each naming a certificate of its own chain. Their expiry is not read here: the observation's notAfter and
+     * expiryCertificate already cover every chain.
+     */
+    private static void alternateChains(Observation o, ExpiryPolicy policy, Instant now, List<Finding> out) {
+        for (AlternateChain a : o.getAlternateChains()) {
+            Observation alone = Observation.newBuilder(o).setChain(a.getChain()).setChecks(a.getChecks())
+                    .setTlsVersion(a.getTlsVersion()).setCipherSuite(a.getCipherSuite()).setNotAfter(null)
+                    .setExpiryCertificate(null).setRevocation(a.getRevocation()).setAlternateChains(List.of()).build();
+            out.addAll(conditions(alone, policy, now));
+        }
     }
 
     private static String lifetimeWords(CertificateRef leaf) {
