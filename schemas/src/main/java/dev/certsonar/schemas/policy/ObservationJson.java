@@ -18,8 +18,9 @@ import java.util.Locale;
 /**
  * An observation as one JSON object in the shape of INTERFACES.md ({@code scan --json} lines and endpoints in the
  * HTTP API): target, host, address, port, sni, protocol, outcome, status, notAfter, daysLeft, servedChainNotAfter,
- * tlsVersion, cipherSuite, chain (as served, leaf first), checks, error and alternateChains (other chains the endpoint
- * serves: what the handshake offered, its version, suite, notAfter, expiry certificate, chain and checks).
+ * tlsVersion, cipherSuite, chain (as served, leaf first), checks and error; then, only for an endpoint that serves other
+ * chains (dual certificates), alternateChains: what each one's handshake offered, its version, suite, notAfter, expiry
+ * certificate, chain and checks.
  */
 public final class ObservationJson {
 
@@ -59,6 +60,9 @@ public final class ObservationJson {
         }
         checks(n, o.getChecks(), StatusRules.notYetValid(o, now));
         n.put("error", o.getError());
+        if (o.getAlternateChains().isEmpty()) {
+            return n;
+        }
         ArrayNode alternates = n.putArray("alternateChains");
         for (AlternateChain a : o.getAlternateChains()) {
             ObjectNode an = alternates.addObject();
