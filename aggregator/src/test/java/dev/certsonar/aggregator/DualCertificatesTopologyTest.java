@@ -1,5 +1,6 @@
 package dev.certsonar.aggregator;
 
+import dev.certsonar.aggregator.http.ServiceIndex;
 import dev.certsonar.schemas.avro.AlternateChain;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
@@ -82,8 +83,18 @@ class DualCertificatesTopologyTest {
             assertThat(c.getLevel()).isEqualTo(Severity.CRITICAL);
             assertThat(c.getCertificate().getSha256()).isEqualTo(rsaSha);
         });
+        assertThat(s.getEndpoints()).singleElement().satisfies(e -> {
+            assertThat(e.getLeaf().getSha256()).isNotEqualTo(rsaSha);
+            assertThat(e.getAlternateLeaves()).extracting(CertificateRef::getSha256).containsExactly(rsaSha);
+        });
         KeyValueStore<String, String> inventory = h.driver.getKeyValueStore(StoreNames.INVENTORY);
         assertThat(inventory.get(rsaSha + KEY)).as("the RSA leaf is in the inventory").isNotNull();
+        ServiceIndex index = new ServiceIndex();
+        index.put("shop", s);
+        assertThat(index.certificates(c -> c.sha256().equals(rsaSha), 0, 10).items()).singleElement().satisfies(row -> {
+            assertThat(row.notAfter()).isEqualTo(rsa.leaf().getNotAfter());
+            assertThat(row.endpointsByService()).containsEntry("shop", List.of("10.0.0.1:443 sni=shop.example.com"));
+        });
 
         // the server stops serving the RSA certificate: the endpoint is judged by its ECDSA chain, the inventory forgets it
         h.advance(Duration.ofHours(6));
@@ -91,6 +102,7 @@ class DualCertificatesTopologyTest {
         assertThat(h.statusValues()).last().satisfies(later -> {
             assertThat(later.getStatus()).isEqualTo(Status.OK);
             assertThat(later.getConditions()).isEmpty();
+            assertThat(later.getEndpoints().get(0).getAlternateLeaves()).isEmpty();
         });
         assertThat(inventory.get(rsaSha + KEY)).isNull();
     }
