@@ -309,7 +309,7 @@ public final class ProbeEngine implements AutoCloseable {
             Instant servedNotAfter = j.servedChainNotAfter();
             CertificateRef expiry = ref(j.expiryCertificate());
             List<AlternateChain> alternates = new ArrayList<>();
-            if (config.dualCertificates() && DualCertificates.isEcdsa(h.chain().get(0))) {
+            if (config.dualCertificates() && !h.chain().isEmpty() && DualCertificates.isEcdsa(h.chain().get(0))) {
                 rsaChain(endpoint, address, serverName, preamble, reference, deadline, h.chain().get(0)).ifPresent(alternates::add);
             }
             for (AlternateChain a : alternates) {
