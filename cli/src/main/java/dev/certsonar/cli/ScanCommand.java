@@ -80,6 +80,10 @@ public final class ScanCommand implements Callable<Integer> {
             description = "TLS implementation of the handshakes: boringssl (default; the JDK's TLS for servers it cannot talk to) or jdk.")
     TlsLibrary tlsLibrary = ScannerConfig.DEFAULT.tlsLibrary();
 
+    @Option(names = "--no-dual-certificates",
+            description = "Do not probe an endpoint that answers with an ECDSA certificate once more offering only RSA signature algorithms.")
+    boolean noDualCertificates;
+
     @Option(names = "--allow-large-ranges", description = "Allow CIDR ranges larger than a /16.")
     boolean allowLargeRanges;
 
@@ -149,7 +153,8 @@ public final class ScanCommand implements Callable<Integer> {
             }
         }
         Duration probeTimeout = t;
-        ScannerConfig base = ScannerConfig.DEFAULT.withAllowLargeRanges(allowLargeRanges).withTlsLibrary(tlsLibrary);
+        ScannerConfig base = ScannerConfig.DEFAULT.withAllowLargeRanges(allowLargeRanges).withTlsLibrary(tlsLibrary)
+                .withDualCertificates(!noDualCertificates);
         ScannerConfig counted = atFlag("--concurrency", () -> base.withConcurrency(concurrency));
         ScannerConfig timed = atFlag("--timeout", () -> counted.withTimeout(probeTimeout));
         ScannerConfig trusting = atFlag("--ca-file", () -> timed.withCaFiles(caFiles));

@@ -28,11 +28,13 @@ import java.util.List;
  * @param perAddressSpacing     least time between the starts of two probes of one address (zero: none; not negative)
  * @param tlsLibrary            the TLS implementation of the client side of handshakes
  * @param revocation            how the revocation of validated certificates is checked ({@code scanner.revocation})
+ * @param dualCertificates      whether an endpoint that answers with an ECDSA certificate is probed once more offering
+ *                              only RSA signature algorithms, to find an RSA certificate served beside it
  */
 public record ScannerConfig(int concurrency, Duration timeout, int perAddressConcurrency, List<Path> caFiles,
                             List<String> deny, List<String> allow, List<String> dnsServers,
                             boolean allowLargeRanges, int maxHandshakeBytes, Duration perAddressSpacing,
-                            TlsLibrary tlsLibrary, RevocationConfig revocation) {
+                            TlsLibrary tlsLibrary, RevocationConfig revocation, boolean dualCertificates) {
 
     /**
      * 20 ms between two probe starts of one address: at most 50 new handshakes a second reach one load balancer
@@ -45,7 +47,7 @@ public record ScannerConfig(int concurrency, Duration timeout, int perAddressCon
 
     public static final ScannerConfig DEFAULT = new ScannerConfig(1024, Duration.ofSeconds(10), 4, List.of(),
             DEFAULT_DENY, List.of(), List.of(), false, 256 * 1024, DEFAULT_PER_ADDRESS_SPACING, TlsLibrary.BORINGSSL,
-            RevocationConfig.DEFAULT);
+            RevocationConfig.DEFAULT, true);
 
     public ScannerConfig {
         ValueRules.atLeast("concurrency", concurrency, 1);
@@ -65,55 +67,55 @@ public record ScannerConfig(int concurrency, Duration timeout, int perAddressCon
     public ScannerConfig(int concurrency, Duration timeout, int perAddressConcurrency, List<Path> caFiles,
                          List<String> deny, List<String> allow, List<String> dnsServers) {
         this(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, false, 256 * 1024,
-                DEFAULT_PER_ADDRESS_SPACING, TlsLibrary.BORINGSSL, RevocationConfig.DEFAULT);
+                DEFAULT_PER_ADDRESS_SPACING, TlsLibrary.BORINGSSL, RevocationConfig.DEFAULT, true);
     }
 
     public ScannerConfig withConcurrency(int value) {
-        return new ScannerConfig(value, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation);
+        return new ScannerConfig(value, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation, dualCertificates);
     }
 
     public ScannerConfig withTimeout(Duration value) {
-        return new ScannerConfig(concurrency, value, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation);
+        return new ScannerConfig(concurrency, value, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation, dualCertificates);
     }
 
     public ScannerConfig withPerAddressConcurrency(int value) {
-        return new ScannerConfig(concurrency, timeout, value, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation);
+        return new ScannerConfig(concurrency, timeout, value, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation, dualCertificates);
     }
 
     public ScannerConfig withCaFiles(List<Path> value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, value, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, value, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation, dualCertificates);
     }
 
     public ScannerConfig withDeny(List<String> value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, value, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, value, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation, dualCertificates);
     }
 
     public ScannerConfig withAllow(List<String> value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, value, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, value, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation, dualCertificates);
     }
 
     public ScannerConfig withDnsServers(List<String> value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, value, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, value, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation, dualCertificates);
     }
 
     public ScannerConfig withAllowLargeRanges(boolean value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, value, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, value, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation, dualCertificates);
     }
 
     public ScannerConfig withMaxHandshakeBytes(int value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, value, perAddressSpacing, tlsLibrary, revocation);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, value, perAddressSpacing, tlsLibrary, revocation, dualCertificates);
     }
 
     public ScannerConfig withTlsLibrary(TlsLibrary value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, value, revocation);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, value, revocation, dualCertificates);
     }
 
     public ScannerConfig withPerAddressSpacing(Duration value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, value, tlsLibrary, revocation);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, value, tlsLibrary, revocation, dualCertificates);
     }
 
     public ScannerConfig withRevocation(RevocationConfig value) {
-        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, value);
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, value, dualCertificates);
     }
 
     /** The files, each one a readable file. */
@@ -150,5 +152,9 @@ public record ScannerConfig(int concurrency, Duration timeout, int perAddressCon
             }
         }
         return texts.stream().map(String::strip).toList();
+    }
+
+    public ScannerConfig withDualCertificates(boolean value) {
+        return new ScannerConfig(concurrency, timeout, perAddressConcurrency, caFiles, deny, allow, dnsServers, allowLargeRanges, maxHandshakeBytes, perAddressSpacing, tlsLibrary, revocation, value);
     }
 }

@@ -16,7 +16,7 @@ import static dev.certsonar.aggregator.console.ConsolePages.text;
 
 /**
  * A service's page from {@code GET /api/services/{service}}: its endpoints, each distinct served chain once with the
- * endpoints that serve it, its conditions (and those accepted, with why), its rollout; and its alerts now and before.
+ * endpoints that serve it (an endpoint's alternate chains too, with what their handshake offered), its conditions (and those accepted, with why), its rollout; and its alerts now and before.
  */
 final class ServiceDetail {
 
@@ -40,6 +40,12 @@ final class ServiceDetail {
             if (!key.isEmpty()) {
                 servedBy.computeIfAbsent(key, k -> new ArrayList<>()).add(where(e));
             }
+            for (JsonNode a : e.path("alternateChains")) {
+                String alternate = chainKey(a.path("chain"));
+                if (!alternate.isEmpty()) {
+                    servedBy.computeIfAbsent(alternate, k -> new ArrayList<>()).add(where(e) + " (" + a.path("offered").asText() + ")");
+                }
+            }
         }
         int number = 0;
         for (JsonNode e : endpointNodes) {
@@ -48,6 +54,16 @@ final class ServiceDetail {
                 List<Views.Cert> certs = new ArrayList<>();
                 e.path("chain").forEach(c -> certs.add(cert(c, now)));
                 chains.put(key, new Views.Chain(++number, servedBy.get(key), certs));
+            }
+        }
+        for (JsonNode e : endpointNodes) {
+            for (JsonNode a : e.path("alternateChains")) {
+                String key = chainKey(a.path("chain"));
+                if (!key.isEmpty() && !chains.containsKey(key)) {
+                    List<Views.Cert> certs = new ArrayList<>();
+                    a.path("chain").forEach(c -> certs.add(cert(c, now)));
+                    chains.put(key, new Views.Chain(++number, servedBy.get(key), certs));
+                }
             }
         }
         List<Views.Endpoint> endpoints = new ArrayList<>();

@@ -187,7 +187,7 @@ public final class ApiJson {
                     en.put("zone", es != null ? es.getZone() : null);
                     en.put("held", es != null ? es.getHeld() : null);
                     endpoints.add(en);
-                    for (Certificate c : o.getChain()) {
+                    for (Certificate c : StateKeys.served(o)) {
                         certificates.computeIfAbsent(c.getSha256(), sha -> ObservationJson.certificate(c));
                         servedBy.computeIfAbsent(c.getSha256(), sha -> new TreeSet<>()).add(key);
                     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.certsonar.aggregator.StoreNames;
+import dev.certsonar.aggregator.state.StateKeys;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.TargetJson;
 import dev.certsonar.schemas.avro.AcceptedException;
@@ -209,7 +210,7 @@ public final class ApiQueries {
         for (StateQueries.Placement p : placements) {
             Optional<Observation> o = queries.localObservation(p.service(), p.targetId(), p.endpoint());
             if (o.isPresent()) {
-                for (Certificate c : o.get().getChain()) {
+                for (Certificate c : StateKeys.served(o.get())) {
                     if (c.getSha256().equals(sha)) {
                         return c;
                     }

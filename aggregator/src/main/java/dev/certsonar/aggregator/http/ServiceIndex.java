@@ -3,6 +3,7 @@ package dev.certsonar.aggregator.http;
 import dev.certsonar.aggregator.fleet.FleetProcessor;
 import dev.certsonar.schemas.Zones;
 import dev.certsonar.schemas.avro.Condition;
+import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.EndpointStatus;
 import dev.certsonar.schemas.avro.ServiceStatus;
 import dev.certsonar.schemas.avro.Status;
@@ -256,11 +257,17 @@ public final class ServiceIndex {
     private void addCertificates(String service, ServiceStatus s) {
         Map<String, TreeSet<String>> endpointsBySha = new TreeMap<>();
         Map<String, EndpointStatus> leafBySha = new TreeMap<>();
+        Map<String, CertificateRef> alternateBySha = new TreeMap<>();
         for (EndpointStatus e : s.getEndpoints()) {
             if (e.getLeaf() != null) {
                 endpointsBySha.computeIfAbsent(e.getLeaf().getSha256(), k -> new TreeSet<>())
                         .add(dev.certsonar.aggregator.state.StateKeys.endpointKeyOf(e));
                 leafBySha.putIfAbsent(e.getLeaf().getSha256(), e);
+            }
+            for (CertificateRef a : e.getAlternateLeaves()) {
+                endpointsBySha.computeIfAbsent(a.getSha256(), k -> new TreeSet<>())
+                        .add(dev.certsonar.aggregator.state.StateKeys.endpointKeyOf(e));
+                alternateBySha.putIfAbsent(a.getSha256(), a);
             }
         }
         if (!endpointsBySha.isEmpty()) {
@@ -268,12 +275,15 @@ public final class ServiceIndex {
         }
         endpointsBySha.forEach((sha, endpoints) -> {
             EndpointStatus e = leafBySha.get(sha);
+            // an alternate chain's leaf: its key is not in the status (an RSA key, by what its handshake offered)
+            CertificateRef leaf = e != null ? e.getLeaf() : alternateBySha.get(sha);
             CertificateHolder holder = certificates.computeIfAbsent(sha, k -> new CertificateHolder());
             CertificateRow old = holder.row;
             Map<String, List<String>> where = new TreeMap<>(old == null ? Map.of() : old.endpointsByService());
             where.put(service, List.copyOf(endpoints));
-            holder.row = new CertificateRow(sha, e.getLeaf().getSubject(), e.getLeaf().getIssuer(), e.getLeaf().getNotBefore(),
-                    e.getLeaf().getNotAfter(), e.getLeafKeyAlgorithm(), e.getLeafKeyBits(), Map.copyOf(where));
+            holder.row = new CertificateRow(sha, leaf.getSubject(), leaf.getIssuer(), leaf.getNotBefore(),
+                    leaf.getNotAfter(), e != null ? e.getLeafKeyAlgorithm() : null, e != null ? e.getLeafKeyBits() : null,
+                    Map.copyOf(where));
         });
     }
 

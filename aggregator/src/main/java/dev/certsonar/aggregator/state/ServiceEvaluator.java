@@ -148,6 +148,8 @@ public final class ServiceEvaluator {
                     .setOutcome(o.getOutcome())
                     .setNotAfter(o.getNotAfter())
                     .setLeaf(EndpointJudgement.leaf(o))
+                    .setAlternateLeaves(o.getAlternateChains().stream().filter(a -> !a.getChain().isEmpty())
+                            .map(a -> EndpointJudgement.ref(a.getChain().get(0))).toList())
                     .setLastObservedAt(o.getObservedAt())
                     .setProblems(endpointProblems(o))
                     .setLeafKeyAlgorithm(leafCertificate(o).map(Certificate::getKeyAlgorithm).orElse(null))

@@ -406,7 +406,8 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
                 && Objects.equals(a.getLabels(), b.getLabels())
                 && Objects.equals(a.getScanEndpoints(), b.getScanEndpoints())
                 && a.getChain().stream().map(Certificate::getSha256).toList()
-                        .equals(b.getChain().stream().map(Certificate::getSha256).toList());
+                        .equals(b.getChain().stream().map(Certificate::getSha256).toList())
+                && Objects.equals(a.getAlternateChains(), b.getAlternateChains());
     }
 
     /**
@@ -561,11 +562,11 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     private void updateInventory(String service, String targetId, String endpointKey, Observation before, Observation after) {
         Set<String> had = new HashSet<>();
         if (before != null) {
-            before.getChain().forEach(c -> had.add(c.getSha256()));
+            StateKeys.served(before).forEach(c -> had.add(c.getSha256()));
         }
         Set<String> has = new HashSet<>();
         if (after != null) {
-            for (Certificate c : after.getChain()) {
+            for (Certificate c : StateKeys.served(after)) {
                 has.add(c.getSha256());
                 if (!had.contains(c.getSha256())) {
                     inventory.put(StateKeys.inventory(c.getSha256(), service, targetId, endpointKey), endpointKey);

@@ -1,5 +1,6 @@
 package dev.certsonar.aggregator.state;
 
+import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Condition;
 import dev.certsonar.schemas.avro.EndpointStatus;
 import dev.certsonar.schemas.avro.ServiceStatus;
@@ -23,7 +24,7 @@ public record Significance(String status, String owner, Map<String, String> labe
     }
 
     record EndpointView(String endpoint, String targetId, String status, String outcome, Instant notAfter, String leaf,
-                        List<String> problems) {
+                        List<String> problems, List<String> alternateLeaves) {
     }
 
     record AcceptedView(String type, String level, String certificate, List<String> endpoints, String exceptionId, String reason,
@@ -42,7 +43,7 @@ public record Significance(String status, String owner, Map<String, String> labe
         List<EndpointView> endpoints = s.getEndpoints().stream()
                 .map((EndpointStatus e) -> new EndpointView(StateKeys.endpointKeyOf(e), e.getTargetId(), e.getStatus().name(),
                         e.getOutcome().name(), e.getNotAfter(), e.getLeaf() != null ? e.getLeaf().getSha256() : null,
-                        List.copyOf(e.getProblems())))
+                        List.copyOf(e.getProblems()), e.getAlternateLeaves().stream().map(CertificateRef::getSha256).toList()))
                 .toList();
         RolloutView rollout = s.getRollout() == null ? null : new RolloutView(s.getRollout().getNewCertificate().getSha256(),
                 List.copyOf(s.getRollout().getEndpointsNew()), List.copyOf(s.getRollout().getEndpointsOld()), s.getRollout().getSince());

@@ -1,9 +1,13 @@
 package dev.certsonar.aggregator.state;
 
 import dev.certsonar.schemas.Endpoints;
+import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.Endpoint;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.store.CompositeKeys;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Keys of the aggregator's state stores, built with {@link CompositeKeys}: a prefix scan on {@code service|} or
@@ -52,5 +56,12 @@ public final class StateKeys {
 
     public static String inventory(String sha256, String service, String targetId, String endpointKey) {
         return inventoryPrefix(sha256) + endpoint(service, targetId, endpointKey);
+    }
+
+    /** The certificates an observation's endpoint serves, each keyed in the inventory: its chain's, then its alternate chains'. */
+    public static List<Certificate> served(Observation o) {
+        List<Certificate> all = new ArrayList<>(o.getChain());
+        o.getAlternateChains().forEach(a -> all.addAll(a.getChain()));
+        return all;
     }
 }

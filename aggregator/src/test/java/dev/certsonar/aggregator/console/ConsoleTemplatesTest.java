@@ -41,6 +41,22 @@ class ConsoleTemplatesTest {
     }
 
     @Test
+    void aServicePageListsAnEndpointsOtherChainEscaped() throws Exception {
+        String json = """
+                {"service":"shop","status":"CRITICAL","endpoints":[{"address":"10.0.0.1","port":443,"sni":"shop.test",
+                 "status":"CRITICAL","outcome":"OK","chain":[{"sha256":"aa","subject":"CN=ecdsa"}],
+                 "alternateChains":[{"offered":"RSA <b>only</b>","chain":[{"sha256":"bb","subject":"CN=<i>rsa</i>"}]}]}]}
+                """;
+        Views.ServicePage page = ServiceDetail.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json), NOW,
+                List.of(), List.of());
+        assertThat(page.chains()).hasSize(2);
+        assertThat(page.chains().get(1).endpoints()).containsExactly("10.0.0.1:443 sni=shop.test (RSA <b>only</b>)");
+        assertThat(page.chains().get(1).certificates().get(0).sha256()).isEqualTo("bb");
+        String html = Templates.render("service.jte", Map.of("chrome", chrome("/service?name=shop"), "page", page));
+        assertThat(html).contains("CN=&lt;i&gt;rsa&lt;/i&gt;").contains("(RSA &lt;b&gt;only&lt;/b&gt;)").doesNotContain("<i>rsa");
+    }
+
+    @Test
     void theOverviewsChartDataIsAnEscapedAttribute() {
         Views.Chart chart = new Views.Chart(List.of("2 Dec"), List.of(new Views.Series(EVIL, List.of(1))),
                 "{\"weeks\":[\"2 Dec\"],\"series\":[{\"name\":\"" + EVIL.replace("\"", "\\\"") + "\",\"counts\":[1]}]}", 0, 1, "owner");

@@ -19,7 +19,7 @@ record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, P
 
     record Scanner(Integer concurrency, String timeout, Integer perAddressConcurrency, String perAddressSpacing,
                    String tlsLibrary, List<String> caFiles,
-                   List<String> deny, List<String> allow, List<String> dnsServers, Revocation revocation) {
+                   List<String> deny, List<String> allow, List<String> dnsServers, Revocation revocation, Boolean dualCertificates) {
     }
 
     record Revocation(Boolean enabled, String timeout, Integer maxCrlBytes, Integer maxCacheEntries, Long maxCacheBytes,

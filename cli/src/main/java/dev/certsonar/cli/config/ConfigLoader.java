@@ -296,7 +296,8 @@ public final class ConfigLoader {
                     or(section.concurrency(), d.concurrency()), timeout,
                     or(section.perAddressConcurrency(), d.perAddressConcurrency()), files,
                     or(section.deny(), d.deny()), or(section.allow(), d.allow()), or(section.dnsServers(), d.dnsServers()),
-                    d.allowLargeRanges(), d.maxHandshakeBytes(), spacing, library, revocation));
+                    d.allowLargeRanges(), d.maxHandshakeBytes(), spacing, library, revocation,
+                    or(section.dualCertificates(), d.dualCertificates())));
         }
 
         private RevocationConfig revocation(ConfigFile.Revocation section) {

@@ -3,6 +3,7 @@ package dev.certsonar.cli.scan;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.certsonar.schemas.avro.AlternateChain;
 import dev.certsonar.schemas.avro.Endpoint;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Status;
@@ -12,6 +13,7 @@ import dev.certsonar.schemas.policy.StatusRules;
 
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +48,22 @@ public final class ResultLines {
             String place = e == null ? "-" : (e.getAddress().indexOf(':') >= 0 ? "[" + e.getAddress() + "]" : e.getAddress())
                     + ":" + e.getPort() + (e.getSni() == null ? "" : " sni=" + e.getSni());
             return new Origin(ObservationJson.target(o), o.getHost(), place, o.getProtocol().name().toLowerCase(Locale.ROOT),
-                    true, null);
+                    true, alternateChains(o));
+        }
+
+        /** The endpoint's other chains in words (leaf, expiry, problems); null when it has none. */
+        private static String alternateChains(Observation o) {
+            List<String> notes = new ArrayList<>();
+            for (AlternateChain a : o.getAlternateChains()) {
+                String leaf = a.getChain().isEmpty() ? "no certificate" : a.getChain().get(0).getSubject();
+                String note = "second chain (" + a.getOffered() + "): " + leaf
+                        + (a.getNotAfter() == null ? "" : ", not after " + a.getNotAfter().truncatedTo(ChronoUnit.MINUTES));
+                if (a.getChecks() != null && !a.getChecks().getProblems().isEmpty()) {
+                    note += ": " + String.join("; ", a.getChecks().getProblems());
+                }
+                notes.add(note);
+            }
+            return notes.isEmpty() ? null : String.join("; ", notes);
         }
     }
 

@@ -389,7 +389,7 @@ class ConfigLoaderTest {
                         scanner:
                           concurrency: 5
                           timout: 5s
-                        """, "c.yaml:3: scanner.timout: unknown key; known keys here: allow, caFiles, concurrency, deny, dnsServers, perAddressConcurrency, perAddressSpacing, revocation, timeout, tlsLibrary"),
+                        """, "c.yaml:3: scanner.timout: unknown key; known keys here: allow, caFiles, concurrency, deny, dnsServers, dualCertificates, perAddressConcurrency, perAddressSpacing, revocation, timeout, tlsLibrary"),
                 argumentSet("spacing that is no duration", """
                         scanner: {perAddressSpacing: soon}
                         """, "c.yaml:1: scanner.perAddressSpacing: \"soon\" is not a duration (write 90s, 10m, 6h, 7d or ISO-8601 like PT6H)"),

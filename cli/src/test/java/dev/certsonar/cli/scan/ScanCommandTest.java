@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.certsonar.cli.ScanCommand;
 import dev.certsonar.sandbox.tls.CertificateAuthority;
 import dev.certsonar.sandbox.tls.IssuedCertificate;
+import dev.certsonar.sandbox.tls.KeySpec;
 import dev.certsonar.sandbox.tls.Pem;
 import dev.certsonar.sandbox.tls.Pki;
 import dev.certsonar.sandbox.tls.TlsServer;
@@ -114,6 +115,35 @@ class ScanCommandTest {
         assertThat(o.get("chain")).hasSize(2);
         assertThat(o.get("checks").get("trusted").asBoolean()).isTrue();
         assertThat(o.get("error").isNull()).isTrue();
+    }
+
+    @Test
+    void anRsaCertificateExpiringBehindAnEcdsaOneIsExitTwoAndTheTableNamesIt() throws Exception {
+        CertificateAuthority root = Pki.root("Dual Scan Root");
+        CertificateAuthority issuing = root.intermediate("Dual Scan CA");
+        Path dualCa = dir.resolve("dual-ca.pem");
+        Pem.write(dualCa, root.certificate());
+        Instant now = Instant.now();
+        IssuedCertificate ecdsa = issuing.leaf().subject("CN=dual.test,O=ECDSA").dnsNames("dual.test").key(KeySpec.EC_256)
+                .validFor(Duration.ofDays(200)).issue();
+        IssuedCertificate rsa = issuing.leaf().subject("CN=dual.test,O=RSA").dnsNames("dual.test").key(KeySpec.RSA_2048)
+                .notBefore(now.minus(Duration.ofDays(87))).notAfter(now.plus(Duration.ofDays(3))).issue();
+        try (TlsServer dual = TlsServer.builder().chain(ecdsa).secondChain(rsa).start()) {
+            String target = "127.0.0.1:" + dual.port();
+            Run r = scan("--ca-file", dualCa.toString(), "--sni", "dual.test", target);
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+            assertThat(r.out().lines().toList().get(1)).startsWith("CRITICAL")
+                    .contains("second chain (RSA signature algorithms only): O=RSA,CN=dual.test, not after");
+
+            Run json = scan("--json", "--ca-file", dualCa.toString(), "--sni", "dual.test", target);
+            JsonNode o = json.json().get(0);
+            assertThat(o.get("chain").get(0).get("subject").asText()).isEqualTo("O=ECDSA,CN=dual.test");
+            assertThat(o.get("alternateChains").get(0).get("chain").get(0).get("subject").asText()).isEqualTo("O=RSA,CN=dual.test");
+
+            Run off = scan("--no-dual-certificates", "--ca-file", dualCa.toString(), "--sni", "dual.test", target);
+            assertThat(off.exit()).as(off.out() + off.err()).isZero();
+            assertThat(off.out()).doesNotContain("second chain");
+        }
     }
 
     @Test

@@ -63,6 +63,7 @@ public final class TlsServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TlsServer.class);
     private static final String DEFAULT_ALIAS = "default";
+    private static final String SECOND_ALIAS = "second";
     private static final String SNI_ALIAS_PREFIX = "sni:";
     private static final String TLS_DISABLED_ALGORITHMS = "jdk.tls.disabledAlgorithms";
     private static final Set<String> LEGACY_PROTOCOLS = Set.of("TLSv1", "TLSv1.1");
@@ -73,6 +74,7 @@ public final class TlsServer implements AutoCloseable {
     private final SSLServerSocket serverSocket;
     private final Thread acceptor;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong handshakes = new AtomicLong();
     private final AtomicLong failedHandshakes = new AtomicLong();
     private final Duration ioTimeout;
@@ -132,6 +134,11 @@ public final class TlsServer implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port();
     }
 
+    /** Connections accepted so far. */
+    public long accepted() {
+        return accepted.get();
+    }
+
     /** Handshakes completed so far. */
     public long handshakes() {
         return handshakes.get();
@@ -187,6 +194,7 @@ public final class TlsServer implements AutoCloseable {
                 return;
             }
             connections.add(socket);
+            accepted.incrementAndGet();
             if (closed) {
                 closeQuietly(socket);
                 return;
@@ -273,6 +281,7 @@ public final class TlsServer implements AutoCloseable {
         private int backlog = 128;
         private Duration ioTimeout = Duration.ofSeconds(5);
         private Entry defaultEntry;
+        private Entry secondEntry;
         private final Map<String, Entry> byName = new LinkedHashMap<>();
         private String[] protocols;
         private String[] cipherSuites;
@@ -317,6 +326,15 @@ public final class TlsServer implements AutoCloseable {
             return chain(certificate.privateKey(), certificate.chain());
         }
 
+        /**
+         * A second default chain whose key is of another type than the first's (dual certificates: an RSA chain beside
+         * an ECDSA one): each handshake gets the first chain whose key fits what the client offers.
+         */
+        public Builder secondChain(IssuedCertificate certificate) {
+            this.secondEntry = new Entry(certificate.privateKey(), certificate.chain().toArray(X509Certificate[]::new));
+            return this;
+        }
+
         /** The chain served to clients that ask for {@code name} by SNI (case-insensitive). */
         public Builder sni(String name, PrivateKey key, List<X509Certificate> servedInThisOrder) {
             byName.put(name.toLowerCase(Locale.ROOT), new Entry(key, servedInThisOrder.toArray(X509Certificate[]::new)));
@@ -347,7 +365,7 @@ public final class TlsServer implements AutoCloseable {
             SSLServerSocket socket;
             try {
                 SSLContext context = SSLContext.getInstance("TLS");
-                context.init(new KeyManager[] {new ChainByNameKeyManager(defaultEntry, Map.copyOf(byName))}, null, null);
+                context.init(new KeyManager[] {new ChainByNameKeyManager(defaultEntry, secondEntry, Map.copyOf(byName))}, null, null);
                 socket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
                 socket.setReuseAddress(true);
                 if (protocols != null) {
@@ -383,10 +401,12 @@ public final class TlsServer implements AutoCloseable {
     /** Serves the chain registered for the SNI name the client requested, else the default chain. */
     private static final class ChainByNameKeyManager extends X509ExtendedKeyManager {
         private final Entry defaultEntry;
+        private final Entry secondEntry;
         private final Map<String, Entry> byName;
 
-        ChainByNameKeyManager(Entry defaultEntry, Map<String, Entry> byName) {
+        ChainByNameKeyManager(Entry defaultEntry, Entry secondEntry, Map<String, Entry> byName) {
             this.defaultEntry = defaultEntry;
+            this.secondEntry = secondEntry;
             this.byName = byName;
         }
 
@@ -404,6 +424,10 @@ public final class TlsServer implements AutoCloseable {
         private String choose(String keyType, SSLSession session) {
             String alias = aliasFor(session);
             Entry entry = entry(alias);
+            if (DEFAULT_ALIAS.equals(alias) && secondEntry != null && (entry == null || !fits(keyType, entry.key()))
+                    && fits(keyType, secondEntry.key())) {
+                return SECOND_ALIAS;
+            }
             return entry != null && fits(keyType, entry.key()) ? alias : null;
         }
 
@@ -433,6 +457,9 @@ public final class TlsServer implements AutoCloseable {
             if (DEFAULT_ALIAS.equals(alias)) {
                 return defaultEntry;
             }
+            if (SECOND_ALIAS.equals(alias)) {
+                return secondEntry;
+            }
             if (alias != null && alias.startsWith(SNI_ALIAS_PREFIX)) {
                 return byName.get(alias.substring(SNI_ALIAS_PREFIX.length()));
             }
@@ -456,6 +483,9 @@ public final class TlsServer implements AutoCloseable {
             List<String> aliases = new ArrayList<>();
             if (defaultEntry != null && fits(keyType, defaultEntry.key())) {
                 aliases.add(DEFAULT_ALIAS);
+            }
+            if (secondEntry != null && fits(keyType, secondEntry.key())) {
+                aliases.add(SECOND_ALIAS);
             }
             byName.forEach((name, entry) -> {
                 if (fits(keyType, entry.key())) {

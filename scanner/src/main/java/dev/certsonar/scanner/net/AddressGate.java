@@ -91,6 +91,31 @@ public final class AddressGate {
         }
     }
 
+    /**
+     * For a further connection of a probe that holds a permit of the address: waits until the address's spacing lets
+     * a new connection start, when that is at most {@code atMost} away, and takes that start; false, without waiting
+     * or taking it, when it is further away.
+     */
+    public boolean nextStart(InetAddress address, Duration atMost) throws InterruptedException {
+        Slot slot = slots.get(address);
+        if (slot == null || spacingNanos == 0) {
+            return true;
+        }
+        long start;
+        synchronized (slot) {
+            start = Math.max(nanoTime.getAsLong(), slot.nextStart);
+            if (start - nanoTime.getAsLong() > atMost.toNanos()) {
+                return false;
+            }
+            slot.nextStart = start + spacingNanos;
+        }
+        long wait = start - nanoTime.getAsLong();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        return true;
+    }
+
     public void release(InetAddress address) {
         Slot slot = slots.get(address);
         if (slot != null) {

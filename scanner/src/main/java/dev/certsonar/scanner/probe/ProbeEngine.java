@@ -17,6 +17,7 @@ import dev.certsonar.scanner.tls.Jsse;
 import dev.certsonar.scanner.tls.TlsConnector;
 import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.Protocols;
+import dev.certsonar.schemas.avro.AlternateChain;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Checks;
@@ -319,20 +320,35 @@ public final class ProbeEngine implements AutoCloseable {
                 problems.addAll(RevocationChecker.problems(revocations));
                 checks.setProblems(problems);
             }
-            X509Certificate ec = j.expiryCertificate();
+            Instant notAfter = j.notAfter();
+            Instant servedNotAfter = j.servedChainNotAfter();
+            CertificateRef expiry = ref(j.expiryCertificate());
+            List<AlternateChain> alternates = new ArrayList<>();
+            if (config.dualCertificates() && !h.chain().isEmpty() && DualCertificates.isEcdsa(h.chain().get(0))) {
+                rsaChain(endpoint, address, serverName, preamble, reference, deadline, h.chain().get(0)).ifPresent(alternates::add);
+            }
+            for (AlternateChain a : alternates) {
+                if (a.getNotAfter() != null && (notAfter == null || a.getNotAfter().isBefore(notAfter))) {
+                    notAfter = a.getNotAfter();
+                    expiry = a.getExpiryCertificate();
+                }
+                for (Certificate c : a.getChain()) {
+                    if (servedNotAfter == null || c.getNotAfter().isBefore(servedNotAfter)) {
+                        servedNotAfter = c.getNotAfter();
+                    }
+                }
+            }
             return b.setOutcome(Outcome.OK)
                     .setTimings(timings(dnsMillis, h.connectMillis(), h.preambleMillis(), h.handshakeMillis(), start))
                     .setTlsVersion(h.protocol())
                     .setCipherSuite(h.cipherSuite())
                     .setChain(chain)
-                    .setNotAfter(j.notAfter())
-                    .setServedChainNotAfter(j.servedChainNotAfter())
-                    .setExpiryCertificate(new CertificateRef(CertificateParser.sha256(encoded(ec)),
-                            ec.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253),
-                            ec.getIssuerX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253),
-                            ec.getNotBefore().toInstant(), ec.getNotAfter().toInstant()))
+                    .setNotAfter(notAfter)
+                    .setServedChainNotAfter(servedNotAfter)
+                    .setExpiryCertificate(expiry)
                     .setChecks(checks)
                     .setRevocation(revocations)
+                    .setAlternateChains(alternates)
                     .setObservedAt(now)
                     .build();
         } catch (TlsConnector.Failure f) {
@@ -344,6 +360,73 @@ public final class ProbeEngine implements AutoCloseable {
                     .setObservedAt(clock.instant())
                     .build();
         }
+    }
+
+    /**
+     * The second handshake of an endpoint that answered with an ECDSA leaf, offering only RSA signature algorithms, on
+     * a new connection within the probe's deadline and per-address limits: the chain of an RSA certificate served
+     * beside the ECDSA one, judged as the first chain is. Empty when the server refuses (it has no RSA certificate),
+     * serves the same leaf again, or the handshake fails otherwise: none of these makes the probe fail.
+     */
+    private Optional<AlternateChain> rsaChain(Endpoint endpoint, InetAddress address, String serverName, Preamble preamble,
+                                              String reference, Deadline deadline, X509Certificate firstLeaf) {
+        try {
+            if (deadline.passed() || !perAddress.nextStart(address, deadline.remaining())) {
+                log.debug("no second handshake with {}: the probe's deadline comes before the address's spacing allows one", endpoint);
+                return Optional.empty();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        TlsConnector.Handshake h;
+        try {
+            h = connector.probeRsaOnly(new InetSocketAddress(address, endpoint.getPort()), endpoint.getSni(), serverName,
+                    preamble, deadline);
+        } catch (TlsConnector.Failure f) {
+            Throwable cause = f.getCause();
+            Phase phase = cause instanceof ProbeException pe ? pe.phase() : f.phase();
+            log.debug("no RSA certificate at {}: the handshake offering only RSA signature algorithms ended: {}",
+                    endpoint, Outcomes.describe(cause, phase));
+            return Optional.empty();
+        }
+        if (h.chain().isEmpty() || h.chain().get(0).equals(firstLeaf)) {
+            log.debug("no RSA certificate at {}: a handshake offering only RSA signature algorithms got the same certificate", endpoint);
+            return Optional.empty();
+        }
+        ChainJudge.Judgement j = judge.judge(h.chain(), reference, h.protocol(), clock.instant());
+        Checks checks = j.checks();
+        if (h.lateFailure() != null) {
+            List<String> problems = new ArrayList<>(checks.getProblems());
+            problems.add("the handshake failed after the certificate arrived: " + h.lateFailure());
+            checks.setProblems(problems);
+        }
+        List<Certificate> chain = h.chain().stream().map(certificates::parse).toList();
+        List<Revocation> revocations = revocation.check(j.validatedPath(), chain, h.stapledOcsp(), deadline);
+        if (!RevocationChecker.problems(revocations).isEmpty()) {
+            List<String> problems = new ArrayList<>(checks.getProblems());
+            problems.addAll(RevocationChecker.problems(revocations));
+            checks.setProblems(problems);
+        }
+        log.debug("{} serves a second chain to RSA-only clients ({} {}, {} ms)", endpoint, h.protocol(), h.cipherSuite(),
+                h.handshakeMillis());
+        return Optional.of(AlternateChain.newBuilder()
+                .setOffered(DualCertificates.RSA_ONLY)
+                .setTlsVersion(h.protocol())
+                .setCipherSuite(h.cipherSuite())
+                .setChain(chain)
+                .setNotAfter(j.notAfter())
+                .setExpiryCertificate(ref(j.expiryCertificate()))
+                .setChecks(checks)
+                .setRevocation(revocations)
+                .build());
+    }
+
+    private static CertificateRef ref(X509Certificate c) {
+        return new CertificateRef(CertificateParser.sha256(encoded(c)),
+                c.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253),
+                c.getIssuerX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253),
+                c.getNotBefore().toInstant(), c.getNotAfter().toInstant());
     }
 
     private static byte[] encoded(X509Certificate c) {

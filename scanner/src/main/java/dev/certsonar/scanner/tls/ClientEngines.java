@@ -101,6 +101,17 @@ sealed interface ClientEngines permits ClientEngines.Jdk, ClientEngines.BoringSs
         return new Jdk(Jsse.capturingContext(trustManager));
     }
 
+    /**
+     * The JDK's engines offering only RSA signature algorithms (and, for TLS 1.2 and older, only cipher suites of an
+     * RSA certificate). The JDK's, whatever the configured library: netty-tcnative cannot set the signature algorithms
+     * a BoringSSL client offers.
+     */
+    static ClientEngines rsaOnly(CapturingTrustManager trustManager) {
+        Jsse.checkLegacyTls();
+        SSLContext context = Jsse.capturingContext(trustManager);
+        return new Jdk(context, Jsse.ClientOffer.of(context).rsaOnly());
+    }
+
     /** The JDK's TLS (JSSE), with the scanner's relaxed algorithm constraints ({@link Jsse#relaxConstraints()}). */
     record Jdk(SSLContext context, Jsse.ClientOffer offer) implements ClientEngines {
 

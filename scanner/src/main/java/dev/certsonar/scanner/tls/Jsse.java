@@ -114,7 +114,34 @@ public final class Jsse {
      * What every client engine of a context offers: TLS 1.3 to 1.0 and every usable cipher suite. Worked out once per
      * context; {@link #clientEngine} applies it with the server name of one connection.
      */
-    record ClientOffer(String[] protocols, String[] cipherSuites) {
+    record ClientOffer(String[] protocols, String[] cipherSuites, String[] signatureSchemes) {
+
+        /** The signature schemes of an RSA key: what a server with an RSA certificate can sign its handshake with. */
+        static final String[] RSA_SIGNATURE_SCHEMES = {"rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512",
+                "rsa_pkcs1_sha256", "rsa_pkcs1_sha384", "rsa_pkcs1_sha512", "rsa_pkcs1_sha1"};
+
+        ClientOffer(String[] protocols, String[] cipherSuites) {
+            this(protocols, cipherSuites, null);
+        }
+
+        /**
+         * This offer with only RSA signature schemes and, for TLS 1.2 and older, only the cipher suites of an RSA
+         * certificate (ECDHE_RSA, DHE_RSA, RSA key exchange): a server holding an RSA certificate beside an ECDSA one
+         * must answer with the RSA one, and a server holding only an ECDSA certificate must refuse.
+         */
+        ClientOffer rsaOnly() {
+            List<String> suites = new ArrayList<>();
+            for (String s : cipherSuites) {
+                String u = s.toUpperCase(Locale.ROOT);
+                boolean tls13 = u.startsWith("TLS_AES_") || u.startsWith("TLS_CHACHA20_");
+                boolean rsaAuthenticated = u.contains("_RSA_") && !u.contains("_ECDH_RSA_") && !u.contains("_ECDSA_")
+                        && !u.contains("_DSS_") && !u.contains("_PSK_");
+                if (tls13 || rsaAuthenticated || u.endsWith("_SCSV")) {
+                    suites.add(s);
+                }
+            }
+            return new ClientOffer(protocols, suites.toArray(String[]::new), RSA_SIGNATURE_SCHEMES);
+        }
 
         static ClientOffer of(SSLContext ctx) {
             SSLEngine engine = ctx.createSSLEngine();
@@ -152,6 +179,9 @@ public final class Jsse {
         SSLParameters params = new SSLParameters(offer.cipherSuites().clone(), offer.protocols().clone());
         params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
         params.setEndpointIdentificationAlgorithm(null);
+        if (offer.signatureSchemes() != null) {
+            params.setSignatureSchemes(offer.signatureSchemes().clone());
+        }
         engine.setSSLParameters(params);
         return engine;
     }

@@ -79,6 +79,7 @@ public final class TlsConnector {
 
     private final ClientEngines engines;
     private ClientEngines fallback;
+    private ClientEngines rsaOnly;
     private final CapturingTrustManager trustManager;
     private final int maxHandshakeBytes;
     private final Duration connectCap;
@@ -126,6 +127,23 @@ public final class TlsConnector {
             fallback = ClientEngines.of(TlsLibrary.JDK, trustManager, maxHandshakeBytes);
         }
         return fallback;
+    }
+
+    /**
+     * As {@link #probe}, offering only RSA signature algorithms (and, for TLS 1.2 and older, only cipher suites of an
+     * RSA certificate), with the JDK's TLS: the second handshake of a server that answered with an ECDSA certificate,
+     * to find an RSA certificate it serves beside it. Not tried again with another library.
+     */
+    public Handshake probeRsaOnly(InetSocketAddress address, String sni, String serverName, Preamble preamble,
+                                  Deadline deadline) throws Failure {
+        return probe(rsaOnly(), address, sni, serverName, preamble, deadline);
+    }
+
+    private synchronized ClientEngines rsaOnly() {
+        if (rsaOnly == null) {
+            rsaOnly = ClientEngines.rsaOnly(trustManager);
+        }
+        return rsaOnly;
     }
 
     /**

@@ -31,6 +31,21 @@ class AddressGateTest {
     }
 
     @Test
+    void aFurtherConnectionOfAProbeTakesTheNextStartOnlyWhenItComesInTime() throws Exception {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        AddressGate gate = new AddressGate(4, Duration.ofMillis(50), now::get);
+        InetAddress a = InetAddress.getByName("10.9.8.7");
+        gate.acquire(a);
+        // the next start is 50 ms away: too late for a probe with 10 ms left, and not taken
+        assertThat(gate.nextStart(a, Duration.ofMillis(10))).isFalse();
+        now.addAndGet(Duration.ofMillis(50).toNanos());
+        assertThat(gate.nextStart(a, Duration.ofMillis(10))).isTrue();
+        // taken: the next one is again 50 ms away
+        assertThat(gate.nextStart(a, Duration.ofMillis(10))).isFalse();
+        gate.release(a);
+    }
+
+    @Test
     void withoutSpacingAnAddressIsForgottenWhenItsLastProbeEnds() throws Exception {
         AddressGate gate = new AddressGate(2, Duration.ZERO);
         InetAddress a = InetAddress.getByName("10.1.2.3");

@@ -3,6 +3,7 @@ package dev.certsonar.schemas.policy;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.certsonar.schemas.avro.AlternateChain;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.Checks;
 import dev.certsonar.schemas.avro.Endpoint;
@@ -11,12 +12,15 @@ import dev.certsonar.schemas.avro.Protocol;
 import dev.certsonar.schemas.avro.Status;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * An observation as one JSON object in the shape of INTERFACES.md ({@code scan --json} lines and endpoints in the
  * HTTP API): target, host, address, port, sni, protocol, outcome, status, notAfter, daysLeft, servedChainNotAfter,
- * tlsVersion, cipherSuite, chain (as served, leaf first), checks and error.
+ * tlsVersion, cipherSuite, chain (as served, leaf first), checks and error; then, only for an endpoint that serves other
+ * chains (dual certificates), alternateChains: what each one's handshake offered, its version, suite, notAfter, expiry
+ * certificate, chain and checks.
  */
 public final class ObservationJson {
 
@@ -54,7 +58,29 @@ public final class ObservationJson {
         for (Certificate c : o.getChain()) {
             chain.add(certificate(c));
         }
-        Checks k = o.getChecks();
+        checks(n, o.getChecks(), StatusRules.notYetValid(o, now));
+        n.put("error", o.getError());
+        if (o.getAlternateChains().isEmpty()) {
+            return n;
+        }
+        ArrayNode alternates = n.putArray("alternateChains");
+        for (AlternateChain a : o.getAlternateChains()) {
+            ObjectNode an = alternates.addObject();
+            an.put("offered", a.getOffered());
+            an.put("tlsVersion", a.getTlsVersion());
+            an.put("cipherSuite", a.getCipherSuite());
+            an.put("notAfter", text(a.getNotAfter()));
+            an.put("expiryCertificate", a.getExpiryCertificate() == null ? null : a.getExpiryCertificate().getSha256());
+            ArrayNode ac = an.putArray("chain");
+            a.getChain().forEach(c -> ac.add(certificate(c)));
+            Observation alone = Observation.newBuilder(o).setChain(a.getChain()).setChecks(a.getChecks())
+                    .setAlternateChains(List.of()).build();
+            checks(an, a.getChecks(), StatusRules.notYetValid(alone, now));
+        }
+        return n;
+    }
+
+    private static void checks(ObjectNode n, Checks k, boolean notYetValid) {
         if (k == null) {
             n.putNull("checks");
         } else {
@@ -64,12 +90,10 @@ public final class ObservationJson {
             checks.put("chainComplete", k.getChainComplete());
             checks.put("weakKey", k.getWeakKey());
             checks.put("weakSignature", k.getWeakSignature());
-            checks.put("notYetValid", StatusRules.notYetValid(o, now));
+            checks.put("notYetValid", notYetValid);
             ArrayNode problems = checks.putArray("problems");
             k.getProblems().forEach(problems::add);
         }
-        n.put("error", o.getError());
-        return n;
     }
 
     /** One certificate of the chain: sha256, subject, issuer, serial, validity, key, signature algorithm and SANs. */

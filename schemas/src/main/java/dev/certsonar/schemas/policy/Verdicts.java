@@ -1,5 +1,6 @@
 package dev.certsonar.schemas.policy;
 
+import dev.certsonar.schemas.avro.AlternateChain;
 import dev.certsonar.schemas.avro.Certificate;
 import dev.certsonar.schemas.avro.CertificateRef;
 import dev.certsonar.schemas.avro.Checks;
@@ -111,6 +112,7 @@ public final class Verdicts {
             }
         }
         out.addAll(revocationFindings(o.getRevocation(), o.getChain()));
+        alternateChains(o, policy, now, out);
         Checks c = o.getChecks();
         if (c == null) {
             return out;
@@ -182,6 +184,20 @@ public final class Verdicts {
             }
         }
         return null;
+    }
+
+    /**
+     * The conditions of the other chains the endpoint serves (dual certificates), read as those of the first chain,
+     * each naming a certificate of its own chain. Their expiry is not read here: the observation's notAfter and
+     * expiryCertificate already cover every chain.
+     */
+    private static void alternateChains(Observation o, ExpiryPolicy policy, Instant now, List<Finding> out) {
+        for (AlternateChain a : o.getAlternateChains()) {
+            Observation alone = Observation.newBuilder(o).setChain(a.getChain()).setChecks(a.getChecks())
+                    .setTlsVersion(a.getTlsVersion()).setCipherSuite(a.getCipherSuite()).setNotAfter(null)
+                    .setExpiryCertificate(null).setRevocation(a.getRevocation()).setAlternateChains(List.of()).build();
+            out.addAll(conditions(alone, policy, now));
+        }
     }
 
     private static String lifetimeWords(CertificateRef leaf) {

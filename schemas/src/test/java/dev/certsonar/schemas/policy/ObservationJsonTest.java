@@ -1,6 +1,7 @@
 package dev.certsonar.schemas.policy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.certsonar.schemas.avro.AlternateChain;
 import dev.certsonar.schemas.avro.Observation;
 import dev.certsonar.schemas.avro.Outcome;
 import dev.certsonar.schemas.avro.Status;
@@ -32,6 +33,24 @@ class ObservationJsonTest {
         assertThat(names(json.get("checks"))).containsExactly("trusted", "hostnameMatch", "chainComplete",
                 "weakKey", "weakSignature", "notYetValid", "problems");
         assertThat(json.get("error").isNull()).isTrue();
+    }
+
+    @Test
+    void anEndpointWithAnotherChainListsItAfterTheFirst() {
+        Observation first = StatusRulesTest.observation(Duration.ofDays(200));
+        Observation second = StatusRulesTest.observation(Duration.ofDays(90));
+        Observation o = Observation.newBuilder(first).setAlternateChains(List.of(AlternateChain.newBuilder()
+                .setOffered("RSA signature algorithms only").setTlsVersion("TLSv1.3").setCipherSuite("TLS_AES_128_GCM_SHA256")
+                .setChain(second.getChain()).setNotAfter(second.getNotAfter()).setExpiryCertificate(second.getExpiryCertificate())
+                .setChecks(second.getChecks()).build())).build();
+        ObjectNode json = ObservationJson.toJson(o, Status.OK, StatusRulesTest.NOT_BEFORE);
+        assertThat(names(json)).last().isEqualTo("alternateChains");
+        com.fasterxml.jackson.databind.JsonNode a = json.get("alternateChains").get(0);
+        assertThat(names(a)).containsExactly("offered", "tlsVersion", "cipherSuite", "notAfter", "expiryCertificate",
+                "chain", "checks");
+        assertThat(a.get("chain").get(0).get("sha256").asText()).isEqualTo(second.getChain().get(0).getSha256());
+        assertThat(names(a.get("checks"))).containsExactly("trusted", "hostnameMatch", "chainComplete",
+                "weakKey", "weakSignature", "notYetValid", "problems");
     }
 
     static List<String> names(com.fasterxml.jackson.databind.JsonNode n) {
