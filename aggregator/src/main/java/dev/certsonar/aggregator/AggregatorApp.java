@@ -24,6 +24,7 @@ import dev.certsonar.aggregator.http.TargetSyntax;
 import dev.certsonar.aggregator.http.WebServer;
 import dev.certsonar.schemas.BrokerTimeouts;
 import dev.certsonar.schemas.DeadLetterHandler;
+import dev.certsonar.schemas.store.StoreMemory;
 import dev.certsonar.schemas.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -258,6 +259,7 @@ public final class AggregatorApp implements AutoCloseable {
         }
         Properties properties = new Properties();
         properties.putAll(props);
+        StoreMemory.addTo(properties);
         return properties;
     }
 
