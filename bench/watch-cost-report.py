@@ -32,7 +32,7 @@ COMPONENTS = [
     ("gc", r"^(GC Thread|G1 |GC |Gang worker|ZGC|Z[A-Z]|ParGC|Shenandoah|VM Thread$|VM Periodic)"),
     ("jit", r"^C[12] CompilerThre|^Sweeper"),
 ]
-ORDER = [name for name, _ in COMPONENTS] + ["other (named)", "threads ended in the window"]
+ORDER = [name for name, _ in COMPONENTS] + ["other (named)", "not attributed"]
 
 
 def component(name):
@@ -49,7 +49,7 @@ def shape(name):
 
 
 def read_stat(path):
-    """{tid: (comm, ticks)} from concatenated /proc/PID/task/*/stat lines."""
+    """{tid: (comm, ticks)} from concatenated /proc/PID/task/*/stat lines, of one or several samples."""
     out = {}
     try:
         lines = open(path, errors="replace").read().splitlines()
@@ -61,7 +61,9 @@ def read_stat(path):
         tid = int(line.split(" ", 1)[0])
         comm = line[line.index("(") + 1:line.rindex(")")]
         rest = line[line.rindex(")") + 2:].split()
-        out[tid] = (comm, int(rest[11]) + int(rest[12]))
+        ticks = int(rest[11]) + int(rest[12])
+        if tid not in out or out[tid][1] <= ticks:  # of several samples, the latest (a thread's ticks only grow)
+            out[tid] = (comm, ticks)
     return out
 
 
@@ -78,7 +80,9 @@ def read_names(path):
 
 
 def by_component(rd, tick, process_ticks):
-    before, after = read_stat(f"{rd}/before.stat"), read_stat(f"{rd}/after.stat")
+    before, after = read_stat(f"{rd}/before.stat"), read_stat(f"{rd}/during.stat")
+    for tid, (comm, ticks) in read_stat(f"{rd}/after.stat").items():
+        after[tid] = (comm, ticks)
     names = read_names(f"{rd}/before.threads")
     names.update(read_names(f"{rd}/after.threads"))
     cpu = collections.Counter()
@@ -89,7 +93,8 @@ def by_component(rd, tick, process_ticks):
         comp = component(name)
         cpu[comp] += delta
         threads[comp][shape(name)] += delta
-    cpu["threads ended in the window"] = max(0, process_ticks - sum(cpu.values()))
+    # threads that ended after their last sample (up to 2 s each) or began and ended between two samples
+    cpu["not attributed"] = max(0, process_ticks - sum(cpu.values()))
     return {k: v / tick for k, v in cpu.items()}, threads
 
 
@@ -121,6 +126,11 @@ def window_report(out, n, tick, interval):
         results.append(dict(cs_ms=cs_ms, peer_ms=peer_ms, ratio=ratio, cs_cpu=cs_cpu, peer_cpu=peer_cpu,
                             cs_done=cs_done, peer_done=peer_done, cs_rss=int(cs_rss), peer_rss=int(peer_rss)))
         comps.append((rnd, by_component(f"{out}/round-{rnd}", tick, int(cs1) - int(cs0)), cs_done))
+        down = fleet_down(f"{out}/round-{rnd}/run.log")
+        if down:
+            print(f"{rnd:>5} WARNING: run's zone went down {down} time(s) (a heartbeat later than fleet.downAfter: the "
+                  f"machine was too busy), and each time it came back every target was probed at once: more probes than "
+                  f"the schedule's, not the steady state")
     med = {k: statistics.median(x[k] for x in results) for k in results[0]}
     print()
     print(f"median over {len(results)} round(s): certsonar {med['cs_ms']:.2f} ms/probe ({med['cs_cpu']:.1f} CPU s, "
@@ -145,8 +155,27 @@ def window_report(out, n, tick, interval):
             print(f"  {comp}: " + "; ".join(f"{name} {t / tick:.2f}" for name, t in top))
 
 
+def fleet_down(log):
+    try:
+        return sum(1 for line in open(log, errors="replace") if "is down: no heartbeat" in line)
+    except OSError:
+        return 0
+
+
 def interval_s(interval):
     return int(interval[:-1]) * (60 if interval.endswith("m") else 1)
+
+
+def frame_component(frame):
+    """The component a stack frame's code belongs to, or None for shared code (the JDK, Kafka's clients, libraries)."""
+    m = re.match(r"dev\.certsonar\.(scanner|aggregator|notifier)\.", frame)
+    if m:
+        return m.group(1)
+    if re.match(r"(kafka\.|org\.apache\.kafka\.(server|storage|raft|metadata|controller|coordinator|image)\.)", frame):
+        return "broker"
+    if frame.startswith("io.micrometer."):
+        return "metrics (Micrometer)"
+    return None
 
 
 def profile_report(path):
@@ -162,10 +191,13 @@ def profile_report(path):
         if thread is None:
             return
         comp = component(thread)
+        if comp == "other (named)":
+            # the probes' virtual threads have no name: their frames say whose work it is
+            comp = next((c for f in frames for c in [frame_component(f)] if c), comp)
         total += 1
         samples[comp] += 1
         if frames:
-            leaf[comp][frames[0]] += 1
+            leaf[comp][next((f for f in frames if not f.startswith(("java.", "jdk.", "sun."))), frames[0])] += 1
             own = next((f for f in frames if f.startswith("dev.certsonar.")), None)
             ours[comp][own or "(no certsonar frame)"] += 1
 
@@ -187,8 +219,8 @@ def profile_report(path):
     print(f"{path}: {total} execution samples")
     for comp, count in samples.most_common():
         print(f"{comp}: {count} samples ({100 * count / total:.1f} %)")
-        print("   top frames:   " + "; ".join(f"{f} {100 * c / count:.0f}%" for f, c in leaf[comp].most_common(6)))
-        print("   certsonar's:  " + "; ".join(f"{f} {100 * c / count:.0f}%" for f, c in ours[comp].most_common(6)))
+        print("   top frames (first outside the JDK):   " + "; ".join(f"{f} {100 * c / count:.0f}%" for f, c in leaf[comp].most_common(6)))
+        print("   first certsonar frame:                " + "; ".join(f"{f} {100 * c / count:.0f}%" for f, c in ours[comp].most_common(6)))
 
 
 if __name__ == "__main__":
