@@ -36,7 +36,7 @@ class NotifierConfigTest {
                         List.of("holdDown.UNREACHABLE"), "0s is not a positive duration"),
                 argumentSet("a hold-down of a severity", (Supplier<?>) () -> D.withHoldDown(2, Map.of("CRITICAL", Duration.ofMinutes(5))),
                         List.of("holdDown.CRITICAL"), "not a condition (EXPIRING, EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, "
-                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG)"),
+                                + "INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG, REVOKED, REVOCATION_UNKNOWN)"),
                 argumentSet("a zero punctuation", (Supplier<?>) () -> D.withPunctuateInterval(Duration.ZERO),
                         List.of("punctuateInterval"), "0s is not a positive duration"),
                 argumentSet("a negative reminder", (Supplier<?>) () -> D.withReminders(Map.of("CRITICAL", Duration.ofHours(-1))),
@@ -48,7 +48,7 @@ class NotifierConfigTest {
                         (Supplier<?>) () -> D.withReminders(Map.of("URGENT", Duration.ofHours(1))),
                         List.of("reminders.URGENT"), "not a severity (INFO, WARNING, CRITICAL) or a condition (EXPIRING, "
                                 + "EXPIRED, UNTRUSTED, HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, "
-                                + "UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG)"),
+                                + "UNREACHABLE, STALE, ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG, REVOKED, REVOCATION_UNKNOWN)"),
                 argumentSet("a reminder given twice", (Supplier<?>) () -> {
                     Map<String, Duration> twice = new LinkedHashMap<>();
                     twice.put("CRITICAL", Duration.ofHours(1));

@@ -194,11 +194,11 @@ class MatchersTest {
                 argumentSet("an unknown condition", List.of(eq("condition", "SELF_SIGNED")),
                         "matchers[0].value: 'SELF_SIGNED' is not a condition (one of EXPIRING, EXPIRED, UNTRUSTED, "
                                 + "HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, "
-                                + "ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG)"),
+                                + "ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG, REVOKED, REVOCATION_UNKNOWN)"),
                 argumentSet("a condition in lower case (records are not rewritten)", List.of(eq("condition", "expired")),
                         "matchers[0].value: 'expired' is not a condition (one of EXPIRING, EXPIRED, UNTRUSTED, "
                                 + "HOSTNAME_MISMATCH, INCOMPLETE_CHAIN, NOT_YET_VALID, WEAK_CRYPTO, UNREACHABLE, STALE, "
-                                + "ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG)"),
+                                + "ROLLOUT_INCOMPLETE, LEGACY_PROTOCOL, LIFETIME_EXCEEDS_MAXIMUM, FLEET_DOWN, FLEET_BEHIND, WATCHDOG, REVOKED, REVOCATION_UNKNOWN)"),
                 argumentSet("an unknown severity", List.of(eq("severity", "HIGH")),
                         "matchers[0].value: 'HIGH' is not a severity (one of INFO, WARNING, CRITICAL)"),
                 argumentSet("a certificate that is no SHA-256", List.of(eq("certificate", "ab12cd")),
