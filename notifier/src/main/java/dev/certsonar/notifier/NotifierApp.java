@@ -12,6 +12,7 @@ import dev.certsonar.schemas.BrokerTimeouts;
 import dev.certsonar.schemas.DeadLetterHandler;
 import dev.certsonar.schemas.Topics;
 import dev.certsonar.schemas.avro.Alert;
+import dev.certsonar.schemas.store.StoreMemory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -167,7 +168,10 @@ public final class NotifierApp implements AutoCloseable {
         return described.get(topics.serviceStatus().name()).partitions().size();
     }
 
-    /** The Kafka Streams properties: the given client properties plus the notifier's own. */
+    /**
+     * The Kafka Streams properties: the given client properties plus the notifier's own; the RocksDB stores share the
+     * process's bounded memory ({@link StoreMemory}) unless the client properties name a config setter of their own.
+     */
     public Properties streamsProperties() {
         Properties p = new Properties();
         p.putAll(kafkaProps);
@@ -178,6 +182,7 @@ public final class NotifierApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // the partition assignor reads the main consumer's configuration, which Streams does not copy this setting into
         p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
+        StoreMemory.addTo(p);
         return p;
     }
 

@@ -8,7 +8,11 @@ import java.util.Map;
 
 /** The configuration file as written, before checking: every key optional, unknown keys rejected. */
 record ConfigFile(Map<String, JsonNode> kafka, Topics topics, Scanner scanner, Policy policy, Http http,
-                  Notifier notifier, List<ObjectNode> channels, List<Route> routes, Fleet fleet) {
+                  Notifier notifier, List<ObjectNode> channels, List<Route> routes, Fleet fleet, Stores stores) {
+
+    /** The state stores of the aggregator and the notifier: the most memory RocksDB takes in one process. */
+    record Stores(String memory) {
+    }
 
     record Fleet(String heartbeatInterval, String downAfter, String behindAfter, String owner, Map<String, String> labels,
                  String watchdogInterval) {

@@ -25,6 +25,7 @@ import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.Durations;
 import dev.certsonar.schemas.InvalidValueException;
 import dev.certsonar.schemas.avro.Severity;
+import dev.certsonar.schemas.store.StoreMemory;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -82,6 +83,8 @@ public final class ConfigLoader {
 
     /** The keys of a channel's {@code retry} section, named as {@link RetryPolicy}'s fields. */
     private static final List<String> RETRY_KEYS = List.of("attempts", "budget", "initialBackoff", "maxBackoff");
+
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(KiB|MiB|GiB)?");
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\$\\{|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
@@ -233,7 +236,7 @@ public final class ConfigLoader {
                 root = JsonNodeFactory.instance.objectNode();
             }
             if (!root.isObject()) {
-                throw problem(JsonPointer.empty(), "the file must be a map of sections (kafka, topics, scanner, policy, http, notifier, channels, routes, fleet)");
+                throw problem(JsonPointer.empty(), "the file must be a map of sections (kafka, topics, scanner, policy, http, notifier, channels, routes, fleet, stores)");
             }
             root = expand(root, JsonPointer.empty());
             ConfigFile file;
@@ -245,6 +248,9 @@ public final class ConfigLoader {
                 throw new ConfigException(sourceName + ": " + e.getOriginalMessage(), e);
             }
             Map<String, Object> kafka = kafka(file.kafka());
+            if (file.stores() != null && file.stores().memory() != null) {
+                kafka.put(StoreMemory.CONFIG, storeMemory(file.stores().memory(), at("stores", "memory")));
+            }
             String topicPrefix = file.topics() == null || file.topics().prefix() == null
                     ? CertsonarConfig.DEFAULT_TOPIC_PREFIX : file.topics().prefix();
             ScannerConfig scanner = scanner(file.scanner());
@@ -525,6 +531,33 @@ public final class ConfigLoader {
                 return String.join(",", items);
             }
             throw problem(pointer, "expected a value or a list of values, not a map");
+        }
+
+        /**
+         * The state stores' memory bound in bytes: {@code 64MiB}, {@code 1GiB}, {@code 512KiB}, or a number of bytes. It
+         * reaches the aggregator's and the notifier's Kafka Streams as {@value StoreMemory#CONFIG}.
+         */
+        private long storeMemory(String text, JsonPointer pointer) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) {
+                throw problem(pointer, '"' + text + "\" is not a size (write 64MiB, 1GiB, 512KiB or a number of bytes)");
+            }
+            int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+                case "KiB" -> 10;
+                case "MiB" -> 20;
+                default -> 30;
+            };
+            try {
+                long value = Long.parseLong(m.group(1));
+                if (value > Long.MAX_VALUE >> shift) {
+                    throw new NumberFormatException();
+                }
+                return StoreMemory.checked(value << shift);
+            } catch (NumberFormatException e) {
+                throw problem(pointer, '"' + text + "\" is too large");
+            } catch (IllegalArgumentException e) {
+                throw problem(pointer, e.getMessage());
+            }
         }
 
         private Duration duration(String text, JsonPointer pointer) {

@@ -9,6 +9,7 @@ import dev.certsonar.scanner.tls.TlsLibrary;
 import dev.certsonar.schemas.avro.ConditionType;
 import dev.certsonar.schemas.avro.Severity;
 import dev.certsonar.schemas.policy.ExpiryPolicy;
+import dev.certsonar.schemas.store.StoreMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -183,6 +184,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theStoresMemoryReachesTheStreamsApplicationsAsBytes() throws IOException {
+        Path file = write("stores.yaml", "stores: {memory: 96MiB}\n");
+
+        CertsonarConfig config = new ConfigLoader(Map.of()).load(file, ConfigOverrides.NONE);
+
+        assertThat(config.kafka()).containsEntry(StoreMemory.CONFIG, 96L << 20);
+        assertThat(new ConfigLoader(Map.of()).load(write("bytes.yaml", "stores: {memory: 16777216}\n"), ConfigOverrides.NONE)
+                .kafka()).containsEntry(StoreMemory.CONFIG, 16L << 20);
+        assertThat(new ConfigLoader(Map.of()).load(write("none.yaml", "policy: {}\n"), ConfigOverrides.NONE).kafka())
+                .doesNotContainKey(StoreMemory.CONFIG);
+    }
+
+    @Test
     void anEmptyFileIsTheDefaults() throws IOException {
         Path file = write("empty.yaml", "# nothing set\n");
 
@@ -349,7 +363,7 @@ class ConfigLoaderTest {
                 argumentSet("unknown section", """
                         kafka: {bootstrap.servers: a:9092}
                         scaner: {concurrency: 5}
-                        """, "c.yaml:2: scaner: unknown key; known keys here: channels, fleet, http, kafka, notifier, policy, routes, scanner, topics"),
+                        """, "c.yaml:2: scaner: unknown key; known keys here: channels, fleet, http, kafka, notifier, policy, routes, scanner, stores, topics"),
                 argumentSet("unknown key in the notifier section", """
                         notifier:
                           holdDownFor: 15m
@@ -587,6 +601,13 @@ class ConfigLoaderTest {
                         scanner: {concurrency: 5
                         policy: {}
                         """, "c.yaml:"),
+                argumentSet("stores memory not a size", """
+                        stores:
+                          memory: lots
+                        """, "c.yaml:2: stores.memory: \"lots\" is not a size (write 64MiB, 1GiB, 512KiB or a number of bytes)"),
+                argumentSet("stores memory too small", """
+                        stores: {memory: 1MiB}
+                        """, "c.yaml:1: stores.memory: the state stores' memory must be at least 8 MiB, got 1048576 bytes"),
                 argumentSet("a list instead of sections", """
                         - kafka
                         """, "c.yaml:1: the file must be a map of sections"),

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * checks) of a chain is kept for a while and reused; what depends on the instant (expired, not yet valid) and on the
  * negotiated protocol is judged on every observation. The key is the sequence of the served certificates' SHA-256
  * fingerprints and the reference name; the anchors are those of the judge, fixed for its life. At most {@code maxEntries}
- * analyses are kept (least recently used go first), each for at most {@code ttl}.
+ * analyses are kept, each for at most {@code ttl}; when the cache is full a new analysis is kept only in the place of the
+ * least recently used one once that has expired.
  */
 public final class JudgementCache {
 
@@ -120,7 +121,9 @@ public final class JudgementCache {
             analyses.incrementAndGet();
             if (maxEntries > 0 && !ttl.isZero()) {
                 synchronized (entries) {
-                    entries.put(key, new Kept(analysis, at.plus(ttl)));
+                    if (entries.size() < maxEntries || removeEldestExpired(at)) {
+                        entries.put(key, new Kept(analysis, at.plus(ttl)));
+                    }
                 }
             }
             mine.complete(analysis);
@@ -131,6 +134,22 @@ public final class JudgementCache {
         } finally {
             pending.remove(key, mine);
         }
+    }
+
+    /**
+     * Makes room when the least recently used analysis has expired. A full cache keeps what it holds otherwise: the
+     * scanner probes a fleet in a cycle, and a fleet with more distinct chains than the cache holds would, were the least
+     * recently used analysis dropped for each new one, never find an analysis it kept; this way the analyses kept are
+     * found every cycle, and they make room as they expire (an analysis no longer asked for drifts to the least
+     * recently used end).
+     */
+    private boolean removeEldestExpired(Instant at) {
+        var eldest = entries.entrySet().iterator();
+        if (eldest.hasNext() && !at.isBefore(eldest.next().getValue().expires())) {
+            eldest.remove();
+            return true;
+        }
+        return false;
     }
 
     /** Chains analysed (path building and signature verification done) so far. */

@@ -105,7 +105,36 @@ class JudgementCacheTest {
             cache.judge(x.chain(), null, null, now);
         }
         assertThat(cache.size()).isEqualTo(2);
-        assertThat(cache.analyses()).isEqualTo(4);
+        assertThat(cache.analyses()).isEqualTo(3);
+    }
+
+    @Test
+    void aFleetProbedInACycleWithMoreChainsThanTheCacheHoldsStillFindsTheAnalysesKept() {
+        CertificateAuthority root = Pki.root("Cycle Root");
+        MutableClock clock = new MutableClock(Instant.now());
+        JudgementCache cache = new JudgementCache(new ChainJudge(TrustAnchors.of(List.of(root.certificate()))),
+                4, Duration.ofHours(1), clock);
+        List<IssuedCertificate> fleet = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            fleet.add(root.leaf().dnsNames("e" + i + ".test").validFor(Duration.ofDays(10)).issue());
+        }
+        for (int cycle = 0; cycle < 3; cycle++) {
+            for (IssuedCertificate endpoint : fleet) {
+                cache.judge(endpoint.chain(), null, null, clock.instant());
+            }
+            clock.advance(Duration.ofMinutes(2));
+        }
+        // the first cycle analyses all six and keeps four; the next two find those four and analyse the other two
+        assertThat(cache.analyses()).isEqualTo(6 + 2 + 2);
+        assertThat(cache.hits()).isEqualTo(4 + 4);
+        assertThat(cache.size()).isEqualTo(4);
+
+        // once the kept analyses expire, the least recently used make room for new ones
+        clock.advance(Duration.ofHours(1));
+        cache.judge(fleet.get(4).chain(), null, null, clock.instant());
+        cache.judge(fleet.get(4).chain(), null, null, clock.instant());
+        assertThat(cache.hits()).isEqualTo(4 + 4 + 1);
+        assertThat(cache.size()).isEqualTo(4);
     }
 
     static final class MutableClock extends Clock {
