@@ -1,5 +1,6 @@
 package dev.certsonar.cli.fault;
 
+import dev.certsonar.cli.LocalHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.certsonar.cli.run.DemoWorld;
@@ -34,10 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -77,7 +75,7 @@ class PoisonPillsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final LocalHttp http = new LocalHttp(Duration.ofSeconds(10));
 
     @TempDir
     Path dir;
@@ -216,24 +214,13 @@ class PoisonPillsIT {
     }
 
     private Optional<String> get(int port, String path) {
-        return send(port, path).filter(r -> r.statusCode() == 200).map(HttpResponse::body);
+        return http.get(port, path).filter(r -> r.statusCode() == 200).map(HttpResponse::body);
     }
 
     private int status(int port, String path) {
-        return send(port, path).map(HttpResponse::statusCode).orElse(-1);
+        return http.get(port, path).map(HttpResponse::statusCode).orElse(-1);
     }
 
-    private Optional<HttpResponse<String>> send(int port, String path) {
-        try {
-            return Optional.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
 
     /** Every committed record of a one-partition topic. */
     private static List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, Object> kafka, String topic) {

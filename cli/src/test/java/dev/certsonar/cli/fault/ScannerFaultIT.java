@@ -1,5 +1,6 @@
 package dev.certsonar.cli.fault;
 
+import dev.certsonar.cli.LocalHttp;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
 import dev.certsonar.sandbox.kafka.EmbeddedKafkaBroker;
 import dev.certsonar.sandbox.tls.IssuedCertificate;
@@ -30,9 +31,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +71,7 @@ class ScannerFaultIT {
 
     private final List<TlsServer> servers = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final LocalHttp http = new LocalHttp(Duration.ofSeconds(5));
 
     private record Worker(Process process, Path output) {
         Optional<Integer> httpPort() {
@@ -182,24 +180,13 @@ class ScannerFaultIT {
         if (!w.process().isAlive()) {
             throw new AssertionError("a scanner worker exited with " + w.process().exitValue() + ": " + tail(w.output()));
         }
-        return w.httpPort().map(port -> get(port, "/readyz").map(r -> r.statusCode() == 200).orElse(false)).orElse(false);
+        return w.httpPort().map(port -> http.get(port, "/readyz").map(r -> r.statusCode() == 200).orElse(false)).orElse(false);
     }
 
     private Optional<String> scrape(Worker w) {
-        return w.httpPort().flatMap(port -> get(port, "/metrics")).filter(r -> r.statusCode() == 200).map(HttpResponse::body);
+        return w.httpPort().flatMap(port -> http.get(port, "/metrics")).filter(r -> r.statusCode() == 200).map(HttpResponse::body);
     }
 
-    private Optional<HttpResponse<String>> get(int port, String path) {
-        try {
-            return Optional.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
 
     /** The worker that has probed the most requests so far (at least one): killing it loses the most in-flight work. */
     private Worker busiest() {

@@ -1,5 +1,6 @@
 package dev.certsonar.cli.run;
 
+import dev.certsonar.cli.LocalHttp;
 import dev.certsonar.aggregator.AggregatorConfig;
 import dev.certsonar.notifier.NotifierConfig;
 import dev.certsonar.sandbox.junit.KafkaBrokerExtension;
@@ -16,9 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +43,7 @@ class ComponentMetricsIT {
 
     private static final Logger log = LoggerFactory.getLogger(ComponentMetricsIT.class);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final LocalHttp http = new LocalHttp(Duration.ofSeconds(10));
     private Process process;
 
     @TempDir
@@ -84,9 +82,9 @@ class ComponentMetricsIT {
                 throw new AssertionError("certsonar aggregator exited with " + process.exitValue() + ": "
                         + Files.readString(output));
             }
-            return get(port, "/readyz").map(r -> r.statusCode() == 200).orElse(false);
+            return http.get(port, "/readyz").map(r -> r.statusCode() == 200).orElse(false);
         });
-        String metrics = get(port, "/metrics").orElseThrow().body();
+        String metrics = http.get(port, "/metrics").orElseThrow().body();
 
         assertThat(metrics)
                 .contains("jvm_memory_used_bytes{area=\"heap\",component=\"aggregator\"")
@@ -113,7 +111,7 @@ class ComponentMetricsIT {
         try (Pipeline pipeline = Pipeline.start(settings, Clock.systemUTC(), ComponentHttpServer.registry("run"), a -> { })) {
             await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
             int port = pipeline.aggregator().httpPort();
-            String metrics = get(port, "/metrics").orElseThrow().body();
+            String metrics = http.get(port, "/metrics").orElseThrow().body();
 
             assertThat(metrics)
                     .contains("jvm_memory_used_bytes{area=\"heap\",component=\"run\"")
@@ -152,17 +150,6 @@ class ComponentMetricsIT {
         assertThat(check.exitValue()).as("promtool check metrics: %s", said).isIn(0, 3);
     }
 
-    private Optional<HttpResponse<String>> get(int port, String path) {
-        try {
-            return Optional.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
