@@ -49,8 +49,8 @@ public final class WorkerThroughput {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 7) {
-            System.err.println("usage: WorkerThroughput LAUNCHER TARGETS CA_FILE OUT_DIR WORKER_COUNTS CONCURRENCY PARTITIONS");
+        if (args.length < 7 || args.length > 8) {
+            System.err.println("usage: WorkerThroughput LAUNCHER TARGETS CA_FILE OUT_DIR WORKER_COUNTS CONCURRENCY PARTITIONS [PASSES]");
             System.exit(2);
         }
         Path launcher = Path.of(args[0]);
@@ -63,6 +63,7 @@ public final class WorkerThroughput {
         }
         int concurrency = Integer.parseInt(args[5]);
         int partitions = Integer.parseInt(args[6]);
+        int passes = args.length > 7 ? Integer.parseInt(args[7]) : 1;
         Files.createDirectories(out);
         List<Target> targets = TargetSpecs.parseFile(targetsFile);
         long tick = 100; // USER_HZ on Linux
@@ -72,15 +73,9 @@ public final class WorkerThroughput {
             String bootstrap = broker.bootstrapServers();
             System.out.printf("broker %s, %d targets, worker concurrency %d, %d partitions%n",
                     bootstrap, targets.size(), concurrency, partitions);
-            System.out.println("workers  observations  seconds  obs/s  worker-cpu-s  cpu-s/1000  load1-before  load1-after");
+            System.out.println("workers  pass  observations  seconds  obs/s  worker-cpu-s  cpu-s/1000  load1-before  load1-after");
             for (int k : counts) {
-                Result r = runOnce(launcher, bootstrap, targets, caFile, out, k, concurrency, partitions, tick);
-                String line = String.format(Locale.ROOT, "%7d  %12d  %7.2f  %5.0f  %12.2f  %10.2f  %12s  %11s",
-                        k, r.observations, r.seconds, r.observations / r.seconds, r.cpuSeconds,
-                        1000 * r.cpuSeconds / r.observations, r.loadBefore, r.loadAfter);
-                System.out.println(line);
-                Files.writeString(out.resolve("results.txt"), line + "\n",
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                runOnce(launcher, bootstrap, targets, caFile, out, k, concurrency, partitions, passes, tick);
             }
         }
     }
@@ -88,8 +83,18 @@ public final class WorkerThroughput {
     record Result(int observations, double seconds, double cpuSeconds, String loadBefore, String loadAfter) {
     }
 
-    static Result runOnce(Path launcher, String bootstrap, List<Target> targets, Path caFile, Path out, int k,
-                          int concurrency, int partitions, long tick) throws Exception {
+    static void print(Path out, int k, int pass, Result r) throws IOException {
+        String line = String.format(Locale.ROOT, "%7d  %4d  %12d  %7.2f  %5.0f  %12.2f  %10.2f  %12s  %11s",
+                k, pass, r.observations, r.seconds, r.observations / r.seconds, r.cpuSeconds,
+                1000 * r.cpuSeconds / r.observations, r.loadBefore, r.loadAfter);
+        System.out.println(line);
+        Files.writeString(out.resolve("results.txt"), line + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** Starts k workers, then publishes every target `passes` times, one pass after the other, each measured alone. */
+    static void runOnce(Path launcher, String bootstrap, List<Target> targets, Path caFile, Path out, int k,
+                        int concurrency, int partitions, int passes, long tick) throws Exception {
         String prefix = "bench-" + k + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         Topics topics = Topics.withPrefix(prefix);
         Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -127,44 +132,9 @@ public final class WorkerThroughput {
                 awaitReady(port, workers.get(i));
             }
             awaitStableGroup(admin, group, k, topics.scanRequests().name());
-            double cpu0 = cpuSeconds(workers, tick);
-            String load0 = load1();
-
-            Set<String> pending = new HashSet<>();
-            long t0 = System.nanoTime();
-            try (KafkaProducer<String, ScanRequest> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5,
-                    ProducerConfig.ACKS_CONFIG, "all"),
-                    topics.scanRequests().keySerde().serializer(), topics.scanRequests().valueSerde().serializer())) {
-                for (Target t : targets) {
-                    String scanId = UUID.randomUUID().toString();
-                    pending.add(scanId);
-                    producer.send(new ProducerRecord<>(topics.scanRequests().name(), t.getHost(),
-                            ScanRequest.newBuilder().setScanId(scanId).setTarget(t).setRequestedAt(Instant.now())
-                                    .setNotAfterDeadline(null).build()));
-                }
+            for (int pass = 1; pass <= passes; pass++) {
+                print(out, k, pass, onePass(bootstrap, targets, topics, consumer, workers, out, tick));
             }
-            int seen = 0;
-            long last = t0;
-            long deadline = t0 + RUN_TIMEOUT.toNanos();
-            while (!pending.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, Observation> rec : consumer.poll(Duration.ofMillis(100))) {
-                    if (pending.remove(rec.value().getScanId().toString())) {
-                        seen++;
-                        last = System.nanoTime();
-                    }
-                }
-                for (Process p : workers) {
-                    if (!p.isAlive()) {
-                        throw new IllegalStateException("a scanner worker exited with " + p.exitValue() + ", see " + out);
-                    }
-                }
-            }
-            if (!pending.isEmpty()) {
-                System.out.printf("warning: %d scan requests without an observation after %s%n", pending.size(), RUN_TIMEOUT);
-            }
-            double cpu1 = cpuSeconds(workers, tick);
-            return new Result(seen, (last - t0) / 1e9, cpu1 - cpu0, load0, load1());
         } finally {
             consumer.close();
             for (Process p : workers) {
@@ -176,6 +146,49 @@ public final class WorkerThroughput {
                 }
             }
         }
+    }
+
+    /** One scan request per target, then the observations topic read until every request has its observation. */
+    static Result onePass(String bootstrap, List<Target> targets, Topics topics, KafkaConsumer<String, Observation> consumer,
+                          List<Process> workers, Path out, long tick) throws Exception {
+        double cpu0 = cpuSeconds(workers, tick);
+        String load0 = load1();
+
+        Set<String> pending = new HashSet<>();
+        long t0 = System.nanoTime();
+        try (KafkaProducer<String, ScanRequest> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.ACKS_CONFIG, "all"),
+                topics.scanRequests().keySerde().serializer(), topics.scanRequests().valueSerde().serializer())) {
+            for (Target t : targets) {
+                String scanId = UUID.randomUUID().toString();
+                pending.add(scanId);
+                producer.send(new ProducerRecord<>(topics.scanRequests().name(), t.getHost(),
+                        ScanRequest.newBuilder().setScanId(scanId).setTarget(t).setRequestedAt(Instant.now())
+                                .setNotAfterDeadline(null).build()));
+            }
+        }
+        int seen = 0;
+        long last = t0;
+        long deadline = t0 + RUN_TIMEOUT.toNanos();
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, Observation> rec : consumer.poll(Duration.ofMillis(100))) {
+                if (pending.remove(rec.value().getScanId().toString())) {
+                    seen++;
+                    last = System.nanoTime();
+                }
+            }
+            for (Process p : workers) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("a scanner worker exited with " + p.exitValue() + ", see " + out);
+                }
+            }
+        }
+        if (!pending.isEmpty()) {
+            System.out.printf("warning: %d scan requests without an observation after %s%n", pending.size(), RUN_TIMEOUT);
+        }
+        double cpu1 = cpuSeconds(workers, tick);
+        return new Result(seen, (last - t0) / 1e9, cpu1 - cpu0, load0, load1());
     }
 
     static void awaitReady(int port, Process p) throws Exception {
