@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Remembers the judgement of each endpoint observation (by the observation's identity) and hands it out again
+ * Remembers the judgement of each endpoint's last observation (the observation compared by identity) and hands it out again
  * while it cannot have changed: same observation, endpoint key, policy and stale intervals, and a time from the
  * instant it was judged up to, not including, its next transition. An endpoint's status and conditions change by
  * time alone only at the instants its next transition considers (warning and critical thresholds, notAfter,
@@ -18,50 +18,46 @@ import java.util.Map;
  */
 final class JudgementMemo {
 
-    private record Judged(Observation observation, String endpointKey, ExpiryPolicy policy, int staleIntervals, Instant judgedAt,
+    private record Judged(Observation observation, ExpiryPolicy policy, int staleIntervals, Instant judgedAt,
                           EndpointJudgement judgement) {
 
-        boolean holdsFor(String key, ExpiryPolicy p, int intervals, Instant at) {
-            return endpointKey.equals(key) && staleIntervals == intervals && policy.equals(p) && !at.isBefore(judgedAt)
+        /** Compares the observation by identity: a stored observation is replaced, never changed. */
+        boolean holdsFor(Observation o, ExpiryPolicy p, int intervals, Instant at) {
+            return observation == o && staleIntervals == intervals && policy.equals(p) && !at.isBefore(judgedAt)
                     && judgement.nextTransition().map(at::isBefore).orElse(true);
         }
     }
 
-    /** A key comparing observations by identity: a stored observation is replaced, never changed. */
-    private record Identity(Observation observation) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Identity i && i.observation == observation;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(observation);
-        }
-    }
-
-    private final Map<Identity, Judged> judged;
+    /**
+     * Endpoint key → the judgement of its last observation judged: one entry per endpoint, so an observation replaced
+     * by a newer one is let go of at once instead of being held until the least recently used end reaches it.
+     */
+    private final Map<String, Judged> judged;
 
     JudgementMemo(int maxSize) {
         this.judged = new LinkedHashMap<>(Math.min(maxSize, 4096), 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Identity, Judged> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Judged> eldest) {
                 return size() > maxSize;
             }
         };
     }
 
+    /** How many judgements are held (at most one per endpoint key). */
+    int size() {
+        return judged.size();
+    }
+
     EndpointJudgement judge(String endpointKey, Observation o, ExpiryPolicy policy, int staleIntervals, Instant at) {
-        Identity key = new Identity(o);
-        Judged held = judged.get(key);
-        if (held != null && held.holdsFor(endpointKey, policy, staleIntervals, at)) {
+        Judged held = judged.get(endpointKey);
+        if (held != null && held.holdsFor(o, policy, staleIntervals, at)) {
             return held.judgement();
         }
         EndpointJudgement judgement = EndpointJudgement.judge(endpointKey, o, policy, staleIntervals, at);
         if (o.getChecks() == null || !o.getChecks().getNotYetValid()) {
-            judged.put(key, new Judged(o, endpointKey, policy, staleIntervals, at, judgement));
+            judged.put(endpointKey, new Judged(o, policy, staleIntervals, at, judgement));
         } else if (held != null) {
-            judged.remove(key);
+            judged.remove(endpointKey);
         }
         return judgement;
     }
