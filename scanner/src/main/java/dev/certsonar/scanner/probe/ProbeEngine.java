@@ -74,6 +74,7 @@ public final class ProbeEngine implements AutoCloseable {
     private final Semaphore probes;
     private final AddressGate perAddress;
     private final RevocationChecker revocation;
+    private final RsaAbsences rsaAbsences;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     public ProbeEngine(ScannerConfig config, Clock clock) {
@@ -102,6 +103,7 @@ public final class ProbeEngine implements AutoCloseable {
         this.judge = new JudgementCache(chainJudge, clock);
         this.probes = new Semaphore(config.concurrency());
         this.perAddress = new AddressGate(config.perAddressConcurrency(), config.perAddressSpacing());
+        this.rsaAbsences = new RsaAbsences(clock);
         this.revocation = new RevocationChecker(config.revocation(), clock, policy, resolver);
     }
 
@@ -324,8 +326,10 @@ public final class ProbeEngine implements AutoCloseable {
             Instant servedNotAfter = j.servedChainNotAfter();
             CertificateRef expiry = ref(j.expiryCertificate());
             List<AlternateChain> alternates = new ArrayList<>();
-            if (config.dualCertificates() && !h.chain().isEmpty() && DualCertificates.isEcdsa(h.chain().get(0))) {
-                rsaChain(endpoint, address, serverName, preamble, reference, deadline, h.chain().get(0)).ifPresent(alternates::add);
+            if (config.dualCertificates() && !h.chain().isEmpty() && DualCertificates.isEcdsa(h.chain().get(0))
+                    && !rsaAbsences.known(address, endpoint.getPort(), serverName, chain.get(0).getSha256())) {
+                rsaChain(endpoint, address, serverName, preamble, reference, deadline, h.chain().get(0), chain.get(0).getSha256())
+                        .ifPresent(alternates::add);
             }
             for (AlternateChain a : alternates) {
                 if (a.getNotAfter() != null && (notAfter == null || a.getNotAfter().isBefore(notAfter))) {
@@ -366,10 +370,12 @@ public final class ProbeEngine implements AutoCloseable {
      * The second handshake of an endpoint that answered with an ECDSA leaf, offering only RSA signature algorithms, on
      * a new connection within the probe's deadline and per-address limits: the chain of an RSA certificate served
      * beside the ECDSA one, judged as the first chain is. Empty when the server refuses (it has no RSA certificate),
-     * serves the same leaf again, or the handshake fails otherwise: none of these makes the probe fail.
+     * serves the same leaf again, or the handshake fails otherwise: none of these makes the probe fail. A refusal
+     * (the handshake failed) or the same leaf again is remembered ({@link RsaAbsences}), so that the endpoint is not
+     * asked again on every probe while it serves the same ECDSA leaf.
      */
     private Optional<AlternateChain> rsaChain(Endpoint endpoint, InetAddress address, String serverName, Preamble preamble,
-                                              String reference, Deadline deadline, X509Certificate firstLeaf) {
+                                              String reference, Deadline deadline, X509Certificate firstLeaf, String firstLeafSha256) {
         try {
             if (deadline.passed() || !perAddress.nextStart(address, deadline.remaining())) {
                 log.debug("no second handshake with {}: the probe's deadline comes before the address's spacing allows one", endpoint);
@@ -388,10 +394,16 @@ public final class ProbeEngine implements AutoCloseable {
             Phase phase = cause instanceof ProbeException pe ? pe.phase() : f.phase();
             log.debug("no RSA certificate at {}: the handshake offering only RSA signature algorithms ended: {}",
                     endpoint, Outcomes.describe(cause, phase));
+            if (Outcomes.classify(cause) == Outcome.HANDSHAKE_FAILED) {
+                rsaAbsences.remember(address, endpoint.getPort(), serverName, firstLeafSha256);
+            }
             return Optional.empty();
         }
         if (h.chain().isEmpty() || h.chain().get(0).equals(firstLeaf)) {
             log.debug("no RSA certificate at {}: a handshake offering only RSA signature algorithms got the same certificate", endpoint);
+            if (!h.chain().isEmpty()) {
+                rsaAbsences.remember(address, endpoint.getPort(), serverName, firstLeafSha256);
+            }
             return Optional.empty();
         }
         ChainJudge.Judgement j = judge.judge(h.chain(), reference, h.protocol(), clock.instant());

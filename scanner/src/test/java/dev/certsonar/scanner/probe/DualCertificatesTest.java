@@ -111,6 +111,40 @@ class DualCertificatesTest {
         }
     }
 
+    /** Probes the server {@code times} times with one engine (as a scanner worker does, interval after interval). */
+    static List<Observation> scanRepeatedly(TlsServer server, int times) {
+        List<Observation> all = new ArrayList<>();
+        try (ProbeEngine e = new ProbeEngine(config(TlsLibrary.BORINGSSL), CLOCK, TrustAnchors.load(List.of(caFile)))) {
+            for (int i = 0; i < times; i++) {
+                all.addAll(e.scan(TargetSpecs.parse("127.0.0.1:" + server.port(), Map.of("sni", NAME), false), "dual"));
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void anEndpointFoundWithoutAnRsaCertificateIsNotAskedAgainOnEveryProbe() {
+        TlsServer server = serve(ecdsa200Days(), null);
+
+        List<Observation> obs = scanRepeatedly(server, 3);
+
+        assertThat(obs).hasSize(3).allSatisfy(o -> {
+            assertThat(o.getOutcome()).as("error: %s", o.getError()).isEqualTo(Outcome.OK);
+            assertThat(o.getAlternateChains()).isEmpty();
+        });
+        assertThat(server.accepted()).as("two connections for the first probe, one for each later one").isEqualTo(4);
+    }
+
+    @Test
+    void anEndpointServingAnRsaCertificateGetsTheSecondHandshakeOnEveryProbe() {
+        TlsServer server = serve(ecdsa200Days(), rsaWith3DaysLeft());
+
+        List<Observation> obs = scanRepeatedly(server, 2);
+
+        assertThat(obs).hasSize(2).allSatisfy(o -> assertThat(o.getAlternateChains()).hasSize(1));
+        assertThat(server.accepted()).isEqualTo(4);
+    }
+
     @ParameterizedTest(name = "{0}, {1}")
     @CsvSource({"BORINGSSL, TLSv1.3", "BORINGSSL, TLSv1.2", "JDK, TLSv1.3", "JDK, TLSv1.2"})
     void anExpiringRsaCertificateBehindAFreshEcdsaOneMakesTheEndpointCritical(TlsLibrary library, String protocol) {
