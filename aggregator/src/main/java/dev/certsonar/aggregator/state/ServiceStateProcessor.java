@@ -66,10 +66,8 @@ public final class ServiceStateProcessor implements Processor<String, ServiceInp
     private static final AvroSerde<AcceptedException> EXCEPTIONS = AvroSerdes.serde(AcceptedException.class);
     /**
      * Endpoint observations kept decoded per stream task (those of the most recently used services). A decoded
-     * observation with its chain takes about 7 KB of heap; a service not held is read back with one prefix scan of the
-     * store, a cost that matters only far above a service's interval (a service observed every 2 minutes is asked for
-     * every 2 minutes): 4,096 per task held 24,000 observations in a `run` of 15,000 endpoints, and its collector
-     * spent more CPU than all else.
+     * observation with its chain takes several KB of heap; a service not held is read back with one prefix scan of the
+     * store when it is next evaluated, a small cost at the rate a fleet is observed (each service every few minutes).
      */
     private static final int DECODED_ENDPOINTS = 1_024;
     /** Services whose targets are kept decoded per stream task. */
